@@ -1,0 +1,44 @@
+/**
+ * The channel-neutral message shapes. Adapters' pure mappers produce InboundMessage;
+ * the pipeline produces OutboundMessage. Nothing here knows a platform's wire format.
+ */
+
+/** Channel names are data: the core never branches on them (capabilities decide behaviour). */
+export type ChannelName = 'telegram' | 'zalo' | 'web' | 'memory';
+
+export type MessageKind = 'text' | 'photo' | 'sticker' | 'voice' | 'video' | 'file' | 'location' | 'contact' | 'other';
+
+export type InboundMessage = {
+  channel: ChannelName;
+  /** Opaque, channel-prefixed conversation id: telegram:123, zalo:user:…, zalo:group:…, web:…; see conversation-ref.ts. */
+  conversationRef: string;
+  chatType: 'private' | 'group';
+  /** Unique within the channel (mappers prefix it with the chat where the platform's ids are per chat). */
+  externalMessageId: string;
+  sender: { externalUserId: string; displayName: string };
+  /** Message text or caption; '' for media without caption. */
+  text: string;
+  kind: MessageKind;
+  /** Platform handle for media so staff can receive it (file_id, url…); opaque to the core. */
+  attachment?: { ref: string; mimeType?: string; fileName?: string };
+  /** The external id of the message this one replies to or quotes, if any. */
+  replyToExternalId?: string;
+  /** True when the bot was @mentioned or replied to (matters in groups only). */
+  addressedToBot: boolean;
+  /** Set when the resident tapped a button rather than typing: the button's data. */
+  action?: string;
+  receivedAt: Date;
+  /** The raw platform payload, for logs and debugging only. The core never reads it. */
+  raw?: unknown;
+};
+
+export type OutboundButton = { label: string; data: string };
+
+export type OutboundMessage = {
+  conversationRef: string;
+  text: string;
+  /** Quick-reply buttons; channels without buttons show only the text (which must say what to type). */
+  buttons?: OutboundButton[];
+  /** Quote/reply to this external message id where the channel can. */
+  replyToExternalId?: string;
+};

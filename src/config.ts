@@ -1,0 +1,131 @@
+/**
+ * The one configuration of the process, read from environment variables (and an optional `.env`).
+ * Every variable is declared once here, with its default and a hint that says how to fix a bad value.
+ * `.env.example` documents the same list; tests/config.test.ts checks the two stay in step.
+ */
+import { z } from 'zod';
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional());
+
+/** Each entry: the zod schema for the raw string, its default, and what to tell a person who got it wrong. */
+const variables = {
+  PORT: { schema: z.coerce.number().int().min(1).max(65535), default: '3000', hint: 'a TCP port such as 3000' },
+  HOST: { schema: z.string().min(1), default: '127.0.0.1', hint: 'an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    hint: 'one of fatal, error, warn, info, debug, trace, silent',
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional()),
+    default: '',
+    hint: 'leave empty for embedded PGlite, or set postgres://user@host:5432/dbname',
+  },
+  PGLITE_DATA_DIR: { schema: z.string().min(1), default: '.data/pglite', hint: 'a writable directory for the embedded database' },
+  DATA_DIR: { schema: z.string().min(1), default: 'data', hint: 'the folder holding the catalogue, lexicon and unit files' },
+  TELEGRAM_BOT_TOKEN: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'does not look like a bot token').optional()),
+    default: '',
+    hint: 'the token @BotFather gave you (123456:ABC-…), or leave empty to keep Telegram off',
+  },
+  TELEGRAM_WEBHOOK_URL: {
+    schema: optionalUrl,
+    default: '',
+    hint: 'the public https URL of this server (e.g. https://bot.example.vn); leave empty for long polling',
+  },
+  TELEGRAM_WEBHOOK_SECRET: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]{0,256}$/, 'may hold only A-Z a-z 0-9 _ - (Telegram rule)'),
+    default: '',
+    hint: 'a random string of letters, digits, _ or -; generated at start if empty',
+  },
+  TELEGRAM_API_ROOT: { schema: optionalUrl, default: '', hint: 'leave empty for https://api.telegram.org (tests point it at a fake)' },
+  ZALO_ENABLED: { schema: boolFromEnv, default: 'false', hint: 'true to log in to Zalo with saved credentials, false to keep it off' },
+  ZALO_CREDENTIALS_PATH: {
+    schema: z.string().min(1),
+    default: '.data/zalo-credentials.json',
+    hint: 'where `npm run cli -- zalo login` saves the Zalo session (kept secret, mode 0600)',
+  },
+} as const;
+
+type Variables = typeof variables;
+export type ConfigVariableName = keyof Variables;
+
+export type Config = {
+  port: number;
+  host: string;
+  logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
+  database: { url: string | undefined; pgliteDataDir: string };
+  dataDir: string;
+  telegram: { botToken: string | undefined; webhookUrl: string | undefined; webhookSecret: string; apiRoot: string | undefined };
+  zalo: { enabled: boolean; credentialsPath: string };
+};
+
+/** Thrown when the environment cannot be turned into a Config; `problems` holds one readable line each. */
+export class ConfigError extends Error {
+  readonly code = 'config.invalid';
+  constructor(readonly problems: string[]) {
+    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function listConfigVariables(): Array<{ name: ConfigVariableName; default: string; hint: string }> {
+  return (Object.keys(variables) as ConfigVariableName[]).map((name) => ({
+    name,
+    default: variables[name].default,
+    hint: variables[name].hint,
+  }));
+}
+
+/** Pure: reads the given environment (default process.env) and returns a Config or throws ConfigError. */
+export function loadConfig({ env = process.env }: { env?: Record<string, string | undefined> } = {}): Config {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(variables) as ConfigVariableName[]) {
+    const spec = variables[name];
+    const raw = env[name] ?? spec.default;
+    const parsed = (spec.schema as z.ZodType).safeParse(raw);
+    if (parsed.success) {
+      values[name] = parsed.data;
+    } else {
+      const reason = parsed.error.issues[0]?.message ?? 'is invalid';
+      problems.push(`${name}=${JSON.stringify(raw)} ${reason}: set ${name} to ${spec.hint}.`);
+    }
+  }
+  if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_BOT_TOKEN) {
+    problems.push('TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is empty: set the token or clear the webhook URL.');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const v = values as { [K in ConfigVariableName]: z.output<Variables[K]['schema']> };
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    logLevel: v.LOG_LEVEL,
+    database: { url: v.DATABASE_URL, pgliteDataDir: v.PGLITE_DATA_DIR },
+    dataDir: v.DATA_DIR,
+    telegram: {
+      botToken: v.TELEGRAM_BOT_TOKEN,
+      webhookUrl: v.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: v.TELEGRAM_WEBHOOK_SECRET,
+      apiRoot: v.TELEGRAM_API_ROOT,
+    },
+    zalo: { enabled: v.ZALO_ENABLED, credentialsPath: v.ZALO_CREDENTIALS_PATH },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The one way to get a database: embedded PGlite when no URL is given, postgres.js otherwise.
+ * Both are returned as the same drizzle `Database` type, so no caller can tell (or needs to know) which.
+ * Migrations from src/db/migrations are applied before the handle is returned.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DatabaseHandle = {
+  db: Database;
+  /** 'pglite' or 'postgres': for /healthz and logs only; behaviour must not depend on it. */
+  kind: 'pglite' | 'postgres';
+  /** Resolves with the round-trip time; rejects when the database cannot answer. */
+  ping(): Promise<{ latencyMs: number }>;
+  close(): Promise<void>;
+};
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+// Arbitrary constant: serialises migrations when several processes start against one Postgres.
+const MIGRATION_LOCK_KEY = 72_431_001;
+
+export class DatabaseStartError extends Error {
+  readonly code = 'db.start_failed';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseStartError';
+  }
+}
+
+/**
+ * @param url postgres://… for a server; undefined for PGlite.
+ * @param pgliteDataDir directory for PGlite's files; 'memory://' keeps everything in memory (tests).
+ */
+export async function createDatabase({
+  url,
+  pgliteDataDir = 'memory://',
+}: {
+  url?: string | undefined;
+  pgliteDataDir?: string;
+}): Promise<DatabaseHandle> {
+  return url ? openPostgres(url) : openPglite(pgliteDataDir);
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (error) {
+    throw new DatabaseStartError(
+      `Could not open the embedded database in ${dataDir}: is another copy of the bot running? ` +
+        'Stop it, or set PGLITE_DATA_DIR to another folder.',
+      { cause: error },
+    );
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  await migratePglite(drizzlePglite({ client }), { migrationsFolder });
+  return {
+    db,
+    kind: 'pglite',
+    ping: () => timed(() => db.execute(sql`select 1`)),
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await migrateWithLock(url);
+  } catch (error) {
+    await client.end({ timeout: 1 });
+    throw new DatabaseStartError(
+      `Could not connect to or migrate ${redactUrl(url)}: ${(error as Error).message}. ` +
+        'Check DATABASE_URL, that the server is running and the database exists.',
+      { cause: error },
+    );
+  }
+  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    ping: () => timed(() => client`select 1`),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** One dedicated connection holds an advisory lock so concurrent starts migrate one at a time. */
+async function migrateWithLock(url: string): Promise<void> {
+  const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client: lockClient }), { migrationsFolder });
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await lockClient.end({ timeout: 5 });
+  }
+}
+
+async function timed(query: () => Promise<unknown>): Promise<{ latencyMs: number }> {
+  const started = performance.now();
+  await query();
+  return { latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

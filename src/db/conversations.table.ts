@@ -1,0 +1,23 @@
+import { bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.js';
+import { unitsTable } from './units.table.js';
+
+/**
+ * One chat the bot takes part in: a private chat, a web chat session or a group.
+ * `conversationRef` is the opaque, channel-prefixed id (telegram:123, zalo:user:…, web:…).
+ * The resident fields describe the person of a private chat (the latest sender in a group).
+ */
+export const conversationsTable = pgTable(
+  'conversations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    conversationRef: text('conversation_ref').notNull().unique(),
+    residentExternalId: text('resident_external_id'),
+    residentName: text('resident_name'),
+    unitId: text('unit_id').references(() => unitsTable.id),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('conversations_last_seen_idx').on(t.lastSeenAt)],
+);

@@ -1,0 +1,37 @@
+/** GET /healthz: database reachability, version and each channel's state. 503 when the database is down. */
+import type { Express } from 'express';
+import type { ChannelStatus } from '../bot/core/channel.port.js';
+
+export type HealthDeps = {
+  version: string;
+  database: { kind: string; ping(): Promise<{ latencyMs: number }> };
+  channels: () => Record<string, ChannelStatus>;
+};
+
+export function registerHealthRoutes({ app, health }: { app: Express; health: HealthDeps }): void {
+  app.get('/healthz', async (_req, res) => {
+    let database: { kind: string; ok: boolean; latencyMs?: number; error?: string };
+    try {
+      const { latencyMs } = await withTimeout(health.database.ping(), 3000);
+      database = { kind: health.database.kind, ok: true, latencyMs };
+    } catch (error) {
+      database = { kind: health.database.kind, ok: false, error: (error as Error).message };
+    }
+    res.status(database.ok ? 200 : 503).json({
+      status: database.ok ? 'ok' : 'unhealthy',
+      version: health.version,
+      database,
+      channels: health.channels(),
+    });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
