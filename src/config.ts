@@ -56,10 +56,23 @@ const variables = {
   },
   TELEGRAM_API_ROOT: { schema: optionalUrl, default: '', hint: 'leave empty for https://api.telegram.org (tests point it at a fake)' },
   ZALO_ENABLED: { schema: boolFromEnv, default: 'false', hint: 'true to log in to Zalo with saved credentials, false to keep it off' },
+  BOT_OPEN_GROUPS: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((ref) => ref.trim()).filter((ref) => ref !== ''))
+      .pipe(z.array(z.string().regex(/^(telegram|zalo):\S+$/, 'each entry must be a group conversation ref like telegram:-100123 or zalo:group:123'))),
+    default: '',
+    hint: 'a comma-separated list of group conversation refs where the bot answers every message, not only when mentioned (default: none)',
+  },
   ZALO_CREDENTIALS_PATH: {
     schema: z.string().min(1),
     default: '.data/zalo-credentials.json',
     hint: 'where `npm run cli -- zalo login` saves the Zalo session (kept secret, mode 0600)',
+  },
+  RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650),
+    default: '365',
+    hint: 'how many days chat transcripts are kept before they are erased, 1–3650 (personal-data law: keep no longer than needed)',
   },
 } as const;
 
@@ -74,6 +87,10 @@ export type Config = {
   dataDir: string;
   telegram: { botToken: string | undefined; webhookUrl: string | undefined; webhookSecret: string; apiRoot: string | undefined };
   zalo: { enabled: boolean; credentialsPath: string };
+  /** Groups where the bot answers unaddressed messages too (refs as logged). */
+  bot: { openGroups: string[] };
+  /** Transcripts older than this are erased daily (src/handoff/privacy.job.ts). */
+  privacy: { retentionDays: number };
 };
 
 /** Thrown when the environment cannot be turned into a Config; `problems` holds one readable line each. */
@@ -127,5 +144,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
       apiRoot: v.TELEGRAM_API_ROOT,
     },
     zalo: { enabled: v.ZALO_ENABLED, credentialsPath: v.ZALO_CREDENTIALS_PATH },
+    bot: { openGroups: v.BOT_OPEN_GROUPS },
+    privacy: { retentionDays: v.RETENTION_DAYS },
   };
 }

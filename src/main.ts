@@ -10,7 +10,28 @@ import { createLogger, type Logger } from './logger.js';
 import { version } from './version.js';
 import { createApp } from './web/app.js';
 import { registerHealthRoutes } from './web/health.routes.js';
-import type { ChannelStatus } from './bot/core/channel.port.js';
+import type { ChannelAdapter, ChannelStatus } from './bot/core/channel.port.js';
+import { randomBytes } from 'node:crypto';
+import { createTelegramAdapter, type TelegramAdapter } from './bot/adapters/telegram/telegram.adapter.js';
+import { createWebAdapter } from './bot/adapters/web/web.adapter.js';
+import { createZaloAdapter } from './bot/adapters/zalo/zalo.adapter.js';
+import type { ChannelName } from './bot/core/message.types.js';
+import { createPipeline } from './bot/core/pipeline.js';
+import { createOutbox } from './bot/outbox/outbox.js';
+import { createOutboxRepository } from './bot/outbox/outbox.repository.js';
+import { createOutboxWorker } from './bot/outbox/outbox.worker.js';
+import { createConversationsRepository } from './db/conversations.repository.js';
+import { loadCatalogueFiles } from './faq/catalogue.loader.js';
+import { createFaqEngine } from './faq/faq.engine.js';
+import { createWebChatHistory } from './web/chat.history.js';
+import { registerChatRoutes } from './web/chat.routes.js';
+import { startRetentionJob } from './handoff/privacy.job.js';
+import { createPrivacyRepository } from './handoff/privacy.repository.js';
+import { createPrivacyUsecases } from './handoff/privacy.usecases.js';
+import { syncUnitsFromData } from './handoff/units.sync.js';
+import { createHandoff } from './handoff/handoff.usecases.js';
+import { createSlaWorker } from './handoff/sla.worker.js';
+import { createUnitsRepository } from './handoff/units.repository.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -32,18 +53,108 @@ async function main(): Promise<void> {
   const database = await openDatabase({ config, logger });
   stoppers.unshift({ name: 'database', stop: () => database.close() });
 
+  // Units, staff, hours, roster and holidays: data/ seeds each unit once; the database is the truth after
+  // (`npm run cli -- units import --force` re-imports). A broken file stops the start naming file and field.
+  const unitsSync = await syncUnitsFromData({ db: database.db, dataDir: config.dataDir });
+  logger.info(unitsSync, 'units synced from data/');
+  // Privacy: transcripts older than RETENTION_DAYS are erased now and then daily.
+  const privacy = createPrivacyUsecases({
+    privacyRepository: createPrivacyRepository({ db: database.db }),
+    retentionDays: config.privacy.retentionDays,
+  });
+  const retention = startRetentionJob({ privacy, logger });
+  stoppers.unshift({ name: 'retention job', stop: () => retention.stop() });
+
+  // FAQ engine from data/ (a broken data file stops the start with the file and field at fault).
+  const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
+  const faq = createFaqEngine(catalogue);
+  logger.info({ entries: catalogue.entries.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
+
+  // Channels: the web chat always; Telegram and Zalo when configured.
+  const webAdapter = createWebAdapter();
+  const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
+  let telegram: TelegramAdapter | undefined;
+  if (config.telegram.botToken) {
+    const { webhookUrl, webhookSecret } = config.telegram;
+    telegram = createTelegramAdapter({
+      token: config.telegram.botToken,
+      apiRoot: config.telegram.apiRoot,
+      webhook: webhookUrl ? { url: webhookUrl, secret: webhookSecret || randomBytes(24).toString('base64url') } : undefined,
+      logger,
+    });
+    adapters.set('telegram', telegram);
+  }
+  if (config.zalo.enabled) adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger }));
+
+  // Every reply leaves through the durable outbox; the worker wakes as soon as something is queued.
+  const conversations = createConversationsRepository({ db: database.db });
+  const outboxRepository = createOutboxRepository({ db: database.db });
+  const outbox = createOutbox({ repository: outboxRepository, adapters });
+  const outboxWorker = createOutboxWorker({ repository: outboxRepository, adapters, logger });
+  outbox.onEnqueued(() => outboxWorker.wake());
+  // The web page long-polls the transcript: wake it once a reply is recorded there.
+  outboxWorker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));
+  stoppers.unshift({ name: 'outbox worker', stop: () => outboxWorker.stop() });
+
+  // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
+  // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
+  const units = createUnitsRepository({ db: database.db });
+  const handoffDeps = { units, outbox, channels: adapters, clock: { now: () => new Date() }, logger };
+  const handoff = createHandoff({ db: database.db, conversations, ...handoffDeps });
+  outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
+  outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
+  const sla = createSlaWorker({ db: database.db, ...handoffDeps });
+  sla.start();
+  stoppers.unshift({ name: 'SLA worker', stop: () => sla.stop() });
+  const openGroups = new Set(config.bot.openGroups);
+  const pipeline = createPipeline({
+    conversations,
+    faq,
+    handoff,
+    outbox,
+    logger,
+    groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: openGroups.has(conversationRef) }),
+  });
+  stoppers.unshift({ name: 'pipeline', stop: () => pipeline.drain() });
+
   const channels = (): Record<string, ChannelStatus> => ({
-    web: { state: 'running', since: startedAt },
-    telegram: { state: config.telegram.botToken ? 'starting' : 'disabled', since: startedAt },
-    zalo: { state: config.zalo.enabled ? 'starting' : 'disabled', since: startedAt },
+    telegram: { state: 'disabled', since: startedAt },
+    zalo: { state: 'disabled', since: startedAt },
+    ...Object.fromEntries([...adapters].map(([name, adapter]) => [name, adapter.status()])),
   });
 
   const app = createApp({
     logger,
-    routes: [(a) => registerHealthRoutes({ app: a, health: { version, database, channels } })],
+    routes: [
+      (a) => registerHealthRoutes({ app: a, health: { version, database, channels, outboxPending: () => outbox.pendingCount(), staffGroups: () => handoff.staffGroupHealth() } }),
+      (a) => telegram?.registerRoutes(a),
+      (a) =>
+        registerChatRoutes({
+          app: a,
+          webAdapter,
+          history: createWebChatHistory({ conversations, outbox: outboxRepository }),
+          logger,
+          unitName: catalogue.unit.name,
+        }),
+    ],
   });
   const server = await listen({ app, config });
   stoppers.unshift({ name: 'http', stop: () => closeServer(server) });
+
+  outboxWorker.start();
+  // Stopping adapters first stops new input (and ends the web chat's pending long-polls).
+  stoppers.unshift({
+    name: 'channels',
+    stop: async () => {
+      await Promise.all([...adapters.values()].map((adapter) => adapter.stop()));
+    },
+  });
+  for (const [name, adapter] of adapters) {
+    // A channel that cannot start (Zalo needs a QR, Telegram unreachable) must not stop the others.
+    adapter.start({ onMessage: pipeline.handle }).catch((error: unknown) => {
+      logger.error({ err: error, channel: name }, 'channel failed to start; see /healthz');
+    });
+  }
   logger.info({ url: `http://${config.host}:${config.port}/`, database: database.kind, version }, 'Một Cửa Bot is running');
 
   installShutdown({ logger, stoppers });

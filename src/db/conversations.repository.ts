@@ -98,5 +98,51 @@ export function createConversationsRepository({ db }: { db: Database }) {
     return { messages: rows.reverse() };
   }
 
-  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages };
+  /**
+   * upsertConversation + recordInbound in ONE round trip (the pipeline's hot path: every inbound
+   * message). Idempotent like recordInbound: a redelivered (channel, externalId) stores nothing and
+   * returns `duplicate: true`; the conversation's last_seen/name are refreshed either way.
+   */
+  async function storeInbound(args: {
+    channel: string;
+    conversationRef: string;
+    residentExternalId?: string | null;
+    residentName?: string | null;
+    externalId: string;
+    kind: string;
+    text: string;
+    receivedAt: Date;
+  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean }> {
+    const name = args.residentName ?? null;
+    const who = args.residentExternalId ?? null;
+    const at = args.receivedAt.toISOString();
+    const result = await db.execute<{ id: number | string; inserted: boolean; message_id: number | string | null }>(sql`
+      with conv as (
+        insert into conversations (channel, conversation_ref, resident_external_id, resident_name, last_seen_at)
+        values (${args.channel}, ${args.conversationRef}, ${who}, ${name}, ${at}::timestamptz)
+        on conflict (conversation_ref) do update set
+          last_seen_at = greatest(conversations.last_seen_at, excluded.last_seen_at),
+          resident_name = coalesce(excluded.resident_name, conversations.resident_name),
+          resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
+        returning id, (xmax = 0) as inserted
+      ), msg as (
+        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at)
+        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz from conv
+        on conflict (channel, external_id) where direction = 'in' do nothing
+        returning id
+      )
+      select conv.id, conv.inserted, (select id from msg) as message_id from conv`);
+    // postgres.js returns the rows themselves, PGlite a { rows } object.
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{
+      id: number | string;
+      inserted: boolean;
+      message_id: number | string | null;
+    }>;
+    const row = rows[0];
+    if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
+    const messageId = row.message_id === null ? null : Number(row.message_id);
+    return { conversationId: Number(row.id), created: row.inserted, messageId, duplicate: messageId === null };
+  }
+
+  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound };
 }

@@ -3,3 +3,7 @@ export * from './units.table.js';
 export * from './conversations.table.js';
 export * from './messages.table.js';
 export * from '../faq/faq.table.js';
+export * from '../bot/outbox/outbox.table.js';
+export * from '../handoff/tickets.table.js';
+export * from '../handoff/units.table.js';
+export * from '../handoff/privacy.table.js';

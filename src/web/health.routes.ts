@@ -6,6 +6,10 @@ export type HealthDeps = {
   version: string;
   database: { kind: string; ping(): Promise<{ latencyMs: number }> };
   channels: () => Record<string, ChannelStatus>;
+  /** Outbox rows not yet sent (pending or in flight); a growing number means a channel is stuck. */
+  outboxPending?: () => Promise<{ count: number }>;
+  /** Per staff group: did the last handoff message to it get through (ok=false: the outbox gave up on it). */
+  staffGroups?: () => Record<string, { ok: boolean; lastError?: string; at: Date }>;
 };
 
 export function registerHealthRoutes({ app, health }: { app: Express; health: HealthDeps }): void {
@@ -17,11 +21,20 @@ export function registerHealthRoutes({ app, health }: { app: Express; health: He
     } catch (error) {
       database = { kind: health.database.kind, ok: false, error: (error as Error).message };
     }
+    let outbox: { pending: number } | undefined;
+    if (database.ok && health.outboxPending) {
+      outbox = await withTimeout(health.outboxPending(), 3000).then(
+        ({ count }) => ({ pending: count }),
+        () => undefined,
+      );
+    }
     res.status(database.ok ? 200 : 503).json({
       status: database.ok ? 'ok' : 'unhealthy',
       version: health.version,
       database,
       channels: health.channels(),
+      ...(outbox ? { outbox } : {}),
+      ...(health.staffGroups ? { staffGroups: health.staffGroups() } : {}),
     });
   });
 }

@@ -17,6 +17,13 @@ export type ChannelCapabilities = {
   typing: boolean;
   /** Minimum gap between two sends to the same chat, in ms (platform pacing). */
   minSendIntervalMs: number;
+  /** Minimum gap between two sends to the same *group* chat (Telegram ≈20/min → 3000); defaults to minSendIntervalMs. */
+  groupMinSendIntervalMs?: number;
+  /**
+   * Per-conversation threads in a group (Telegram forum topics): createThread/reopenThread/closeThread
+   * are implemented. Absent means false.
+   */
+  threads?: boolean;
 };
 
 /** disabled: not configured; needs_qr: Zalo credentials missing/expired; kicked: another session took over. */
@@ -39,4 +46,24 @@ export type ChannelAdapter = {
    */
   send(message: OutboundMessage): Promise<{ externalMessageId: string }>;
   status(): ChannelStatus;
+
+  // Optional: only some channels have these. Callers check for the method (or `capabilities.threads`).
+  // They throw the same ChannelApiError/ChannelNetworkError as send; see isThreadGoneError in channel.errors.ts.
+
+  /** Shows "typing…" for a few seconds. Best effort: callers may ignore failures. */
+  sendTyping?(args: { conversationRef: string }): Promise<void>;
+  /** Opens a new thread (forum topic) in a group; returns the thread's own conversation ref. */
+  createThread?(args: { conversationRef: string; title: string }): Promise<{ conversationRef: string }>;
+  /** Reopens a closed thread. Reopening an open thread succeeds. */
+  reopenThread?(args: { conversationRef: string }): Promise<void>;
+  /** Closes a thread (staff can still read it). Closing a closed thread succeeds. */
+  closeThread?(args: { conversationRef: string }): Promise<void>;
+  /**
+   * Copies a message (photo, voice, file, location…) received in one conversation into another of the
+   * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic).
+   */
+  copyMessage?(args: {
+    from: { conversationRef: string; externalMessageId: string };
+    to: string;
+  }): Promise<{ externalMessageId: string }>;
 };

@@ -1,0 +1,280 @@
+/**
+ * Pipeline benchmark: messages per second and p50/p99 latency from "inbound handed to the
+ * pipeline" to "reply queued in the outbox" (store + dedupe + decide + render + enqueue), through
+ * the real pipeline, the real FAQ engine and catalogue, and the real outbox (its worker sends to
+ * an in-memory channel meanwhile, as in production). Runs on PGlite and, when a URL is given, on
+ * a throw-away database of that Postgres server.
+ *
+ * Throughput: residents send one message at a time (each waits for the previous one to be
+ * handled), many residents at once. Latency: messages then arrive at the target rate from many
+ * residents (an open loop), so the percentiles are those of a loaded but not saturated bot.
+ * Baseline beside it: the raw cost of one INSERT into messages on the same database.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createMemoryAdapter } from '../bot/adapters/memory/memory.adapter.js';
+import { defaultBotTexts } from '../bot/core/bot.texts.js';
+import type { ChannelAdapter } from '../bot/core/channel.port.js';
+import { createNoHandoff } from '../bot/core/handoff.none.js';
+import type { ChannelName, InboundMessage } from '../bot/core/message.types.js';
+import { createPipeline } from '../bot/core/pipeline.js';
+import { createOutbox } from '../bot/outbox/outbox.js';
+import { createOutboxRepository } from '../bot/outbox/outbox.repository.js';
+import { createOutboxWorker } from '../bot/outbox/outbox.worker.js';
+import { createDatabase, type DatabaseHandle } from '../db/client.js';
+import { createConversationsRepository } from '../db/conversations.repository.js';
+import { messagesTable } from '../db/messages.table.js';
+import { conversationsTable } from '../db/conversations.table.js';
+import { loadCatalogueFiles } from '../faq/catalogue.loader.js';
+import { createFaqEngine } from '../faq/faq.engine.js';
+import type { FaqEngine } from '../faq/faq.engine.port.js';
+import { createLogger } from '../logger.js';
+
+export type PipelineBenchResult = {
+  backend: 'pglite' | 'postgres';
+  messages: number;
+  residents: number;
+  /** Throughput: residents send back to back. */
+  messagesPerSecond: number;
+  /** Latency is measured with messages arriving at this steady rate (the backend's target). */
+  latencyRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Baseline: one INSERT into messages, sequential. */
+  insertP50Ms: number;
+  insertsPerSecond: number;
+  /** Time for the worker to send everything queued, after the last message was handled. */
+  outboxDrainMs: number;
+};
+
+const TARGETS = { pglite: 100, postgres: 200, p99Ms: 50 };
+
+export async function runPipelineBench({
+  databaseUrl,
+  dataDir = 'data',
+  messages = 2_000,
+  residents = 16,
+  log = console.log,
+  engineCostMs,
+}: {
+  databaseUrl?: string;
+  /** Replace the real engine by a stub that burns this much CPU per message (isolates the pipeline's own cost). */
+  engineCostMs?: number;
+  dataDir?: string;
+  messages?: number;
+  residents?: number;
+  log?: (line: string) => void;
+} = {}): Promise<PipelineBenchResult[]> {
+  const questions = loadQuestions({ dataDir });
+  const catalogue = loadCatalogueFiles({ dataDir });
+  const results: PipelineBenchResult[] = [];
+
+  const backends: Array<{ name: 'pglite' | 'postgres'; open: () => Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> }> = [
+    { name: 'pglite', open: async () => ({ handle: await createDatabase({ pgliteDataDir: 'memory://' }), dispose: async () => {} }) },
+  ];
+  if (databaseUrl) backends.push({ name: 'postgres', open: () => openScratchPostgres({ url: databaseUrl }) });
+
+  const engine = engineCostMs === undefined ? 'real FAQ engine' : `real FAQ decisions memoised, ${engineCostMs} ms CPU each`;
+  log(`pipeline bench: ${messages} messages from ${residents} residents at once, then a steady stream at the target rate; ${engine} (${catalogue.entries.length} entries)`);
+  for (const backend of backends) {
+    const { handle, dispose } = await backend.open();
+    try {
+      const result = await benchOne({ handle, backend: backend.name, questions, catalogue, messages, residents, engineCostMs });
+      results.push(result);
+      const target = TARGETS[backend.name];
+      log(
+        `  ${backend.name.padEnd(8)} ${result.messagesPerSecond.toFixed(0).padStart(5)} msg/s (target ≥${target}${result.messagesPerSecond >= target ? ' ✓' : ' ✗'})` +
+          `  | at ${result.latencyRate} msg/s: p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms (target ≤${TARGETS.p99Ms}${result.p99Ms <= TARGETS.p99Ms ? ' ✓' : ' ✗'})` +
+          `  | baseline: 1 insert p50 ${result.insertP50Ms.toFixed(2)} ms, ${result.insertsPerSecond.toFixed(0)} inserts/s sequential` +
+          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later`,
+      );
+    } finally {
+      await handle.close();
+      await dispose();
+    }
+  }
+  return results;
+}
+
+async function benchOne({
+  handle,
+  backend,
+  questions,
+  catalogue,
+  messages,
+  residents,
+  engineCostMs,
+}: {
+  handle: DatabaseHandle;
+  backend: 'pglite' | 'postgres';
+  questions: string[];
+  catalogue: ReturnType<typeof loadCatalogueFiles>;
+  messages: number;
+  residents: number;
+  engineCostMs: number | undefined;
+}): Promise<PipelineBenchResult> {
+  const logger = createLogger({ level: 'silent' });
+  const adapter = createMemoryAdapter();
+  const adapters = new Map<ChannelName, ChannelAdapter>([['memory', adapter]]);
+  const repository = createOutboxRepository({ db: handle.db });
+  const outbox = createOutbox({ repository, adapters });
+  const worker = createOutboxWorker({ repository, adapters, logger, batchSize: 50, pollIntervalMs: 50 });
+  outbox.onEnqueued(() => worker.wake());
+  const pipeline = createPipeline({
+    conversations: createConversationsRepository({ db: handle.db }),
+    faq: engineCostMs === undefined ? createFaqEngine(catalogue) : createMemoizedEngine({ catalogue, questions, costMs: engineCostMs }),
+    handoff: createNoHandoff({ outbox, texts: defaultBotTexts }),
+    outbox,
+    logger,
+    // Residents here type faster than people do; the throttle is not what is measured.
+    limits: { maxInputChars: 4_000, messagesPerMinute: 1_000_000, handlerTimeoutMs: 30_000 },
+  });
+
+  // Warm-up (JIT, connection pool, first-contact rows) outside the measurement.
+  for (let i = 0; i < 20; i += 1) await pipeline.handle(message({ resident: `warm-${i % 5}`, n: i, text: questions[i % questions.length]! }));
+
+  const baseline = await measureInserts({ handle, count: 300 });
+
+  worker.start();
+  // Phase 1, throughput: every resident sends its next message as soon as the previous is handled.
+  const perResident = Math.ceil(messages / residents);
+  let handled = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: residents }, async (_, r) => {
+      for (let i = 0; i < perResident && r * perResident + i < messages; i += 1) {
+        await pipeline.handle(message({ resident: `r${r}`, n: i, text: questions[(r * 31 + i * 7) % questions.length]! }));
+        handled += 1;
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const drainStarted = performance.now();
+  while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
+  const outboxDrainMs = performance.now() - drainStarted;
+
+  // Phase 2, latency: messages arrive at the target rate (open loop, as from many people), and
+  // each one's time from hand-over to "reply queued" is measured.
+  const rate = TARGETS[backend];
+  const latencyMessages = Math.min(messages, rate * 5);
+  const latencies: number[] = [];
+  const latencyStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: latencyMessages }, async (_, i) => {
+      const due = latencyStarted + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t0 = performance.now();
+      await pipeline.handle(message({ resident: `l${i % 200}`, n: i, text: questions[(i * 13) % questions.length]! }));
+      latencies.push(performance.now() - t0);
+    }),
+  );
+  while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
+  await worker.stop();
+
+  latencies.sort((a, b) => a - b);
+  return {
+    backend,
+    messages: handled,
+    residents,
+    messagesPerSecond: (handled / elapsedMs) * 1000,
+    latencyRate: rate,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    insertP50Ms: baseline.p50Ms,
+    insertsPerSecond: baseline.perSecond,
+    outboxDrainMs,
+  };
+}
+
+/**
+ * The real engine's decisions, computed once up front; each call then costs `costMs` of CPU.
+ * Same replies as production, at a chosen engine cost: separates the pipeline's cost from the engine's.
+ */
+function createMemoizedEngine({ catalogue, questions, costMs }: { catalogue: ReturnType<typeof loadCatalogueFiles>; questions: string[]; costMs: number }): FaqEngine {
+  const real = createFaqEngine(catalogue);
+  const decisions = new Map(questions.map((q) => [q, real.decide({ text: q })]));
+  return {
+    ...real,
+    decide({ text, context }) {
+      const until = performance.now() + costMs;
+      while (performance.now() < until);
+      return decisions.get(text) ?? real.decide({ text, context });
+    },
+  };
+}
+
+let sequence = 0;
+function message({ resident, n, text }: { resident: string; n: number; text: string }): InboundMessage {
+  sequence += 1;
+  return {
+    channel: 'memory',
+    conversationRef: `memory:${resident}`,
+    chatType: 'private',
+    externalMessageId: `bench-${sequence}-${resident}-${n}`,
+    sender: { externalUserId: resident, displayName: 'Người dân' },
+    text,
+    kind: 'text',
+    addressedToBot: true,
+    receivedAt: new Date(),
+  };
+}
+
+async function measureInserts({ handle, count }: { handle: DatabaseHandle; count: number }) {
+  const [conversation] = await handle.db
+    .insert(conversationsTable)
+    .values({ channel: 'memory', conversationRef: 'memory:baseline' })
+    .returning({ id: conversationsTable.id });
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    await handle.db.insert(messagesTable).values({ conversationId: conversation!.id, direction: 'in', channel: 'memory', externalId: `baseline-${i}`, text: 'x' });
+    times.push(performance.now() - t0);
+  }
+  const elapsed = performance.now() - started;
+  await handle.db.execute(sql`delete from messages where external_id like 'baseline-%'`);
+  times.sort((a, b) => a - b);
+  return { p50Ms: percentile(times, 0.5), perSecond: (count / elapsed) * 1000 };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/** Questions residents really ask (the labelled dev set), so the engine does realistic work. */
+function loadQuestions({ dataDir }: { dataDir: string }): string[] {
+  const lines = readFileSync(join(dataDir, 'eval', 'dev.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return lines.map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+/** A fresh database on the given server, dropped afterwards, so the bench never touches real data. */
+async function openScratchPostgres({ url }: { url: string }) {
+  const name = `bench_${Date.now().toString(36)}_${process.pid}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  const handle = await createDatabase({ url: scratch.toString() });
+  return {
+    handle,
+    dispose: async () => {
+      const dropper = postgres(url, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+// `npx tsx src/bench/pipeline.bench.ts [postgres://…]` runs it directly.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const engineCost = process.env.BENCH_ENGINE_COST_MS;
+  runPipelineBench({ databaseUrl: process.argv[2] ?? process.env.BENCH_DATABASE_URL, engineCostMs: engineCost ? Number(engineCost) : undefined }).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

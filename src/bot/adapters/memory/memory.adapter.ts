@@ -1,0 +1,96 @@
+/**
+ * An in-process channel: records every send and lets a test (or a dev console) inject inbound
+ * messages and send failures. Behaves like a real adapter towards the core, including errors.
+ */
+import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
+import type { ChannelName, InboundMessage, OutboundMessage } from '../../core/message.types.js';
+
+export type SentRecord = OutboundMessage & { externalMessageId: string; sentAt: Date };
+
+export type MemoryAdapter = ChannelAdapter & {
+  readonly sent: SentRecord[];
+  /** Feeds a message to the registered handler as the platform would. Throws when not started. */
+  receive(message: InboundMessage): Promise<void>;
+  /** The next `times` sends (default 1) throw `error` instead of sending. */
+  failNext(args: { error: Error; times?: number }): void;
+  /** While set, every send waits for this promise first (to hold a send "in flight"). */
+  holdSends(args: { until: Promise<void> } | null): void;
+  /** Resolves once at least `count` messages were sent (or rejects after `timeoutMs`). */
+  waitForSent(args: { count: number; timeoutMs?: number }): Promise<SentRecord[]>;
+  sentTo(args: { conversationRef: string }): SentRecord[];
+};
+
+export const defaultMemoryCapabilities: ChannelCapabilities = {
+  maxTextLength: 4096,
+  buttons: true,
+  quoting: true,
+  mentions: false,
+  typing: false,
+  minSendIntervalMs: 0,
+};
+
+export function createMemoryAdapter({
+  channel = 'memory',
+  capabilities = {},
+}: { channel?: ChannelName; capabilities?: Partial<ChannelCapabilities> } = {}): MemoryAdapter {
+  const sent: SentRecord[] = [];
+  const failures: Error[] = [];
+  let hold: Promise<void> | null = null;
+  let handler: InboundHandler | undefined;
+  let status: ChannelStatus = { state: 'stopped', since: new Date() };
+  let counter = 0;
+  const waiters = new Set<() => void>();
+
+  return {
+    channel,
+    capabilities: { ...defaultMemoryCapabilities, ...capabilities },
+    sent,
+    async start({ onMessage }) {
+      handler = onMessage;
+      status = { state: 'running', since: new Date() };
+    },
+    async stop() {
+      handler = undefined;
+      status = { state: 'stopped', since: new Date() };
+    },
+    status: () => status,
+    async send(message) {
+      if (hold) await hold;
+      const failure = failures.shift();
+      if (failure) throw failure;
+      counter += 1;
+      const record: SentRecord = { ...structuredClone(message), externalMessageId: `${channel}-out-${counter}`, sentAt: new Date() };
+      sent.push(record);
+      for (const wake of waiters) wake();
+      return { externalMessageId: record.externalMessageId };
+    },
+    async receive(message) {
+      if (!handler) throw new Error(`memory adapter "${channel}" is not started: call start({ onMessage }) first`);
+      await handler(message);
+    },
+    failNext({ error, times = 1 }) {
+      for (let i = 0; i < times; i += 1) failures.push(error);
+    },
+    holdSends(args) {
+      hold = args ? args.until : null;
+    },
+    waitForSent({ count, timeoutMs = 5_000 }) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (sent.length >= count) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve([...sent]);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`memory adapter: expected ${count} sent messages within ${timeoutMs} ms, got ${sent.length}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    sentTo: ({ conversationRef }) => sent.filter((m) => m.conversationRef === conversationRef),
+  };
+}

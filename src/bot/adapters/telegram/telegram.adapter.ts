@@ -1,0 +1,334 @@
+/**
+ * The Telegram channel: telegraf is imported only in this folder. Receives by long polling (our own
+ * getUpdates loop) or by webhook on our express app; maps every update with the pure mapper; sends
+ * plain text with inline buttons, quotes and forum-topic threads; translates every failure into
+ * ChannelApiError / ChannelNetworkError and never retries (the outbox does).
+ *
+ * Guarantees:
+ * - No error reaches telegraf's default handler (which sets a failing exit code and rethrows):
+ *   mapping and onMessage errors are caught and logged per update; a handler slower than
+ *   `handlerTimeoutMs` is logged and left to finish while the next updates are handled.
+ * - Button taps are answered (answerCallbackQuery) so the client's spinner stops.
+ * - stop() in polling mode ends the loop and confirms the offset; in webhook mode it only stops
+ *   accepting (503, Telegram redelivers): the webhook stays registered so nothing is lost across a
+ *   restart or to other replicas.
+ */
+import { Telegraf } from 'telegraf';
+import type { Update, UserFromGetMe } from 'telegraf/types';
+import type { Express } from 'express';
+import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
+import type { OutboundMessage } from '../../core/message.types.js';
+import type { Logger } from '../../../logger.js';
+import { invalidRequestError, toChannelError } from './telegram.errors.js';
+import { toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
+import {
+  MAX_TEXT_LENGTH,
+  TelegramPayloadError,
+  toCopyMessagePayload,
+  toCreateTopicPayload,
+  toSendMessagePayload,
+  toTopicPayload,
+  toTypingPayload,
+} from './telegram.payloads.js';
+import { startPolling, type PollingLoop } from './telegram.polling.js';
+import { WEBHOOK_SECRET_PATTERN, registerTelegramWebhookRoute, webhookPathFor, webhookUrlFor, type WebhookCallback } from './telegram.routes.js';
+
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
+  maxTextLength: MAX_TEXT_LENGTH,
+  buttons: true,
+  quoting: true,
+  mentions: true,
+  typing: true,
+  // Telegram Bot FAQ: ~1 message/s per chat, ≤20 messages/min per group (all topics share it).
+  minSendIntervalMs: 1000,
+  groupMinSendIntervalMs: 3000,
+  threads: true,
+};
+
+/** Only what the mapper and the handoff use; edited messages are ignored by the mapper anyway. */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+
+export type TelegramAdapterOptions = {
+  token: string;
+  /** Bot API root; tests point it at the fake (tests/helpers/fake-telegram-api.ts). */
+  apiRoot?: string;
+  /** Webhook mode when set; long polling otherwise. */
+  webhook?: {
+    /** Public base URL of this server, e.g. https://bot.example.vn (the route path is appended). */
+    url: string;
+    /** 1-256 of A-Z a-z 0-9 _ -; sent by Telegram in X-Telegram-Bot-Api-Secret-Token. */
+    secret: string;
+  };
+  logger: Logger;
+  /** Longest time one update may hold its slot (poll batch or webhook response). Default 10 s. */
+  handlerTimeoutMs?: number;
+  /** Per-call timeout for sends and other API calls. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** getUpdates long-poll length. Default 50 s (tests: 1). */
+  pollingTimeoutSeconds?: number;
+  /** Delay between failed getUpdates / start-up attempts. Default 1 s doubling to 60 s. */
+  backoff?: { initialMs: number; maxMs: number };
+};
+
+export type TelegramAdapter = ChannelAdapter &
+  Required<Pick<ChannelAdapter, 'sendTyping' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage'>> & {
+    /**
+     * Adds the webhook POST route (no-op in polling mode). Call it inside createApp's `routes`, so the
+     * route sits before the app's 404 handler.
+     */
+    registerRoutes(app: Express): void;
+    /** The path of the webhook route, for logs and tests; undefined in polling mode. */
+    readonly webhookPath: string | undefined;
+  };
+
+export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
+  const { token, apiRoot, webhook } = options;
+  if (!token) throw new Error('Telegram bot token is empty: set TELEGRAM_BOT_TOKEN, or do not create the Telegram adapter.');
+  if (webhook && !WEBHOOK_SECRET_PATTERN.test(webhook.secret)) {
+    throw new Error('Telegram webhook secret must be 1-256 characters of A-Z a-z 0-9 _ -: fix TELEGRAM_WEBHOOK_SECRET or leave it empty to generate one.');
+  }
+  const logger = options.logger.child({ module: 'bot:telegram' });
+  const handlerTimeoutMs = options.handlerTimeoutMs ?? 10_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+
+  // webhookReply:false: every call is a real request whose result and errors we can see (telegram.md §3).
+  const bot = new Telegraf(token, { handlerTimeout: handlerTimeoutMs, telegram: { webhookReply: false, ...(apiRoot ? { apiRoot } : {}) } });
+  const webhookPath = webhook ? webhookPathFor({ secret: webhook.secret }) : undefined;
+
+  let status: ChannelStatus = { state: 'stopped', detail: 'not started', since: new Date() };
+  let onMessage: InboundHandler | undefined;
+  let accepting = false;
+  let stopping = false;
+  let polling: PollingLoop | undefined;
+  let connecting: Promise<void> | undefined;
+  const stopSignal = new AbortController();
+
+  function setStatus(state: ChannelStatus['state'], detail?: string) {
+    if (status.state === state && status.detail === detail) return;
+    if (state !== status.state) logger.info({ state, detail }, 'telegram channel state');
+    status = detail === undefined ? { state, since: state === status.state ? status.since : new Date() } : { state, detail, since: state === status.state ? status.since : new Date() };
+  }
+
+  /** Every API call goes through here: one timeout, one error translation. */
+  async function call<T>(method: string, payload: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+    try {
+      // telegraf types its payloads per method; ours are built and validated in telegram.payloads.ts.
+      const callApi = bot.telegram.callApi.bind(bot.telegram) as unknown as (m: string, p: unknown, o: { signal?: unknown }) => Promise<T>;
+      return await callApi(method, payload, { signal: signal ?? AbortSignal.timeout(requestTimeoutMs) });
+    } catch (error) {
+      throw toChannelError({ error, method });
+    }
+  }
+
+  function validated<T>(method: string, build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof TelegramPayloadError) throw invalidRequestError({ method, problem: error.message });
+      throw error;
+    }
+  }
+
+  bot.use(async (ctx) => {
+    await handleUpdate(ctx.update, ctx.botInfo);
+  });
+  // Replaces telegraf's default handler, which would set process.exitCode = 1 and rethrow.
+  bot.catch((error, ctx) => {
+    const timedOut = (error as Error | undefined)?.name === 'TimeoutError';
+    logger.error(
+      { err: timedOut ? undefined : error, updateId: ctx.update.update_id },
+      timedOut ? `telegram update still running after ${handlerTimeoutMs} ms; moving on (it keeps running)` : 'telegram update handler failed',
+    );
+  });
+
+  async function handleUpdate(update: Update, me: UserFromGetMe) {
+    const answering = 'callback_query' in update ? answerButton(update.callback_query.id) : undefined;
+    try {
+      if ('my_chat_member' in update) logMembership(update);
+      const { message, skipReason } = toInboundMessage({ update, bot: { id: me.id, username: me.username }, now: new Date() });
+      if (!message) {
+        logger.debug({ updateId: update.update_id, skipReason }, 'telegram update ignored');
+        return;
+      }
+      if (!onMessage) throw new Error('telegram update received before start(): no handler');
+      await onMessage(message);
+    } catch (error) {
+      logger.error({ err: error, updateId: update.update_id }, 'telegram update could not be handled');
+    } finally {
+      await answering;
+    }
+  }
+
+  async function answerButton(callbackQueryId: string) {
+    try {
+      await call('answerCallbackQuery', { callback_query_id: callbackQueryId });
+    } catch (error) {
+      // "query is too old" after a restart is harmless: the tap itself is still handled.
+      logger.debug({ err: error }, 'answerCallbackQuery failed');
+    }
+  }
+
+  /** Tells whoever sets the bot up which chat id a staff group has. */
+  function logMembership(update: Extract<Update, { my_chat_member: unknown }>) {
+    const { chat, new_chat_member: member } = update.my_chat_member;
+    const title = 'title' in chat ? chat.title : undefined;
+    logger.info({ chatId: chat.id, chatType: chat.type, title, status: member.status }, `bot membership changed in chat ${chat.id}`);
+  }
+
+  /** getMe, then deleteWebhook (polling) or setWebhook (webhook). Throws the first failure. */
+  async function connectOnce() {
+    const me = await call<UserFromGetMe>('getMe', {});
+    bot.botInfo = me;
+    if (webhook && webhookPath) {
+      const url = webhookUrlFor({ baseUrl: webhook.url, path: webhookPath });
+      await call('setWebhook', { url, secret_token: webhook.secret, allowed_updates: ALLOWED_UPDATES });
+      logger.info({ bot: `@${me.username}`, url }, 'telegram webhook registered');
+    } else {
+      // Keep pending updates: they are residents' messages.
+      await call('deleteWebhook', { drop_pending_updates: false });
+      logger.info({ bot: `@${me.username}` }, 'telegram long polling');
+    }
+  }
+
+  /** Retries connectOnce with backoff until it works or stop() is called. */
+  async function connectInBackground(failures: number) {
+    for (let attempt = failures; !stopping; attempt += 1) {
+      const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 16));
+      await sleep(delayMs, stopSignal.signal);
+      if (stopping) return;
+      try {
+        await connectOnce();
+        afterConnect();
+        return;
+      } catch (error) {
+        setStatus('reconnecting', (error as Error).message);
+        logger.warn({ err: error, retryInMs: delayMs }, 'telegram start-up failed; retrying');
+      }
+    }
+  }
+
+  function afterConnect() {
+    if (stopping) return;
+    if (webhook) {
+      accepting = true;
+      setStatus('running', 'webhook');
+      return;
+    }
+    polling = startPolling({
+      getUpdates: ({ offset, timeoutSeconds, limit, signal }) =>
+        call<Update[]>('getUpdates', { offset, timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES, ...(limit ? { limit } : {}) }, signal),
+      handleUpdate: (update) => bot.handleUpdate(update).catch((error: unknown) => logger.error({ err: error }, 'telegram update failed')),
+      onState: ({ state, detail }) => setStatus(state, detail ?? 'long polling'),
+      onFailure: ({ error, delayMs }) => logger.warn({ err: error, retryInMs: delayMs }, 'telegram getUpdates failed'),
+      timeoutSeconds: options.pollingTimeoutSeconds ?? 50,
+      backoff,
+    });
+  }
+
+  const webhookCallback: WebhookCallback | undefined = webhookPath && webhook ? bot.webhookCallback(webhookPath, { secretToken: webhook.secret }) : undefined;
+
+  return {
+    channel: 'telegram',
+    capabilities: TELEGRAM_CAPABILITIES,
+    webhookPath,
+
+    registerRoutes(app) {
+      if (!webhook || !webhookPath || !webhookCallback) return;
+      registerTelegramWebhookRoute({ app, path: webhookPath, secret: webhook.secret, isAccepting: () => accepting, callback: webhookCallback, logger });
+    },
+
+    /**
+     * Resolves once Telegram accepted the token and the webhook/polling is set up, or after the
+     * first attempt failed for a transient reason (it then keeps retrying; see status()).
+     * Rejects when the token is refused (401/404): that needs a person.
+     */
+    async start({ onMessage: handler }) {
+      if (onMessage) throw new Error('Telegram adapter already started: create a new adapter instead of starting it twice.');
+      onMessage = handler;
+      setStatus('starting');
+      try {
+        await connectOnce();
+      } catch (error) {
+        const platformCode = (error as { details?: { platformCode?: number } }).details?.platformCode;
+        if (platformCode === 401 || platformCode === 404) {
+          setStatus('error', 'Telegram refused the bot token: check TELEGRAM_BOT_TOKEN');
+          throw new Error(`Telegram refused the bot token (${platformCode}): copy it again from @BotFather into TELEGRAM_BOT_TOKEN, or leave it empty to keep Telegram off.`, {
+            cause: error,
+          });
+        }
+        setStatus('reconnecting', (error as Error).message);
+        logger.warn({ err: error }, 'telegram start-up failed; retrying in the background');
+        connecting = connectInBackground(1);
+        return;
+      }
+      afterConnect();
+    },
+
+    async stop() {
+      stopping = true;
+      accepting = false;
+      stopSignal.abort();
+      await connecting;
+      await polling?.stop();
+      setStatus('stopped', webhook ? 'webhook left registered; Telegram keeps updates until the next start' : undefined);
+    },
+
+    status: () => status,
+
+    async send(message: OutboundMessage) {
+      const { payload, droppedQuote } = validated('sendMessage', () => toSendMessagePayload({ message }));
+      if (droppedQuote) logger.warn({ conversationRef: message.conversationRef, droppedQuote }, 'quote is not in this chat; sent without it');
+      const sent = await call<{ message_id: number }>('sendMessage', payload);
+      return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: sent.message_id }) };
+    },
+
+    async sendTyping({ conversationRef }) {
+      await call('sendChatAction', validated('sendChatAction', () => toTypingPayload({ conversationRef })));
+    },
+
+    async createThread({ conversationRef, title }) {
+      const payload = validated('createForumTopic', () => toCreateTopicPayload({ conversationRef, title }));
+      const topic = await call<{ message_thread_id: number }>('createForumTopic', payload);
+      return { conversationRef: toTelegramRef({ chatId: payload.chat_id, threadId: topic.message_thread_id }) };
+    },
+
+    async reopenThread({ conversationRef }) {
+      await topicCall('reopenForumTopic', conversationRef);
+    },
+
+    async closeThread({ conversationRef }) {
+      await topicCall('closeForumTopic', conversationRef);
+    },
+
+    async copyMessage({ from, to }) {
+      const payload = validated('copyMessage', () => toCopyMessagePayload({ from, to }));
+      const copied = await call<{ message_id: number }>('copyMessage', payload);
+      return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: copied.message_id }) };
+    },
+  };
+
+  /** Reopening an open topic (or closing a closed one) answers TOPIC_NOT_MODIFIED: the goal is met. */
+  async function topicCall(method: 'reopenForumTopic' | 'closeForumTopic', conversationRef: string) {
+    const payload = validated(method, () => toTopicPayload({ conversationRef }));
+    try {
+      await call(method, payload);
+    } catch (error) {
+      if (/TOPIC_NOT_MODIFIED/.test((error as Error).message)) return;
+      throw error;
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * Pure: what the web chat page posted → InboundMessage. The page generates its own session id
+ * (kept in localStorage) and a fresh id per message, so a retried POST is deduplicated like a
+ * redelivered Telegram update.
+ */
+import type { InboundMessage } from '../../core/message.types.js';
+
+export type WebChatPost = {
+  sessionId: string;
+  clientMessageId: string;
+  text: string;
+  /** A tapped button's data; `text` then holds its label (shown in the transcript). */
+  action?: string;
+};
+
+export function toConversationRef({ sessionId }: { sessionId: string }): string {
+  return `web:${sessionId}`;
+}
+
+export function toInboundMessage({ post, receivedAt }: { post: WebChatPost; receivedAt: Date }): InboundMessage {
+  const message: InboundMessage = {
+    channel: 'web',
+    conversationRef: toConversationRef({ sessionId: post.sessionId }),
+    chatType: 'private',
+    externalMessageId: `${post.sessionId}:${post.clientMessageId}`,
+    sender: { externalUserId: post.sessionId, displayName: '' },
+    text: post.text,
+    kind: 'text',
+    addressedToBot: true,
+    receivedAt,
+  };
+  if (post.action) message.action = post.action;
+  return message;
+}
+
+/** The page's own id for an inbound message (so it can replace its optimistic bubble). */
+export function clientMessageIdOf({ externalId }: { externalId: string }): string {
+  return externalId.slice(externalId.indexOf(':') + 1);
+}

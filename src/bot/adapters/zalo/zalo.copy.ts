@@ -1,0 +1,92 @@
+/**
+ * Copies a resident's message into another Zalo conversation (a staff group) for copyMessage.
+ * zca-js's forwardMessage only forwards text (it posts msgType "1"), so media is re-uploaded
+ * from its Zalo CDN link; when the download fails, staff still get the link as text, because a
+ * photo or file must never be dropped silently.
+ */
+import type { MessageContent, SendMessageQuote } from 'zca-js';
+
+export type MediaFetcher = (args: { url: string }) => Promise<{ data: Buffer }>;
+
+const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 30_000;
+
+const LABELS: Record<string, { label: string; ext: string }> = {
+  'chat.photo': { label: 'Ảnh', ext: 'jpg' },
+  'chat.gif': { label: 'Ảnh động', ext: 'gif' },
+  'chat.doodle': { label: 'Hình vẽ', ext: 'png' },
+  'chat.voice': { label: 'Tin nhắn thoại', ext: 'aac' },
+  'chat.video.msg': { label: 'Video', ext: 'mp4' },
+  'share.file': { label: 'Tệp', ext: 'bin' },
+  'chat.sticker': { label: 'Nhãn dán', ext: '' },
+  'chat.location.new': { label: 'Vị trí', ext: '' },
+  'chat.recommended': { label: 'Danh thiếp / liên kết', ext: '' },
+};
+
+/**
+ * Builds what to send for a copy. Text → the text. Media with a link → an attachment when the
+ * download works, else "[Ảnh] <link>". Anything else → a labelled description.
+ */
+export async function buildCopyContent({
+  original,
+  fetchMedia,
+}: {
+  original: SendMessageQuote;
+  fetchMedia: MediaFetcher;
+}): Promise<{ content: MessageContent }> {
+  if (typeof original.content === 'string') return { content: { msg: original.content } };
+  const object = (original.content ?? {}) as Record<string, unknown>;
+  const { label, ext } = LABELS[original.msgType] ?? { label: 'Nội dung', ext: '' };
+  const href = typeof object.href === 'string' && object.href !== '' ? object.href : undefined;
+  const title = typeof object.title === 'string' ? object.title : '';
+  const description = typeof object.description === 'string' ? object.description : '';
+
+  if (href && ext) {
+    try {
+      const { data } = await fetchMedia({ url: href });
+      const filename = fileNameFor({ msgType: original.msgType, title, href, ext });
+      const size = readImageSize(object.params);
+      const caption = original.msgType === 'share.file' ? '' : title;
+      return {
+        content: {
+          msg: caption,
+          attachments: [{ data, filename, metadata: { totalSize: data.length, ...size } }],
+        },
+      };
+    } catch {
+      // fall through to the link
+    }
+  }
+  const detail = [title, description.startsWith('{') ? '' : description, href].filter(Boolean).join('\n');
+  return { content: { msg: `[${label}]${detail ? `\n${detail}` : ''}` } };
+}
+
+function fileNameFor({ msgType, title, href, ext }: { msgType: string; title: string; href: string; ext: string }): `${string}.${string}` {
+  if (msgType === 'share.file' && /\.[A-Za-z0-9]{1,8}$/.test(title)) return title as `${string}.${string}`;
+  const fromUrl = /\.([A-Za-z0-9]{2,5})$/.exec(new URL(href).pathname)?.[1];
+  return `zalo-${Date.now()}.${(fromUrl ?? ext).toLowerCase()}`;
+}
+
+/** Photos carry their size in content.params (a JSON string); zca-js wants it for image uploads. */
+function readImageSize(params: unknown): { width?: number; height?: number } {
+  if (typeof params !== 'string') return {};
+  try {
+    const parsed = JSON.parse(params) as { width?: unknown; height?: unknown };
+    const width = Number(parsed.width);
+    const height = Number(parsed.height);
+    return width > 0 && height > 0 ? { width, height } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Default downloader: global fetch with a timeout and a size cap. */
+export const fetchMediaOverHttp: MediaFetcher = async ({ url }) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`GET ${new URL(url).host} answered ${response.status}`);
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_MEDIA_BYTES) throw new Error(`media is ${declared} bytes, over the ${MAX_MEDIA_BYTES} cap`);
+  const data = Buffer.from(await response.arrayBuffer());
+  if (data.length > MAX_MEDIA_BYTES) throw new Error(`media is ${data.length} bytes, over the ${MAX_MEDIA_BYTES} cap`);
+  return { data };
+};

@@ -1,0 +1,66 @@
+/**
+ * Every fixed text the pipeline sends, in one place so a commune can review the wording.
+ * Vietnamese, short and kind: many residents are elderly. FAQ answers come from the FAQ engine
+ * and ticket receipts from the handoff module, not from here.
+ */
+
+/** The button every "I could not help" reply carries; the pipeline opens a ticket when it is tapped. */
+export const HANDOFF_REQUEST_ACTION = 'handoff:request';
+export const HELP_ACTION = 'bot:help';
+
+export type BotTexts = {
+  /** First contact and /start: who we are and what we can do. */
+  greeting: string;
+  /** Shown with the greeting: what is stored, why, for how long, how to have it deleted. */
+  privacy: string;
+  help: string;
+  /** Photo, sticker, voice, file or location without text, when no ticket is open. */
+  nonText: string;
+  /** Once per flood: more than the allowed messages a minute. */
+  throttled: string;
+  /** The error boundary's reply when handling a message failed. */
+  apology: string;
+  /** Before the answer to a message longer than the pipeline reads. */
+  longInput: string;
+  /** A button whose action is no longer understood (old message, catalogue changed). */
+  staleAction: string;
+  /** Added where the channel has no buttons, so the resident knows what to type instead. */
+  handoffHint: string;
+  handoffButton: string;
+  helpButton: string;
+  /** Only while no staff group is configured (handoff module not wired): where to get a person instead. */
+  noStaff: string;
+};
+
+export const defaultBotTexts: BotTexts = {
+  greeting: [
+    'Xin chào anh/chị! Tôi là trợ lý tự động của Trung tâm Phục vụ hành chính công.',
+    'Tôi có thể:',
+    '• Trả lời về thủ tục: cần giấy tờ gì, lệ phí, bao lâu, nộp ở đâu, nộp trực tuyến thế nào.',
+    '• Chuyển câu hỏi tới cán bộ trực khi cần.',
+    '',
+    'Anh/chị cứ nhắn câu hỏi, ví dụ: «làm giấy khai sinh cần gì».',
+  ].join('\n'),
+  privacy: [
+    'Về thông tin cá nhân: chúng tôi lưu tin nhắn và tên hiển thị của anh/chị để trả lời và để cán bộ hỗ trợ khi cần. Tin nhắn được lưu tối đa 1 năm.',
+    'Muốn xoá dữ liệu của mình, anh/chị nhắn /xoadulieu.',
+  ].join('\n'),
+  help: [
+    'Cách dùng:',
+    '• Nhắn câu hỏi về thủ tục hành chính, có dấu hay không dấu đều được.',
+    '• Khi tôi đưa ra lựa chọn, anh/chị bấm nút hoặc nhắn số 1, 2, 3.',
+    '• Muốn gặp người thật, nhắn «gặp cán bộ».',
+    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xoá dữ liệu của anh/chị.',
+  ].join('\n'),
+  nonText:
+    'Cảm ơn anh/chị đã gửi. Hiện tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, hoặc bấm «Gặp cán bộ» để cán bộ trực xem giúp.',
+  throttled: 'Anh/chị nhắn hơi nhanh, tôi xin phép tạm dừng trả lời một chút. Khoảng một phút nữa anh/chị nhắn lại giúp tôi nhé.',
+  apology: 'Xin lỗi anh/chị, tôi đang gặp trục trặc nên chưa trả lời được. Anh/chị vui lòng thử lại sau ít phút.',
+  longInput: 'Tin nhắn khá dài, tôi xin trả lời theo phần đầu. Nếu chưa đúng ý, anh/chị hỏi ngắn gọn lại giúp tôi nhé.',
+  staleAction: 'Lựa chọn này đã cũ. Anh/chị vui lòng nhắn lại câu hỏi giúp tôi nhé.',
+  handoffHint: 'Muốn gặp cán bộ, anh/chị nhắn «gặp cán bộ».',
+  handoffButton: '🙋 Gặp cán bộ',
+  helpButton: 'Hướng dẫn',
+  noStaff:
+    'Hiện chưa có cán bộ trực trả lời qua kênh này. Anh/chị vui lòng gọi điện hoặc đến trực tiếp Trung tâm Phục vụ hành chính công trong giờ làm việc. Xin cảm ơn!',
+};

@@ -1,0 +1,22 @@
+/**
+ * What the pipeline (and handoff) need from the outbox: durable enqueueing and the channel's
+ * capabilities. Replies never go straight to an SDK; src/bot/outbox implements this.
+ */
+import type { ChannelCapabilities } from './channel.port.js';
+import type { ChannelName, OutboundMessage } from './message.types.js';
+
+export type EnqueueOptions = {
+  /** Handed back unchanged with the row in onSent/onFailed and findSentByExternalId (e.g. { ticketId, role }). */
+  meta?: Record<string, unknown>;
+  /** Group chats are paced by `groupMinSendIntervalMs`; default 'private'. */
+  chatType?: 'private' | 'group';
+};
+
+export type OutboxPort = {
+  /** Stores the message (split to the channel's maxTextLength) for sending; returns the row ids in send order. */
+  enqueue(args: { message: OutboundMessage } & EnqueueOptions): Promise<{ ids: number[] }>;
+  /** Several messages to one or more conversations in one insert; each conversation's keep their order. */
+  enqueueAll(args: { messages: OutboundMessage[] } & EnqueueOptions): Promise<{ ids: number[] }>;
+  /** Throws outbox.unknown_channel when no adapter for the channel is configured. */
+  capabilitiesOf(args: { channel: ChannelName }): ChannelCapabilities;
+};

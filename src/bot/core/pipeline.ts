@@ -1,0 +1,248 @@
+/**
+ * THE inbound pipeline (DESIGN §3): every channel's messages take this one path, so behaviour is
+ * identical on Telegram, Zalo and the web chat.
+ *
+ *   store (dedupe) → staff group? → group not addressed? → empty? → flood? → /start, /help
+ *   → first-contact greeting → open ticket takes it? → button → non-text → "1/2/3" → FAQ decision
+ *
+ * Guarantees: a message is stored before anything else happens and a redelivered one is ignored;
+ * messages of one conversation are handled one at a time in arrival order, different
+ * conversations in parallel; `handle` never rejects (one error boundary per message logs it and
+ * queues a short apology); replies only ever go to the outbox.
+ */
+import type { Logger } from '../../logger.js';
+import type { ConversationsRepository } from '../../db/conversations.repository.js';
+import type { FaqEngine, RenderedReply } from '../../faq/faq.engine.port.js';
+import { parseFaqAction } from '../../faq/faq.render.js';
+import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
+import { parseCommand, parseChoice } from './bot.commands.js';
+import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
+import { systemClock, type Clock } from './clock.js';
+import { createConversationMemory } from './conversation-memory.js';
+import type { HandoffPort } from './handoff.port.js';
+import { createKeyedQueue } from './keyed-queue.js';
+import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
+import type { OutboxPort } from './outbox.port.js';
+import { createThrottle } from './throttle.js';
+
+/** Per group: answer only when mentioned or replied to (the default), or every message. */
+export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddressed: boolean };
+
+export type PipelineLimits = {
+  /** Longer input is stored whole but only its start is read. */
+  maxInputChars: number;
+  /** Messages per sender per minute before the throttle notice. */
+  messagesPerMinute: number;
+  /** A message taking longer is given up (apology) so the conversation's queue moves on. */
+  handlerTimeoutMs: number;
+};
+
+export const defaultPipelineLimits: PipelineLimits = { maxInputChars: 4_000, messagesPerMinute: 10, handlerTimeoutMs: 30_000 };
+
+/** Reasons for which the resident clearly wants (or needs) a person: open the ticket right away. */
+const OPEN_TICKET_REASONS: ReadonlySet<HandoffReason> = new Set(['explicit_request', 'complaint', 'emergency']);
+
+export type Pipeline = {
+  /** For adapters: resolves when the message is handled; never rejects. */
+  handle(message: InboundMessage): Promise<void>;
+  /** Resolves when every message handed in so far is handled (graceful shutdown, tests). */
+  drain(): Promise<void>;
+};
+
+export function createPipeline({
+  conversations,
+  faq,
+  handoff,
+  outbox,
+  texts = defaultBotTexts,
+  logger,
+  clock = systemClock,
+  groupPolicy = () => ({ answerUnaddressed: false }),
+  limits = defaultPipelineLimits,
+}: {
+  conversations: Pick<ConversationsRepository, 'storeInbound'>;
+  faq: FaqEngine;
+  handoff: HandoffPort;
+  outbox: OutboxPort;
+  texts?: BotTexts;
+  logger: Logger;
+  clock?: Clock;
+  groupPolicy?: GroupPolicy;
+  limits?: PipelineLimits;
+}): Pipeline {
+  const log = logger.child({ module: 'pipeline' });
+  const queue = createKeyedQueue();
+  const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: 60_000, clock });
+  const memory = createConversationMemory({ clock });
+  const handoffButton: OutboundButton = { label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION };
+
+  /** Sends replies to the message's conversation; in groups the first part quotes the resident. */
+  function replierFor(message: InboundMessage) {
+    const capabilities = outbox.capabilitiesOf({ channel: message.channel });
+    const chatType = message.chatType;
+    const send = async (replies: Array<{ parts: string[]; buttons?: OutboundButton[] }>) => {
+      const messages: OutboundMessage[] = [];
+      for (const reply of replies) {
+        const parts = reply.parts.filter((p) => p.trim() !== '');
+        parts.forEach((text, index) => {
+          const out: OutboundMessage = { conversationRef: message.conversationRef, text };
+          if (messages.length === 0 && chatType === 'group') out.replyToExternalId = message.externalMessageId;
+          if (index === parts.length - 1 && reply.buttons && reply.buttons.length > 0) out.buttons = reply.buttons;
+          messages.push(out);
+        });
+      }
+      if (messages.length > 0) await outbox.enqueueAll({ messages, chatType });
+    };
+    return {
+      maxTextLength: capabilities.maxTextLength,
+      text: (...lines: string[]) => send(lines.map((line) => ({ parts: [line] }))),
+      send,
+      /** The handoff button, plus what to type where buttons cannot be shown. */
+      withHandoff(reply: RenderedReply): { parts: string[]; buttons: OutboundButton[] } {
+        const buttons = reply.buttons.some((b) => b.data === HANDOFF_REQUEST_ACTION) ? reply.buttons : [...reply.buttons, handoffButton];
+        const mentionsTyping = reply.parts.some((p) => /gặp cán bộ/i.test(p));
+        const parts = capabilities.buttons || mentionsTyping ? reply.parts : [...reply.parts, texts.handoffHint];
+        return { parts, buttons };
+      },
+    };
+  }
+
+  async function process(message: InboundMessage): Promise<void> {
+    const { conversationRef } = message;
+    const stored = await conversations.storeInbound({
+      channel: message.channel,
+      conversationRef,
+      residentExternalId: message.sender.externalUserId,
+      residentName: message.sender.displayName || null,
+      externalId: message.externalMessageId,
+      kind: message.kind,
+      text: message.text, // whole, even beyond maxInputChars
+      receivedAt: message.receivedAt,
+    });
+    if (stored.duplicate) {
+      log.debug({ conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
+      return;
+    }
+    const conversation = { id: stored.conversationId };
+    const created = stored.created;
+
+    if (await handoff.isStaffConversation({ conversationRef })) {
+      await handoff.handleStaffMessage({ message });
+      return;
+    }
+    if (message.chatType === 'group' && !message.addressedToBot && !groupPolicy({ conversationRef }).answerUnaddressed) return;
+
+    const text = message.text.trim();
+    // Empty or whitespace-only text (and no button, no media) is stored above and otherwise ignored.
+    if (text === '' && !message.action && message.kind === 'text') return;
+
+    const verdict = throttle.check({ key: `${conversationRef}|${message.sender.externalUserId}` });
+    const reply = replierFor(message);
+    if (!verdict.allowed) {
+      if (verdict.notify) await reply.text(texts.throttled);
+      return;
+    }
+
+    const command = message.action ? null : parseCommand({ text });
+    if (command?.command === 'start') return reply.text(texts.greeting, texts.privacy);
+    if (command?.command === 'help') return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
+
+    // First contact in a private chat: introduce ourselves (and the privacy notice) before answering.
+    const firstContact = created && message.chatType === 'private';
+    if (firstContact) await reply.text(texts.greeting, texts.privacy);
+
+    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id })).handled) return;
+
+    if (message.action) return handleAction({ message, conversationId: conversation.id, action: message.action, reply });
+
+    if (message.kind !== 'text' && text === '') {
+      return reply.send([{ parts: [texts.nonText], buttons: [handoffButton] }]);
+    }
+
+    const context = memory.recall({ conversationRef });
+    const choice = parseChoice({ text });
+    const picked = choice && context.clarify ? context.clarify[choice.choice - 1] : undefined;
+    let decision: FaqDecision;
+    if (picked) {
+      decision = { kind: 'answer', entryId: picked.id, aspect: null, confidence: 1, candidates: context.clarify ?? [] };
+    } else {
+      const tooLong = text.length > limits.maxInputChars;
+      if (tooLong) await reply.text(texts.longInput);
+      const read = tooLong ? text.slice(0, limits.maxInputChars) : text;
+      decision = faq.decide({ text: read, context: context.lastEntryId ? { lastEntryId: context.lastEntryId } : undefined });
+    }
+
+    memory.remember({
+      conversationRef,
+      context: {
+        clarify: decision.kind === 'clarify' ? decision.candidates : undefined,
+        lastEntryId: decision.kind === 'answer' ? decision.entryId : context.lastEntryId,
+      },
+    });
+
+    if (decision.kind === 'handoff' && OPEN_TICKET_REASONS.has(decision.reason)) {
+      await handoff.openTicket({ message, conversationId: conversation.id, decision });
+      return;
+    }
+    // A plain hello on first contact is already answered by the greeting.
+    if (decision.kind === 'smalltalk' && decision.intent === 'greeting' && firstContact) return;
+
+    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength });
+    await reply.send([decision.kind === 'handoff' || decision.kind === 'clarify' ? reply.withHandoff(rendered) : rendered]);
+  }
+
+  async function handleAction({
+    message,
+    conversationId,
+    action,
+    reply,
+  }: {
+    message: InboundMessage;
+    conversationId: number;
+    action: string;
+    reply: ReturnType<typeof replierFor>;
+  }): Promise<void> {
+    if (action === HANDOFF_REQUEST_ACTION) {
+      await handoff.openTicket({ message, conversationId, decision: null });
+      return;
+    }
+    if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
+    const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength });
+    if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
+    // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".
+    const entryId = parseFaqAction(action)?.entryId;
+    if (entryId) memory.remember({ conversationRef: message.conversationRef, context: { lastEntryId: entryId } });
+    await reply.send([rendered]);
+  }
+
+  async function guarded(message: InboundMessage): Promise<void> {
+    try {
+      await withTimeout(process(message), limits.handlerTimeoutMs);
+    } catch (error) {
+      const context = { err: error, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
+      log.error(context, 'handling an inbound message failed');
+      // Never apologise into a group for a message that was not addressed to the bot.
+      if (message.chatType === 'group' && !message.addressedToBot) return;
+      try {
+        await outbox.enqueue({ message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType });
+      } catch (apologyError) {
+        log.error({ ...context, err: apologyError }, 'could not queue the apology either');
+      }
+    }
+  }
+
+  return {
+    handle: (message) => queue.run(message.conversationRef, () => guarded(message)),
+    drain: () => queue.drain(),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pipeline: message not handled within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}

@@ -1,0 +1,9 @@
+export class OutboxError extends Error {
+  constructor(
+    readonly code: 'outbox.unknown_channel' | 'outbox.empty_message',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OutboxError';
+  }
+}

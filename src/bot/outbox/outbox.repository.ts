@@ -1,0 +1,206 @@
+/**
+ * The outbox's durable state. Claiming is the one subtle query: a row is due when it is pending
+ * and its time has come (or it is 'sending' with an expired lease: the worker that held it died),
+ * no earlier unfinished row of the same conversation exists (replies leave in order), and the
+ * conversation's last send is older than the row's pacing interval. `FOR UPDATE SKIP LOCKED`
+ * makes concurrent workers take disjoint rows; `attempts` doubles as the fencing token, so a
+ * worker whose lease expired cannot overwrite the outcome of the worker that took over.
+ */
+import { and, asc, count, eq, inArray, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../../db/client.js';
+import { outboxTable, type OutboxMeta, type OutboxRow } from './outbox.table.js';
+import type { OutboundMessage } from '../core/message.types.js';
+
+export type NewOutboxRow = {
+  conversationRef: string;
+  channel: string;
+  payload: OutboundMessage;
+  meta?: OutboxMeta | null;
+  minIntervalMs: number;
+  nextAttemptAt: Date;
+};
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
+
+export function createOutboxRepository({ db }: { db: Database }) {
+  /** Inserts in the given order (ids ascend), so the parts of one reply leave in order. */
+  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ rows: OutboxRow[] }> {
+    if (rows.length === 0) return { rows: [] };
+    const inserted = await db
+      .insert(outboxTable)
+      .values(rows.map((r) => ({ ...r, meta: r.meta ?? null })))
+      .returning();
+    return { rows: inserted.sort((a, b) => a.id - b.id) };
+  }
+
+  async function claimDue({
+    now,
+    leaseMs,
+    limit,
+    channels,
+  }: {
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    channels: string[];
+  }): Promise<{ rows: OutboxRow[] }> {
+    if (channels.length === 0) return { rows: [] };
+    const earlier = alias(outboxTable, 'earlier');
+    const lastSent = alias(outboxTable, 'last_sent');
+    const nowParam = sql`${now.toISOString()}::timestamptz`;
+    const claimable = or(
+      and(eq(outboxTable.status, 'pending'), lte(outboxTable.nextAttemptAt, nowParam)),
+      and(eq(outboxTable.status, 'sending'), lte(outboxTable.leaseUntil, nowParam)),
+    );
+    const due = db
+      .select({ id: outboxTable.id })
+      .from(outboxTable)
+      .where(
+        and(
+          claimable,
+          inArray(outboxTable.channel, channels),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(earlier)
+              .where(
+                and(
+                  eq(earlier.conversationRef, outboxTable.conversationRef),
+                  lt(earlier.id, outboxTable.id),
+                  inArray(earlier.status, ['pending', 'sending']),
+                ),
+              ),
+          ),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(lastSent)
+              .where(
+                and(
+                  eq(lastSent.conversationRef, outboxTable.conversationRef),
+                  sql`${lastSent.sentAt} > ${nowParam} - ${outboxTable.minIntervalMs} * interval '1 millisecond'`,
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy(asc(outboxTable.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+
+    const rows = await db
+      .update(outboxTable)
+      .set({
+        status: 'sending',
+        attempts: sql`${outboxTable.attempts} + 1`,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+      })
+      // `claimable` again: re-checked on the newest row version if another worker got there first.
+      .where(and(inArray(outboxTable.id, due), claimable))
+      .returning();
+    return { rows: rows.sort((a, b) => a.id - b.id) };
+  }
+
+  /**
+   * Marks the row sent and records the message in the conversation's transcript (direction 'out'),
+   * atomically in one statement (one round trip: this runs for every message sent). Returns
+   * undefined when the claim was lost (lease expired and another worker re-claimed the row).
+   */
+  async function markSent({
+    row,
+    externalMessageId,
+    sentAt,
+  }: {
+    row: OutboxRow;
+    externalMessageId: string;
+    sentAt: Date;
+  }): Promise<{ row: OutboxRow | undefined }> {
+    const at = sentAt.toISOString();
+    const result = await db.execute(sql`
+      with sent as (
+        update outbox set status = 'sent', external_message_id = ${externalMessageId}, sent_at = ${at}::timestamptz,
+          lease_until = null, last_error = null
+        where id = ${row.id} and status = 'sending' and attempts = ${row.attempts}
+        returning id
+      ), created as (
+        insert into conversations (channel, conversation_ref)
+        select ${row.channel}, ${row.conversationRef} from sent
+        where not exists (select 1 from conversations where conversation_ref = ${row.conversationRef})
+        on conflict (conversation_ref) do nothing
+        returning id
+      ), conv as (
+        select id from created union all select id from conversations where conversation_ref = ${row.conversationRef}
+      )
+      insert into messages (conversation_id, direction, channel, external_id, kind, text, created_at)
+      select (select id from conv limit 1), 'out', ${row.channel}, ${externalMessageId}, 'text', ${row.payload.text}, ${at}::timestamptz
+      from sent
+      returning id`);
+    // postgres.js returns the rows themselves, PGlite a { rows } object.
+    const rows = Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
+    if (rows.length === 0) return { row: undefined };
+    return { row: { ...row, status: 'sent', externalMessageId, sentAt, leaseUntil: null, lastError: null } };
+  }
+
+  async function markRetry({ row, nextAttemptAt, error }: { row: OutboxRow; nextAttemptAt: Date; error: string }) {
+    const [updated] = await db
+      .update(outboxTable)
+      .set({ status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error })
+      .where(and(eq(outboxTable.id, row.id), eq(outboxTable.status, 'sending'), eq(outboxTable.attempts, row.attempts)))
+      .returning();
+    return { row: updated };
+  }
+
+  async function markFailed({ row, error }: { row: OutboxRow; error: string }) {
+    const [updated] = await db
+      .update(outboxTable)
+      .set({ status: 'failed', leaseUntil: null, lastError: error })
+      .where(and(eq(outboxTable.id, row.id), eq(outboxTable.status, 'sending'), eq(outboxTable.attempts, row.attempts)))
+      .returning();
+    return { row: updated };
+  }
+
+  async function findSentByExternalId({ conversationRef, externalMessageId }: { conversationRef: string; externalMessageId: string }) {
+    const [row] = await db
+      .select()
+      .from(outboxTable)
+      .where(and(eq(outboxTable.conversationRef, conversationRef), eq(outboxTable.externalMessageId, externalMessageId)))
+      .limit(1);
+    return { row };
+  }
+
+  /** Sent rows of one conversation by the ids the channel gave them (the web chat reads buttons back from these). */
+  async function findSentByExternalIds({ conversationRef, externalMessageIds }: { conversationRef: string; externalMessageIds: string[] }) {
+    if (externalMessageIds.length === 0) return { rows: [] as OutboxRow[] };
+    const rows = await db
+      .select()
+      .from(outboxTable)
+      .where(and(eq(outboxTable.conversationRef, conversationRef), inArray(outboxTable.externalMessageId, externalMessageIds)));
+    return { rows };
+  }
+
+  async function countUnfinished(): Promise<{ count: number }> {
+    const [row] = await db
+      .select({ count: count() })
+      .from(outboxTable)
+      .where(inArray(outboxTable.status, ['pending', 'sending']));
+    return { count: Number(row?.count ?? 0) };
+  }
+
+  async function findById({ id }: { id: number }) {
+    const [row] = await db.select().from(outboxTable).where(eq(outboxTable.id, id));
+    return { row };
+  }
+
+  return {
+    insertRows,
+    claimDue,
+    markSent,
+    markRetry,
+    markFailed,
+    findSentByExternalId,
+    findSentByExternalIds,
+    countUnfinished,
+    findById,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The enqueue side of the outbox: turns OutboundMessages into durable rows, split to the
+ * channel's maxTextLength (buttons on the last part, the quote on the first) and stamped with
+ * the channel's pacing. Also the read side that handoff and /healthz use.
+ */
+import type { ChannelAdapter, ChannelCapabilities } from '../core/channel.port.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { channelOf } from '../core/conversation-ref.js';
+import type { ChannelName, OutboundMessage } from '../core/message.types.js';
+import type { EnqueueOptions, OutboxPort } from '../core/outbox.port.js';
+import { splitText } from '../core/text-split.js';
+import { OutboxError } from './outbox.errors.js';
+import type { NewOutboxRow, OutboxRepository } from './outbox.repository.js';
+import type { OutboxMeta, OutboxRow } from './outbox.table.js';
+
+
+export type Outbox = OutboxPort & {
+  /** The meta of the row that produced our message `externalMessageId` in that conversation, if any. */
+  findSentByExternalId(args: { conversationRef: string; externalMessageId: string }): Promise<{ meta: OutboxMeta | null; row: OutboxRow } | undefined>;
+  /** Rows not yet sent or failed (pending or in flight), for /healthz. */
+  pendingCount(): Promise<{ count: number }>;
+  /** Called after every enqueue; main.ts wakes the worker with it so replies leave at once. */
+  onEnqueued(listener: () => void): () => void;
+};
+
+export function createOutbox({
+  repository,
+  adapters,
+  clock = systemClock,
+}: {
+  repository: OutboxRepository;
+  adapters: ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities'>>;
+  clock?: Clock;
+}): Outbox {
+  const listeners = new Set<() => void>();
+
+  function capabilitiesOf({ channel }: { channel: ChannelName }): ChannelCapabilities {
+    const adapter = adapters.get(channel);
+    if (!adapter) {
+      throw new OutboxError(
+        'outbox.unknown_channel',
+        `No ${channel} adapter is configured, so a message for it can never be sent: enable the ${channel} channel or stop addressing it.`,
+      );
+    }
+    return adapter.capabilities;
+  }
+
+  function toRows({ message, meta, chatType = 'private' }: { message: OutboundMessage } & EnqueueOptions): NewOutboxRow[] {
+    const channel = channelOf(message.conversationRef);
+    const capabilities = capabilitiesOf({ channel });
+    const { parts } = splitText({ text: message.text, maxLength: capabilities.maxTextLength });
+    if (parts.length === 0) {
+      throw new OutboxError('outbox.empty_message', `Refusing to enqueue an empty message for ${message.conversationRef}: every channel rejects empty text.`);
+    }
+    const minIntervalMs =
+      chatType === 'group' ? (capabilities.groupMinSendIntervalMs ?? capabilities.minSendIntervalMs) : capabilities.minSendIntervalMs;
+    const now = clock.now();
+    return parts.map((text, index) => {
+      const payload: OutboundMessage = { conversationRef: message.conversationRef, text };
+      if (index === 0 && message.replyToExternalId) payload.replyToExternalId = message.replyToExternalId;
+      if (index === parts.length - 1 && message.buttons && message.buttons.length > 0) payload.buttons = message.buttons;
+      return { conversationRef: message.conversationRef, channel, payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: now };
+    });
+  }
+
+  async function enqueueAll({ messages, ...options }: { messages: OutboundMessage[] } & EnqueueOptions) {
+    const rows = messages.flatMap((message) => toRows({ message, ...options }));
+    const { rows: inserted } = await repository.insertRows({ rows });
+    for (const listener of listeners) listener();
+    return { ids: inserted.map((r) => r.id) };
+  }
+
+  return {
+    enqueue: ({ message, ...options }) => enqueueAll({ messages: [message], ...options }),
+    enqueueAll,
+    capabilitiesOf,
+    async findSentByExternalId(args) {
+      const { row } = await repository.findSentByExternalId(args);
+      return row ? { meta: row.meta ?? null, row } : undefined;
+    },
+    pendingCount: () => repository.countUnfinished(),
+    onEnqueued(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Sends what the outbox holds. Each round claims due rows (at most one per conversation: the
+ * repository only offers a conversation's oldest unfinished row), sends them in parallel through
+ * the channel adapters, and records the outcome. Several workers, in one process or many, never
+ * send a row twice while its lease holds; a worker that dies mid-send loses its lease and the row
+ * is sent again (at-least-once, the only honest promise a chat API allows).
+ */
+import type { ChannelAdapter } from '../core/channel.port.js';
+import type { ChannelName } from '../core/message.types.js';
+import type { Logger } from '../../logger.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { OutboxRepository } from './outbox.repository.js';
+import { decideRetry, defaultRetryPolicy, type RetryPolicy } from './outbox.retry.js';
+import type { OutboxRow } from './outbox.table.js';
+
+/** `failure` is set for onFailed: the error that ended the row (handoff tells a deleted topic from a blocked user by it). */
+export type OutboxListener = (row: OutboxRow, failure?: { error: unknown }) => void | Promise<void>;
+
+export type OutboxWorker = {
+  start(): void;
+  /** Stops claiming and waits for the round in flight. */
+  stop(): Promise<void>;
+  /** One claim-send-record round; for tests and benchmarks. */
+  runOnce(): Promise<{ claimed: number; sent: number; retried: number; failed: number }>;
+  /** Ends the idle wait early (new rows were enqueued). */
+  wake(): void;
+  onSent(listener: OutboxListener): () => void;
+  /** A row that will never be sent (permanent refusal or too many attempts). */
+  onFailed(listener: OutboxListener): () => void;
+};
+
+export function createOutboxWorker({
+  repository,
+  adapters,
+  logger,
+  clock = systemClock,
+  leaseMs = 60_000,
+  batchSize = 20,
+  pollIntervalMs = 500,
+  retryPolicy = defaultRetryPolicy,
+}: {
+  repository: OutboxRepository;
+  adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
+  logger: Logger;
+  clock?: Clock;
+  /** Must comfortably exceed the slowest send: the send is abandoned (and retried) at half of it. */
+  leaseMs?: number;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  retryPolicy?: RetryPolicy;
+}): OutboxWorker {
+  const log = logger.child({ module: 'outbox' });
+  const sentListeners = new Set<OutboxListener>();
+  const failedListeners = new Set<OutboxListener>();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  // Set by wake() during a round, so rows enqueued while we were busy do not wait a whole poll interval.
+  let wokenDuringRound = false;
+
+  async function emit(listeners: Set<OutboxListener>, row: OutboxRow, failure?: { error: unknown }) {
+    for (const listener of listeners) {
+      try {
+        await listener(row, failure);
+      } catch (error) {
+        log.error({ err: error, outboxId: row.id, conversationRef: row.conversationRef }, 'outbox listener failed');
+      }
+    }
+  }
+
+  async function deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'lost'> {
+    const adapter = adapters.get(row.channel as ChannelName);
+    try {
+      if (!adapter) throw new Error(`no adapter for channel ${row.channel}`);
+      const { externalMessageId } = await withTimeout(adapter.send(row.payload), Math.max(1, Math.floor(leaseMs / 2)));
+      const { row: sent } = await repository.markSent({ row, externalMessageId, sentAt: clock.now() });
+      if (!sent) {
+        log.warn({ outboxId: row.id, conversationRef: row.conversationRef }, 'sent after the lease expired; another worker may send it again');
+        return 'lost';
+      }
+      await emit(sentListeners, sent);
+      return 'sent';
+    } catch (error) {
+      const decision = decideRetry({ error, attempts: row.attempts, policy: retryPolicy });
+      const context = { outboxId: row.id, conversationRef: row.conversationRef, attempts: row.attempts, error: decision.reason };
+      if (decision.retry) {
+        log.warn({ ...context, retryInMs: decision.delayMs }, 'send failed, will retry');
+        await repository.markRetry({ row, nextAttemptAt: new Date(clock.now().getTime() + decision.delayMs), error: decision.reason });
+        return 'retried';
+      }
+      log.error(context, 'send failed permanently');
+      const { row: failed } = await repository.markFailed({ row, error: decision.reason });
+      if (failed) await emit(failedListeners, failed, { error });
+      return failed ? 'failed' : 'lost';
+    }
+  }
+
+  async function runOnce() {
+    const { rows } = await repository.claimDue({
+      now: clock.now(),
+      leaseMs,
+      limit: batchSize,
+      channels: [...adapters.keys()],
+    });
+    const outcomes = await Promise.all(rows.map(deliver));
+    const tally = (o: string) => outcomes.filter((x) => x === o).length;
+    return { claimed: rows.length, sent: tally('sent'), retried: tally('retried'), failed: tally('failed') };
+  }
+
+  async function run() {
+    while (running) {
+      wokenDuringRound = false;
+      let claimed = 0;
+      try {
+        ({ claimed } = await runOnce());
+      } catch (error) {
+        log.error({ err: error }, 'outbox round failed (database unreachable?); retrying');
+      }
+      if (claimed === 0 && running && !wokenDuringRound) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollIntervalMs);
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeUp = undefined;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+      loop = undefined;
+    },
+    runOnce,
+    wake() {
+      wokenDuringRound = true;
+      wakeUp?.();
+    },
+    onSent(listener) {
+      sentListeners.add(listener);
+      return () => sentListeners.delete(listener);
+    },
+    onFailed(listener) {
+      failedListeners.add(listener);
+      return () => failedListeners.delete(listener);
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`send did not finish within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}

@@ -1,0 +1,2 @@
+DROP INDEX "outbox_conversation_idx";--> statement-breakpoint
+CREATE INDEX "outbox_unfinished_conversation_idx" ON "outbox" USING btree ("conversation_ref","id") WHERE "outbox"."status" in ('pending', 'sending');

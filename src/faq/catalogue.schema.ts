@@ -1,0 +1,72 @@
+/**
+ * Validation of catalogue entries, wherever they come from (data/faq/*.yaml or the database).
+ * The rules here are what a reviewer would check by hand: enough resident phrasings, a source, a date.
+ */
+import { z } from 'zod';
+import { SECTION_NAMES, type FaqEntry } from './faq.types.js';
+
+export const CATEGORIES = ['ho-tich', 'chung-thuc', 'cu-tru', 'can-cuoc', 'dat-dai', 'xay-dung', 'kinh-doanh', 'xa-hoi', 'tu-phap', 'chung'] as const;
+
+const text = z.string().trim().min(1);
+const sectionText = text.max(1500, 'is longer than 1,500 characters: split it or move details to notes');
+
+export const faqEntrySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase slug such as khai-sinh'),
+    title: text.max(120),
+    category: z.enum(CATEGORIES),
+    procedureCode: z.string().regex(/^\d+\.\d+$/, 'must look like 1.001193').optional(),
+    statutoryDays: z.number().int().min(0).max(365).optional(),
+    questions: z.array(text.max(500)).min(8, 'needs at least 8 resident-style questions'),
+    keywords: z.array(text.max(80)).min(1),
+    summary: text.max(600),
+    sections: z
+      .object(Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionText.optional()])) as Record<
+        (typeof SECTION_NAMES)[number],
+        z.ZodOptional<typeof sectionText>
+      >)
+      .strict()
+      .refine((s) => Object.values(s).some(Boolean), 'needs at least one section'),
+    legalBasis: z.array(text).min(1),
+    sourceUrl: z.url({ protocol: /^https?$/ }),
+    // YAML may hand us a Date for an unquoted 2026-11-22; keep the calendar date as text.
+    reviewedAt: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)).pipe(
+      z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'),
+    ),
+  })
+  .strict();
+
+/** Readable problems ("questions: needs at least 8 …") for one raw entry, or the entry. */
+export function parseFaqEntry(raw: unknown): { entry: FaqEntry } | { problems: string[] } {
+  const parsed = faqEntrySchema.safeParse(raw);
+  if (parsed.success) return { entry: parsed.data as FaqEntry };
+  return { problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`) };
+}
+
+/** Checks a whole catalogue: every entry valid, ids unique. Throws with one line per problem. */
+export function validateCatalogue(items: Array<{ source: string; raw: unknown }>): FaqEntry[] {
+  const problems: string[] = [];
+  const entries: FaqEntry[] = [];
+  const seen = new Map<string, string>();
+  for (const { source, raw } of items) {
+    const result = parseFaqEntry(raw);
+    if ('problems' in result) {
+      problems.push(...result.problems.map((p) => `${source}: ${p}`));
+      continue;
+    }
+    const other = seen.get(result.entry.id);
+    if (other) problems.push(`${source}: id "${result.entry.id}" is already used by ${other}`);
+    seen.set(result.entry.id, source);
+    entries.push(result.entry);
+  }
+  if (problems.length > 0) throw new CatalogueInvalidError(problems);
+  return entries;
+}
+
+export class CatalogueInvalidError extends Error {
+  readonly code = 'faq.catalogue_invalid';
+  constructor(readonly problems: string[]) {
+    super(`The FAQ catalogue has problems; fix them and try again:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CatalogueInvalidError';
+  }
+}

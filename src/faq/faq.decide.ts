@@ -1,0 +1,92 @@
+/**
+ * The decision for one message, in two steps so thresholds can be calibrated without re-running
+ * retrieval: `analyse` (small talk, handoffs that must happen whatever the catalogue holds,
+ * retrieval) and `applyPolicy` (calibrated thresholds: answer / clarify / handoff).
+ * A wrong confident answer is worse than a handoff, so every doubt leans towards a person.
+ */
+import type { FaqIndex, RankedEntry } from './faq.index.js';
+import { ASPECT_WORDS, detectAspect, detectHandoffIntent, findOutOfScopeTopics } from './faq.intents.js';
+import { normalizeForSearch, type Lexicon } from './faq.lexicon.js';
+import type { Smalltalk } from './faq.smalltalk.js';
+import type { Thresholds } from './faq.thresholds.js';
+import type { Aspect, FaqDecision } from './faq.types.js';
+
+export type DecideDeps = { index: FaqIndex; lexicon: Lexicon; smalltalk: Smalltalk; thresholds: Thresholds };
+
+export type DecideContext = {
+  /** The entry answered last in this conversation: "còn lệ phí?" continues it. */
+  lastEntryId?: string;
+};
+
+/** What retrieval found; either a final decision already, or candidates for the policy. */
+export type Analysis =
+  | { final: FaqDecision }
+  | { final: null; ranked: RankedEntry[]; unknownShare: number; aspect: Aspect | null; offTopic: boolean };
+
+const MAX_CLARIFY = 3;
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * How sure we are that this entry answers the message: how much of the message the entry explains
+ * (coverage), how clearly the message names the entry's topic, fuse.js similarity, minus the share
+ * of the message no entry knows about (off-topic words). Not a probability; thresholds are calibrated.
+ */
+export function confidenceOf(r: RankedEntry, unknownShare: number, w: Thresholds['weights']): number {
+  return Math.max(0, w.coverage * r.coverage + w.topic * r.topic + w.fuse * r.fuse - w.unknown * unknownShare);
+}
+
+export function analyse({ text, context = {} }: { text: string; context?: DecideContext }, deps: Omit<DecideDeps, 'thresholds'>): Analysis {
+  const { index, lexicon, smalltalk } = deps;
+  const candidatesOf = (ranked: RankedEntry[]) => ranked.slice(0, MAX_CLARIFY).map((r) => ({ id: r.entryId, title: r.title, score: round(r.rank) }));
+
+  const small = smalltalk.match({ words: normalizeForSearch(text, lexicon).words });
+  if (small) return { final: { kind: 'smalltalk', intent: small.intent, confidence: 1, candidates: [] } };
+
+  const query = normalizeForSearch(smalltalk.stripGreeting({ text }), lexicon);
+  if (query.expanded.length === 0) return { final: { kind: 'smalltalk', intent: 'greeting', confidence: 1, candidates: [] } };
+
+  const aspect = detectAspect(query.expanded);
+  const ranked = index.search({ query, limit: 5 });
+  const mustHandoff = detectHandoffIntent(query.expanded);
+  if (mustHandoff) return { final: { kind: 'handoff', reason: mustHandoff, confidence: 1, candidates: candidatesOf(ranked) } };
+
+  // "còn lệ phí thì sao?" right after an answer: the same entry, another section.
+  const onlyAspectWords = query.expanded.every((w) => ASPECT_WORDS.has(w) || lexicon.stopFolded.has(w));
+  if (aspect && onlyAspectWords && context.lastEntryId && index.entries.has(context.lastEntryId)) {
+    return { final: { kind: 'answer', entryId: context.lastEntryId, aspect, confidence: 1, candidates: candidatesOf(ranked) } };
+  }
+
+  const best = ranked[0];
+  if (!best) return { final: { kind: 'handoff', reason: 'out_of_scope', confidence: 0, candidates: [] } };
+  // An off-topic subject (business tax, pensions…) hands off, unless the message plainly names the
+  // entry's own topic ("chứng thực bản sao đơn ly hôn" is still a copy certification).
+  const offTopic =
+    best.topic < 1 && findOutOfScopeTopics(query.expanded).some((phrase) => !index.mentions({ entryId: best.entryId, phrase }));
+  return { final: null, ranked, unknownShare: index.unknownShare(query), aspect, offTopic };
+}
+
+export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDecision {
+  if (analysis.final) return analysis.final;
+  const { ranked, unknownShare, aspect, offTopic } = analysis;
+  // Keep the index's order (its rank is the better ranker); confidence only says how sure we are.
+  const scored = ranked.map((r) => ({ r, confidence: round(confidenceOf(r, unknownShare, thresholds.weights)) }));
+  const best = scored[0]!;
+  const candidates = scored.slice(0, MAX_CLARIFY).map(({ r, confidence }) => ({ id: r.entryId, title: r.title, score: confidence }));
+
+  if (offTopic) return { kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates };
+  const runnerUp = scored[1];
+  const clearWinner = !runnerUp || runnerUp.r.rank < best.r.rank * thresholds.ambiguousRankRatio;
+  if (best.confidence >= thresholds.answer && clearWinner) {
+    return { kind: 'answer', entryId: best.r.entryId, aspect, confidence: best.confidence, candidates };
+  }
+  if (best.confidence >= thresholds.clarify) {
+    // The best and the runners-up nearly as strong; a single option is still a question, never a guess.
+    const options = scored.filter((c) => c.r.rank >= best.r.rank * thresholds.clarifyRankRatio).slice(0, MAX_CLARIFY);
+    return { kind: 'clarify', confidence: best.confidence, candidates: candidates.filter((c) => options.some((o) => o.r.entryId === c.id)) };
+  }
+  return { kind: 'handoff', reason: 'low_confidence', confidence: best.confidence, candidates };
+}
+
+export function decide(args: { text: string; context?: DecideContext }, deps: DecideDeps): FaqDecision {
+  return applyPolicy(analyse(args, deps), deps.thresholds);
+}

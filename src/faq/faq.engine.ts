@@ -1,0 +1,60 @@
+/**
+ * The FAQ engine: the catalogue, its index and the decision policy behind one small object.
+ * Pure and in-memory; `reload` swaps the catalogue (admin edits) without a restart.
+ */
+import type { FaqEngine } from './faq.engine.port.js';
+import { analyse, applyPolicy, type Analysis, type DecideContext } from './faq.decide.js';
+import { createFaqIndex, type FaqIndex } from './faq.index.js';
+import { RETRIEVAL_STOP_PHRASES } from './faq.intents.js';
+import { compileLexicon, type LexiconFile } from './faq.lexicon.js';
+import { parseFaqAction, renderDecision, renderEntry, type UnitFacts } from './faq.render.js';
+import { compileSmalltalk, type SmalltalkFile } from './faq.smalltalk.js';
+import { THRESHOLDS, type Thresholds } from './faq.thresholds.js';
+import type { FaqEntry } from './faq.types.js';
+
+export type LocalFaqEngine = FaqEngine & {
+  /** The index in use (for benchmarks and diagnostics). */
+  index(): FaqIndex;
+  /** Retrieval without the threshold policy, for calibration (see faq.thresholds.ts). */
+  analyse(args: { text: string; context?: DecideContext }): Analysis;
+};
+
+export function createFaqEngine({
+  entries,
+  lexicon: lexiconFile,
+  smalltalk: smalltalkFile,
+  unit,
+  thresholds = THRESHOLDS,
+}: {
+  entries: FaqEntry[];
+  lexicon: LexiconFile;
+  smalltalk: SmalltalkFile;
+  unit: UnitFacts;
+  thresholds?: Thresholds;
+}): LocalFaqEngine {
+  const smalltalk = compileSmalltalk(smalltalkFile);
+  // The lexicon learns the catalogue's word pairs (to tell "can cuoc" from "can giay"), so it is
+  // rebuilt with the index whenever entries change.
+  const build = (list: FaqEntry[]) => {
+    const catalogueTexts = list.flatMap((e) => [e.title, ...e.questions, ...e.keywords]);
+    const lexicon = compileLexicon(lexiconFile, { stopPhrases: RETRIEVAL_STOP_PHRASES, catalogueTexts });
+    return { lexicon, index: createFaqIndex({ entries: list, lexicon }) };
+  };
+  let { lexicon, index } = build(entries);
+
+  return {
+    decide: ({ text, context }) => applyPolicy(analyse({ text, context }, { index, lexicon, smalltalk }), thresholds),
+    analyse: ({ text, context }) => analyse({ text, context }, { index, lexicon, smalltalk }),
+    render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
+    renderAction({ action, maxTextLength }) {
+      const parsed = parseFaqAction(action);
+      const entry = parsed && index.entries.get(parsed.entryId);
+      if (!parsed || !entry) return null;
+      return renderEntry({ entry, first: parsed.section, unit, maxTextLength });
+    },
+    reload({ entries: next }) {
+      ({ lexicon, index } = build(next));
+    },
+    index: () => index,
+  };
+}

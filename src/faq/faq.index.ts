@@ -1,0 +1,186 @@
+/**
+ * The in-memory retrieval index over a catalogue: MiniSearch (BM25 over folded unigrams,
+ * bigrams and accented words) ranks entries; fuse.js token search re-scores the top few.
+ * Long answer bodies are never indexed: only titles, questions and keywords.
+ * Built from any list of entries in a few milliseconds, so admin edits rebuild it whole.
+ */
+import MiniSearch from 'minisearch';
+import { createFuseRescorer, type FuseRescorer } from './faq.search.fuse.js';
+import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
+import type { FaqEntry } from './faq.types.js';
+import { foldDiacritics, hasDiacritics } from './text.normalize.js';
+
+export type RankedEntry = {
+  entryId: string;
+  title: string;
+  /** Best BM25 score among the entry's texts. */
+  bm25: number;
+  /** IDF-weighted share of the query's content words and word pairs the entry knows (0–1). */
+  coverage: number;
+  /** Share of the query's word pairs found in the entry's texts (0–1; 0 when the query has no pairs). */
+  bigramCoverage: number;
+  /** fuse.js token-search similarity of the query to the entry's best text (0–1); top candidates only. */
+  fuse: number;
+  /** Best IDF-weighted share of one of the entry's title/keyword phrases found in the query (0–1). */
+  topic: number;
+  /** The ordering key (RANK_WEIGHTS). */
+  rank: number;
+};
+
+export type FaqIndex = {
+  entries: ReadonlyMap<string, FaqEntry>;
+  search(args: { query: NormalizedText; limit?: number }): RankedEntry[];
+  /** IDF of a folded word across entries (unknown words get the highest value). */
+  idf(word: string): number;
+  /** IDF-weighted share of the query's words and pairs that no entry knows (0–1): high for off-topic text. */
+  unknownShare(query: NormalizedText): number;
+  /** True when the entry's title, questions or keywords contain the folded phrase. */
+  mentions(args: { entryId: string; phrase: string }): boolean;
+};
+
+type IndexDoc = { id: number; entryId: string; terms: string };
+
+/** Terms of one text: folded content words, their pairs, and content words as typed with diacritics. */
+export function termsOf(text: NormalizedText): string[] {
+  const accented = text.accented
+    .split(' ')
+    .filter((w) => hasDiacritics(w) && text.unigrams.includes(foldDiacritics(w)));
+  return [...text.unigrams, ...text.bigrams, ...accented];
+}
+
+const RESCORE_TOP = 5;
+/** Least IDF mass a title/keyword phrase needs for a full topic match (about one word and one pair). */
+const MIN_TOPIC_IDF = 4;
+/** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
+const RANK_WEIGHTS = { coverage: 0.4, topic: 0.4, bm25: 0.2 };
+
+export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexicon: Lexicon }): FaqIndex {
+  const docs: IndexDoc[] = [];
+  const fuseDocs: Array<{ entryId: string; text: string }> = [];
+  const vocabulary = new Map<string, Set<string>>(); // entryId → folded words
+  const accentedVocabulary = new Map<string, Set<string>>(); // entryId → words as written with diacritics
+  const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
+  for (const entry of entries) {
+    const words = new Set<string>();
+    const accented = new Set<string>();
+    const texts: string[] = [];
+    for (const text of [entry.title, ...entry.questions, ...entry.keywords]) {
+      const normalized = normalizeForSearch(text, lexicon);
+      texts.push(normalized.expanded.join(' '));
+      docs.push({ id: docs.length, entryId: entry.id, terms: termsOf(normalized).join(' ') });
+      fuseDocs.push({ entryId: entry.id, text: normalized.unigrams.join(' ') });
+      for (const w of [...normalized.unigrams, ...normalized.bigrams]) words.add(w);
+      for (const w of normalized.typed.values()) accented.add(w);
+    }
+    accentedVocabulary.set(entry.id, accented);
+    vocabulary.set(entry.id, words);
+    expandedText.set(entry.id, ` ${texts.join(' | ')} `);
+  }
+
+  const documentFrequency = new Map<string, number>();
+  for (const words of vocabulary.values()) for (const w of words) documentFrequency.set(w, (documentFrequency.get(w) ?? 0) + 1);
+  const n = entries.length;
+  const idf = (word: string) => {
+    const df = documentFrequency.get(word) ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  };
+
+  const miniSearch = new MiniSearch<IndexDoc>({
+    fields: ['terms'],
+    storeFields: ['entryId'],
+    tokenize: (s) => s.split(' ').filter(Boolean),
+    processTerm: (t) => t,
+    searchOptions: {
+      combineWith: 'OR',
+      // One typo per word of four letters or more; never fuzzy on pairs or short syllables.
+      fuzzy: (term) => (term.length >= 4 && !term.includes('_') ? 0.26 : false),
+      weights: { fuzzy: 0.6, prefix: 0.3 },
+    },
+  });
+  miniSearch.addAll(docs);
+  const fuse: FuseRescorer = createFuseRescorer({ docs: fuseDocs });
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  // What each entry is about: its title and keywords as term sets.
+  const topicPhrases = new Map(
+    entries.map((e) => [
+      e.id,
+      [e.title, ...e.keywords]
+        .map((t) => normalizeForSearch(t, lexicon))
+        .map((n) => [...new Set([...n.unigrams, ...n.bigrams])])
+        .filter((terms) => terms.length > 0),
+    ]),
+  );
+  function topicRecall(entryId: string, queryTerms: Set<string>): number {
+    let best = 0;
+    for (const terms of topicPhrases.get(entryId) ?? []) {
+      const total = terms.reduce((s, t) => s + idf(t), 0);
+      const found = terms.filter((t) => queryTerms.has(t)).reduce((s, t) => s + idf(t), 0);
+      // A one-word keyword ("già") must not count as naming the topic as fully as "khai tử" does.
+      best = Math.max(best, found / Math.max(total, MIN_TOPIC_IDF));
+    }
+    return best;
+  }
+
+  /**
+   * A query word counts for an entry when the entry has it; a word typed WITH diacritics must also
+   * match them ("tăng" is not "táng"), since folding merges words that residents who type accents keep apart.
+   */
+  function covers(entryId: string, word: string, matched: Set<string>, query: NormalizedText): boolean {
+    if (!matched.has(word)) return false;
+    const typed = query.typed.get(word);
+    return typed === undefined || (accentedVocabulary.get(entryId)?.has(typed) ?? false);
+  }
+
+  function search({ query, limit = 5 }: { query: NormalizedText; limit?: number }): RankedEntry[] {
+    const terms = termsOf(query);
+    if (terms.length === 0) return [];
+    const perEntry = new Map<string, { bm25: number; matched: Set<string> }>();
+    for (const hit of miniSearch.search(terms.join(' '))) {
+      const entryId = hit.entryId as string;
+      const agg = perEntry.get(entryId) ?? { bm25: 0, matched: new Set<string>() };
+      agg.bm25 = Math.max(agg.bm25, hit.score);
+      for (const t of hit.queryTerms) agg.matched.add(t);
+      perEntry.set(entryId, agg);
+    }
+    // Evidence is entry-level: every query word and word pair the entry knows, weighted by how
+    // rare it is across entries. Pairs ("thuong_tru") disambiguate folded collisions (thương/thường).
+    const unigrams = [...new Set(query.unigrams)];
+    const pairs = [...new Set(query.bigrams)];
+    const totalIdf = [...unigrams, ...pairs].reduce((sum, w) => sum + idf(w), 0);
+    const maxBm25 = Math.max(...[...perEntry.values()].map((e) => e.bm25), 1e-9);
+    const queryTerms = new Set([...unigrams, ...pairs]);
+    const ranked = [...perEntry]
+      .map(([entryId, { bm25, matched }]) => {
+        const known = [...unigrams.filter((w) => covers(entryId, w, matched, query)), ...pairs.filter((p) => matched.has(p))];
+        return {
+          entryId,
+          title: byId.get(entryId)?.title ?? entryId,
+          bm25,
+          coverage: totalIdf > 0 ? known.reduce((s, w) => s + idf(w), 0) / totalIdf : 0,
+          bigramCoverage: pairs.length > 0 ? pairs.filter((p) => matched.has(p)).length / pairs.length : 0,
+          topic: topicRecall(entryId, queryTerms),
+          fuse: 0,
+          rank: 0,
+        };
+      })
+      .map((r) => ({ ...r, rank: RANK_WEIGHTS.coverage * r.coverage + RANK_WEIGHTS.topic * r.topic + RANK_WEIGHTS.bm25 * (r.bm25 / maxBm25) }))
+      .sort((a, b) => b.rank - a.rank)
+      .slice(0, Math.max(limit, RESCORE_TOP));
+    const similarity = fuse.similarity({ query: query.unigrams.join(' '), entryIds: ranked.slice(0, RESCORE_TOP).map((r) => r.entryId) });
+    for (const r of ranked) r.fuse = similarity.get(r.entryId) ?? 0;
+    return ranked.slice(0, limit);
+  }
+
+  return {
+    entries: byId,
+    search,
+    idf,
+    unknownShare(query) {
+      const terms = [...new Set([...query.unigrams, ...query.bigrams])];
+      const total = terms.reduce((sum, t) => sum + idf(t), 0);
+      const unknown = terms.filter((t) => !documentFrequency.has(t)).reduce((sum, t) => sum + idf(t), 0);
+      return total > 0 ? unknown / total : 0;
+    },
+    mentions: ({ entryId, phrase }) => expandedText.get(entryId)?.includes(` ${phrase} `) ?? false,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The search lexicon (data/lexicon.yaml) and the full query/index normalisation that uses it:
+ * clean → fold → expand abbreviations → resolve ambiguous ones by context → add phrase synonyms
+ * → drop stopwords → unigrams + bigrams. The same function runs on catalogue text at index time.
+ */
+import { z } from 'zod';
+import { bigrams, cleanText, foldDiacritics, hasDiacritics, splitTokens } from './text.normalize.js';
+
+const ambiguousRuleSchema = z.union([
+  z.object({ prev: z.string().min(1), means: z.string().min(1) }).strict(),
+  z.object({ next: z.string().min(1), means: z.string().min(1) }).strict(),
+]);
+
+export const lexiconFileSchema = z
+  .object({
+    abbreviations: z.record(z.string().min(1), z.string().min(1)),
+    ambiguous: z.record(
+      z.string().min(1),
+      z.object({ default: z.string().min(1), rules: z.array(ambiguousRuleSchema).default([]) }).strict(),
+    ),
+    phrases: z.record(z.string().min(1), z.string().min(1)),
+    stopwords: z.array(z.string().min(1)),
+  })
+  .strict();
+
+export type LexiconFile = z.infer<typeof lexiconFileSchema>;
+
+type AmbiguousRule = { prev?: string; next?: string; means: string[] };
+
+export type Lexicon = {
+  abbreviations: Map<string, string[]>;
+  ambiguous: Map<string, { default: string[]; rules: AmbiguousRule[] }>;
+  /** Folded phrase (as token list) → folded words to add; longest phrases first. */
+  phrases: Array<{ tokens: string[]; adds: string[] }>;
+  /** Stopwords as written with diacritics: a word typed with diacritics is dropped only on an exact match. */
+  stopAccented: Set<string>;
+  /** Folded stopwords, for words typed without diacritics. */
+  stopFolded: Set<string>;
+  /**
+   * Folded stopwords that are also content words once folded (đang/đăng, cần/căn, thế/thẻ, từ/tử,
+   * bạn/bản): typed without diacritics, they are kept when they form a catalogue word pair with a
+   * neighbour ("can cuoc", "dang ky") and dropped otherwise ("can giay").
+   */
+  ambiguousStops: Set<string>;
+  contentPairs: Set<string>;
+  /** Multi-word phrases dropped from retrieval text (question cues such as "bao lâu"), longest first. */
+  stopPhrases: string[][];
+};
+
+const foldWords = (text: string) => splitTokens(foldDiacritics(cleanText(text)));
+
+/**
+ * Folds every key and value so lookups work on folded tokens.
+ * `stopPhrases` are cue phrases another module reads (aspect cues) and retrieval must ignore.
+ */
+export function compileLexicon(
+  file: LexiconFile,
+  { stopPhrases = [], catalogueTexts = [] }: { stopPhrases?: string[]; catalogueTexts?: string[] } = {},
+): Lexicon {
+  const stopAccented = new Set(file.stopwords.flatMap((w) => splitTokens(cleanText(w))));
+  const stopFolded = new Set([...stopAccented].map(foldDiacritics));
+  const abbreviations = new Map(Object.entries(file.abbreviations).map(([k, v]) => [foldWords(k).join(' '), foldWords(v)]));
+  // Which folded stopwords collide with catalogue content words, and which word pairs the catalogue uses.
+  const contentFolds = new Set<string>();
+  const contentPairs = new Set<string>();
+  for (const text of catalogueTexts) {
+    const words = splitTokens(cleanText(text)).flatMap((w) =>
+      stopAccented.has(w) ? [null] : (abbreviations.get(foldDiacritics(w)) ?? [foldDiacritics(w)]),
+    );
+    words.forEach((w, i) => {
+      if (w === null) return;
+      contentFolds.add(w);
+      const next = words[i + 1];
+      if (next) contentPairs.add(`${w}_${next}`);
+    });
+  }
+  return {
+    stopAccented,
+    stopFolded,
+    ambiguousStops: new Set([...stopFolded].filter((f) => contentFolds.has(f))),
+    contentPairs,
+    stopPhrases: stopPhrases.map(foldWords).filter((p) => p.length > 0).sort((a, b) => b.length - a.length),
+    abbreviations,
+    ambiguous: new Map(
+      Object.entries(file.ambiguous).map(([k, v]) => [
+        foldWords(k).join(' '),
+        {
+          default: foldWords(v.default),
+          rules: v.rules.map((r) => ({
+            ...('prev' in r ? { prev: foldWords(r.prev).join(' ') } : { next: foldWords(r.next).join(' ') }),
+            means: foldWords(r.means),
+          })),
+        },
+      ]),
+    ),
+    phrases: Object.entries(file.phrases)
+      .map(([k, v]) => ({ tokens: foldWords(k), adds: foldWords(v) }))
+      .sort((a, b) => b.tokens.length - a.tokens.length),
+  };
+}
+
+export type NormalizedText = {
+  /** Cleaned text with diacritics (lowercase, NFC, new tone placement). */
+  accented: string;
+  /** Folded word → the word as typed, for words typed with diacritics (not abbreviations). */
+  typed: Map<string, string>;
+  /** Folded words after abbreviation expansion, before synonyms and stopwords (for small talk). */
+  words: string[];
+  /** `words` plus phrase synonyms, stopwords kept (for intent cues). */
+  expanded: string[];
+  /** Content words: `expanded` minus stopwords. */
+  unigrams: string[];
+  /** Adjacent content-word pairs, "a_b". */
+  bigrams: string[];
+};
+
+/** Expands abbreviations; ambiguous ones look at their already-expanded neighbours.
+ * `from` is the index of the input token a word is (unchanged), or null for expansion words. */
+function expandWithOrigin(tokens: string[], lexicon: Lexicon): Array<{ word: string; from: number | null }> {
+  const out: Array<{ word: string; from: number | null }> = [];
+  tokens.forEach((token, i) => {
+    const words = expandOne(tokens, i, out.map((w) => w.word), lexicon);
+    const unchanged = words.length === 1 && words[0] === token;
+    for (const word of words) out.push({ word, from: unchanged ? i : null });
+  });
+  return out;
+}
+
+function expandOne(tokens: string[], i: number, done: string[], lexicon: Lexicon): string[] {
+  const token = tokens[i]!;
+  const ambiguous = lexicon.ambiguous.get(token);
+  if (!ambiguous) return lexicon.abbreviations.get(token) ?? [token];
+  const prev1 = done.at(-1) ?? '';
+  const prev2 = done.slice(-2).join(' ');
+  const nextToken = tokens[i + 1];
+  const next = nextToken === undefined ? '' : (lexicon.abbreviations.get(nextToken) ?? [nextToken]).join(' ');
+  const rule = ambiguous.rules.find((r) =>
+    r.prev !== undefined ? r.prev === prev1 || r.prev === prev2 : next === r.next || next.startsWith(`${r.next} `),
+  );
+  return rule?.means ?? ambiguous.default;
+}
+
+function isFoldedStopword(word: string, prev: string | undefined, next: string | undefined, lexicon: Lexicon): boolean {
+  if (!lexicon.stopFolded.has(word)) return false;
+  if (!lexicon.ambiguousStops.has(word)) return true;
+  return !(lexicon.contentPairs.has(`${prev}_${word}`) || lexicon.contentPairs.has(`${word}_${next}`));
+}
+
+/**
+ * Removes cue phrases (matched on all words) from the words that survived stopword removal
+ * (`kept`, null where a stopword was); returns the content words in order.
+ */
+function dropStopPhrases(kept: Array<string | null>, all: string[], phrases: string[][]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < all.length; ) {
+    const hit = phrases.find((p) => p.every((t, k) => all[i + k] === t));
+    if (hit) {
+      i += hit.length;
+      continue;
+    }
+    const word = kept[i++];
+    if (word !== null && word !== undefined) out.push(word);
+  }
+  return out;
+}
+
+/** The canonical words of every phrase synonym found, one group per phrase. */
+function phraseSynonyms(tokens: string[], lexicon: Lexicon): string[][] {
+  const joined = ` ${tokens.join(' ')} `;
+  return lexicon.phrases.filter(({ tokens: phrase }) => joined.includes(` ${phrase.join(' ')} `)).map(({ adds }) => adds);
+}
+
+export function normalizeForSearch(raw: string, lexicon: Lexicon): NormalizedText {
+  const accented = cleanText(raw);
+  const accentedWords = splitTokens(accented);
+  const withOrigin = expandWithOrigin(accentedWords.map(foldDiacritics), lexicon);
+  const base = withOrigin.map((w) => w.word);
+  const typed = new Map<string, string>();
+  const stop = withOrigin.map(({ word, from }, i) => {
+    const original = from === null ? undefined : accentedWords[from];
+    if (original && hasDiacritics(original)) {
+      typed.set(word, original);
+      return lexicon.stopAccented.has(original);
+    }
+    return isFoldedStopword(word, base[i - 1], base[i + 1], lexicon);
+  });
+  // Synonym groups are added after the original words; bigrams never join two different groups.
+  const synonyms = phraseSynonyms(base, lexicon);
+  const content = [
+    dropStopPhrases(base.map((w, i) => (stop[i] ? null : w)), base, lexicon.stopPhrases),
+    ...synonyms.map((group) => group.filter((w, i) => !isFoldedStopword(w, group[i - 1], group[i + 1], lexicon))),
+  ];
+  return {
+    accented,
+    typed,
+    words: base,
+    expanded: [base, ...synonyms].flat(),
+    unigrams: content.flat(),
+    bigrams: [...new Set(content.flatMap((words) => bigrams(words)))],
+  };
+}

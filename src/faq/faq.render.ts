@@ -1,0 +1,158 @@
+/**
+ * The Vietnamese text a resident sees for a decision. Short sentences, the asked section first,
+ * the rest one tap (or one word) away. Unit facts are filled in from the unit file here.
+ */
+import { splitText } from '../bot/core/text-split.js';
+import type { RenderedReply } from './faq.engine.port.js';
+import type { Smalltalk } from './faq.smalltalk.js';
+import { SECTION_NAMES, type FaqDecision, type FaqEntry, type SectionName } from './faq.types.js';
+
+export type UnitFacts = Record<string, string | undefined>;
+
+const SECTION_LABEL: Record<SectionName, string> = {
+  documents: 'Giấy tờ cần chuẩn bị',
+  fee: 'Lệ phí',
+  duration: 'Thời gian giải quyết',
+  where: 'Nơi nộp',
+  online: 'Nộp trực tuyến',
+  steps: 'Các bước',
+  notes: 'Lưu ý',
+};
+const SECTION_BUTTON: Record<SectionName, string> = {
+  documents: '📄 Giấy tờ',
+  fee: '💰 Lệ phí',
+  duration: '⏱ Thời gian',
+  where: '📍 Nơi nộp',
+  online: '🌐 Nộp online',
+  steps: '🪜 Các bước',
+  notes: '📝 Lưu ý',
+};
+/** What to type instead of tapping (channels without buttons); these words are aspect cues. */
+const SECTION_WORD: Partial<Record<SectionName, string>> = {
+  documents: 'giấy tờ',
+  fee: 'lệ phí',
+  duration: 'thời gian',
+  where: 'nơi nộp',
+  online: 'online',
+};
+/** A general question shows these sections after the summary, as far as they fit. */
+const GENERAL_SECTIONS: SectionName[] = ['documents', 'fee', 'duration', 'where'];
+
+export const HANDOFF_ACTION = 'handoff:request';
+const HANDOFF_BUTTON = { label: '🙋 Gặp cán bộ', data: HANDOFF_ACTION };
+
+export function fillUnit(text: string, unit: UnitFacts): string {
+  return text.replace(/\{\{\s*unit\.(\w+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
+}
+
+function formatDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+function sectionBlock(entry: FaqEntry, name: SectionName, unit: UnitFacts): string | null {
+  const body = entry.sections[name];
+  return body ? `${SECTION_LABEL[name]}:\n${fillUnit(body.trim(), unit)}` : null;
+}
+
+/** Entry text with `first` (the asked section) leading; sections that do not fit become buttons. */
+export function renderEntry({
+  entry,
+  first,
+  unit,
+  maxTextLength,
+}: {
+  entry: FaqEntry;
+  first: SectionName | null;
+  unit: UnitFacts;
+  maxTextLength: number;
+}): RenderedReply {
+  const footer = `Nguồn: ${entry.sourceUrl}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
+  const head = `📋 ${entry.title}`;
+  const summary = fillUnit(entry.summary.trim(), unit);
+  const shown: SectionName[] = [];
+  const blocks: string[] = [head];
+  const firstBlock = first ? sectionBlock(entry, first, unit) : null;
+  if (first && firstBlock) {
+    blocks.push(firstBlock, summary);
+    shown.push(first);
+  } else {
+    blocks.push(summary);
+    for (const name of GENERAL_SECTIONS) {
+      const block = sectionBlock(entry, name, unit);
+      if (!block) continue;
+      // Keep room for the footer and the follow-up hint; what does not fit stays one tap away.
+      if ([...blocks, block].join('\n\n').length + footer.length + 200 > maxTextLength) break;
+      blocks.push(block);
+      shown.push(name);
+    }
+  }
+  const more = SECTION_NAMES.filter((n) => entry.sections[n] && !shown.includes(n));
+  const words = more.map((n) => SECTION_WORD[n]).filter(Boolean);
+  const hint = words.length > 0 ? `Muốn xem thêm, anh/chị nhắn: ${words.map((w) => `«${w}»`).join(', ')}.` : '';
+  const text = [...blocks, footer, hint].filter(Boolean).join('\n\n');
+  return {
+    parts: splitText({ text, maxLength: maxTextLength }).parts,
+    buttons: [...more.map((n) => ({ label: SECTION_BUTTON[n], data: `faq:${entry.id}:${n}` })), HANDOFF_BUTTON],
+  };
+}
+
+const HANDOFF_TEXT: Record<string, string> = {
+  emergency:
+    'Nếu đang có nguy hiểm, anh/chị hãy gọi ngay: 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).\nTôi cũng đang báo cho cán bộ trực.',
+  explicit_request: 'Dạ, tôi chuyển anh/chị tới cán bộ trực ngay.',
+  complaint: 'Tôi rất tiếc vì điều anh/chị gặp phải. Tôi chuyển ý kiến này tới cán bộ phụ trách để xem xét và trả lời anh/chị.',
+  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Tôi chuyển tới cán bộ trực để trả lời.',
+  out_of_scope:
+    'Câu hỏi này có thể không thuộc việc của {{unit.name}}, hoặc tôi chưa có thông tin chắc chắn.\nBấm «Gặp cán bộ» (hoặc nhắn «gặp cán bộ») để cán bộ trực trả lời anh/chị.',
+  low_confidence:
+    'Xin lỗi, tôi chưa hiểu rõ câu hỏi. Anh/chị có thể hỏi lại ngắn gọn hơn, ví dụ: «làm giấy khai sinh cần gì».\nHoặc bấm «Gặp cán bộ» (nhắn «gặp cán bộ») để cán bộ trực trả lời.',
+};
+
+export function renderDecision({
+  decision,
+  entries,
+  unit,
+  smalltalk,
+  maxTextLength,
+}: {
+  decision: FaqDecision;
+  entries: ReadonlyMap<string, FaqEntry>;
+  unit: UnitFacts;
+  smalltalk: Smalltalk;
+  maxTextLength: number;
+}): RenderedReply {
+  const fit = (text: string) => splitText({ text: fillUnit(text, unit), maxLength: maxTextLength }).parts;
+  switch (decision.kind) {
+    case 'answer': {
+      const entry = entries.get(decision.entryId);
+      if (!entry) throw new Error(`renderDecision: unknown entry "${decision.entryId}"`);
+      return renderEntry({ entry, first: decision.aspect, unit, maxTextLength });
+    }
+    case 'clarify': {
+      const options = decision.candidates.map((c, i) => `${i + 1}. ${c.title}`).join('\n');
+      const numbers = decision.candidates.map((_, i) => String(i + 1));
+      const ask =
+        decision.candidates.length === 1
+          ? `Có phải anh/chị hỏi về:\n${options}\n\nNhắn «1» nếu đúng.`
+          : `Anh/chị muốn hỏi về việc nào?\n${options}\n\nTrả lời ${numbers.slice(0, -1).join(', ')} hoặc ${numbers.at(-1)}.`;
+      return {
+        parts: fit(`${ask} Nếu không phải, nhắn «gặp cán bộ».`),
+        buttons: [...decision.candidates.map((c, i) => ({ label: `${i + 1}. ${c.title}`, data: `faq:${c.id}` })), HANDOFF_BUTTON],
+      };
+    }
+    case 'handoff':
+      return { parts: fit(HANDOFF_TEXT[decision.reason] ?? HANDOFF_TEXT.low_confidence!), buttons: [HANDOFF_BUTTON] };
+    case 'smalltalk':
+      return { parts: fit(smalltalk.reply({ intent: decision.intent })), buttons: [] };
+  }
+}
+
+/** "faq:<id>" or "faq:<id>:<section>" from a button; null for other actions or unknown entries. */
+export function parseFaqAction(action: string): { entryId: string; section: SectionName | null } | null {
+  const match = /^faq:([a-z0-9-]+)(?::([a-z]+))?$/.exec(action);
+  if (!match) return null;
+  const section = match[2] as SectionName | undefined;
+  if (section && !SECTION_NAMES.includes(section)) return null;
+  return { entryId: match[1]!, section: section ?? null };
+}

@@ -1,0 +1,29 @@
+/**
+ * The decision thresholds, in one place. They are calibrated, not guessed:
+ * `npm run cli -- calibrate data/eval/dev.jsonl` sweeps them on the development set and prints
+ * the risk/coverage table; pick the row that keeps wrong answers ≤ 3 % with the most answered,
+ * write the values here, then check the external set with `npm run cli -- eval`.
+ * Re-run after any change to the catalogue, the lexicon or the fuse.js/minisearch versions.
+ */
+export type Thresholds = {
+  /** Weights of the confidence of the best candidate (see confidenceOf in faq.decide.ts). */
+  weights: { coverage: number; topic: number; fuse: number; unknown: number };
+  /** Confidence at or above which the best entry is answered directly. */
+  answer: number;
+  /** Confidence at or above which the resident is asked to choose among candidates. */
+  clarify: number;
+  /** A runner-up ranked at least this share of the best turns a direct answer into a clarify (> 1: never). */
+  ambiguousRankRatio: number;
+  /** Clarify options: candidates whose rank is at least this share of the best one's. */
+  clarifyRankRatio: number;
+};
+
+export const THRESHOLDS: Thresholds = {
+  // Calibrated 2026-11-22 on data/eval/dev.jsonl with ../shared/eval/external-dichvucong.jsonl as guard:
+  // dev 84.3 % answered-correct, 2.6 % wrong, 90.5 % handoff-correct; external 75 % + 25 % clarify, 5.3 % OOS answered.
+  weights: { coverage: 0.3, topic: 0.5, fuse: 0.2, unknown: 0.4 },
+  answer: 0.38,
+  clarify: 0.24,
+  ambiguousRankRatio: 1.01,
+  clarifyRankRatio: 0.6,
+};

@@ -1,0 +1,35 @@
+/**
+ * The FAQ engine's vocabulary: catalogue entries (as validated from data/ or the database)
+ * and the decision the engine takes for one resident message.
+ */
+
+/** Sections an entry may have; an "aspect" is the section a question asks about. */
+export const SECTION_NAMES = ['documents', 'fee', 'duration', 'where', 'online', 'steps', 'notes'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+export type Aspect = Exclude<SectionName, 'steps' | 'notes'>;
+
+export type FaqEntry = {
+  id: string;
+  title: string;
+  category: string;
+  procedureCode?: string;
+  statutoryDays?: number;
+  questions: string[];
+  keywords: string[];
+  summary: string;
+  sections: Partial<Record<SectionName, string>>;
+  legalBasis: string[];
+  sourceUrl: string;
+  reviewedAt: string;
+};
+
+export type Candidate = { id: string; title: string; score: number };
+
+export type HandoffReason = 'explicit_request' | 'complaint' | 'emergency' | 'personal_case' | 'out_of_scope' | 'low_confidence';
+export type SmalltalkIntent = 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'ack';
+
+export type FaqDecision =
+  | { kind: 'answer'; entryId: string; aspect: Aspect | null; confidence: number; candidates: Candidate[] }
+  | { kind: 'clarify'; confidence: number; candidates: Candidate[] }
+  | { kind: 'handoff'; reason: HandoffReason; confidence: number; candidates: Candidate[] }
+  | { kind: 'smalltalk'; intent: SmalltalkIntent; confidence: number; candidates: Candidate[] };

@@ -1,0 +1,64 @@
+/**
+ * Vietnamese text normalisation for search (shared/reference/retrieval.md §2).
+ * Pure and lexicon-free: Unicode cleanup, tone-placement unification, diacritic folding, tokens.
+ * Lexicon-dependent steps (abbreviations, phrases, stopwords) live in faq.lexicon.ts.
+ */
+
+/** Longest input we look at for retrieval; the whole message is still stored. */
+export const MAX_QUERY_CHARS = 600;
+
+// Zero-width and bidi marks, BOM, soft hyphen: invisible characters that split words in copy-paste.
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+// Control characters become spaces so "khai\u0007sinh" does not fuse into one word.
+const CONTROL = /\p{Cc}/gu;
+// Emoji, skin-tone modifiers, the emoji variation selector and the keycap mark.
+const PICTOGRAPHS = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F|\u20E3/gu;
+
+/** Combines a base vowel with the tone mark carried by another letter (both NFC). */
+const moveTone = (base: string, toned: string) => (base + toned.normalize('NFD').slice(1)).normalize('NFC');
+
+/**
+ * Old-style tone placement to new style, for the open syllables oa, oe, uy only (hòa → hoà, thủy → thuỷ).
+ * Closed syllables (hoàn, thuyền) and "qu" syllables (quý) are the same in both styles.
+ */
+export function toNewTonePlacement(text: string): string {
+  return text
+    .replace(/([òóỏõọ])([ae])(?![\p{L}])/gu, (_, o: string, v: string) => 'o' + moveTone(v, o))
+    .replace(/(?<![qQ])([ùúủũụ])y(?![\p{L}])/gu, (_, u: string) => 'u' + moveTone('y', u));
+}
+
+/** Removes every diacritic, including đ → d (which NFD does not decompose). */
+export function foldDiacritics(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+}
+
+/**
+ * NFC, invisible/control/emoji removal, lowercase, new tone placement, punctuation to spaces.
+ * Keeps diacritics: the result is the "accented" form of the text.
+ */
+export function cleanText(raw: string): string {
+  const text = raw.slice(0, MAX_QUERY_CHARS * 2).normalize('NFC');
+  const cleaned = toNewTonePlacement(
+    text.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(PICTOGRAPHS, ' ').toLocaleLowerCase('vi'),
+  )
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  // Long messages are answered from their start; drop the word the cut lands in.
+  return cleaned.length > MAX_QUERY_CHARS ? cleaned.slice(0, MAX_QUERY_CHARS).replace(/\s+\S*$/, '') : cleaned;
+}
+
+export function splitTokens(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** Adjacent pairs joined with "_": ["dang","ky","khai"] → ["dang_ky","ky_khai"]. */
+export function bigrams(tokens: readonly string[]): string[] {
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) pairs.push(`${tokens[i]}_${tokens[i + 1]}`);
+  return pairs;
+}
+
+/** True when the text has at least one Vietnamese diacritic (the resident typed with accents). */
+export function hasDiacritics(text: string): boolean {
+  return foldDiacritics(text) !== text;
+}

@@ -1,0 +1,87 @@
+/**
+ * What the handoff use cases need from the rest of the system, as narrow shapes. main.ts passes the
+ * real units repository, outbox and adapters; tests pass small fakes. Keeping these here (rather than
+ * importing the implementations) lets the handoff be tested without any channel SDK.
+ */
+import type { ChannelAdapter } from '../bot/core/channel.port.js';
+import type { ChannelName, OutboundMessage } from '../bot/core/message.types.js';
+import type { OutboxPort } from '../bot/core/outbox.port.js';
+import type { Logger } from '../logger.js';
+import type { WorkingCalendar } from './working-calendar.js';
+
+export type Clock = { now(): Date };
+
+export type HandoffStaffMember = {
+  id: string;
+  name: string;
+  role?: string;
+};
+
+export type HandoffStaffGroup = {
+  conversationRef: string;
+  /** A Telegram forum supergroup: one topic per ticket (needs an adapter with createThread). */
+  forum?: boolean;
+};
+
+export type HandoffUnit = {
+  id: string;
+  name: string;
+  staffGroups: HandoffStaffGroup[];
+  /** Staff id of the unit lead, mentioned when the SLA is breached. */
+  lead?: string;
+  /** Working minutes within which the first staff reply is due (default 120). */
+  slaMinutes: number;
+};
+
+/** The subset of the units repository the handoff uses (src/handoff units engineer implements it). */
+export type HandoffUnits = {
+  getUnit(args: { unitId: string }): Promise<{ unit: HandoffUnit }> | { unit: HandoffUnit };
+  findStaffGroup(args: { conversationRef: string }):
+    | Promise<{ unit: HandoffUnit; group: HandoffStaffGroup } | undefined>
+    | { unit: HandoffUnit; group: HandoffStaffGroup }
+    | undefined;
+  findStaffMember(args: { unitId: string; channel: ChannelName; externalUserId: string }):
+    | Promise<{ staff: HandoffStaffMember | undefined }>
+    | { staff: HandoffStaffMember | undefined };
+  listStaff(args: { unitId: string }): Promise<{ staff: HandoffStaffMember[] }> | { staff: HandoffStaffMember[] };
+  listOnDuty(args: { unitId: string; at: Date }): Promise<{ staff: HandoffStaffMember[] }> | { staff: HandoffStaffMember[] };
+  getCalendar(args: { unitId: string }): Promise<{ calendar: WorkingCalendar }> | { calendar: WorkingCalendar };
+  /**
+   * Optional: every unit with its groups. Lets a message from a topic the bot did not create
+   * ("telegram:-100…:topic:7", a thread ref extends its group's ref after a ':') count as the group's.
+   */
+  listUnits?(): Promise<{ units: HandoffUnit[] }>;
+  /** The unit the resident chose (or the default unit). */
+  getResidentUnit(args: { conversationId: number }): Promise<{ unit: HandoffUnit }> | { unit: HandoffUnit };
+};
+
+/** Thread operations and media copies: optional adapter methods, looked up per channel. */
+export type HandoffChannels = ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage'>>;
+
+export type HandoffOutbox = Pick<OutboxPort, 'enqueue'>;
+
+export type HandoffDeps = {
+  units: HandoffUnits;
+  outbox: HandoffOutbox;
+  channels: HandoffChannels;
+  clock: Clock;
+  logger: Logger;
+};
+
+/** Meta the handoff attaches to every outbox row, handed back in onSent/onFailed. */
+export type HandoffOutboxMeta = {
+  handoff: true;
+  /** Absent for replies that belong to no ticket (/id, /ds, a refusal). */
+  ticketId?: number;
+  role: import('./ticket-links.repository.js').MessageLinkRole;
+  /** Staff-side rows: the group the thread belongs to (for re-creating a deleted topic). */
+  groupRef?: string;
+  /** Set on the header row of a resident's photo/file: copy this message right after it. */
+  copyFrom?: { conversationRef: string; externalMessageId: string; kind: string };
+  /** How many times this payload was re-sent after its thread vanished (stops loops). */
+  threadRetries?: number;
+  /** Close the forum topic once this (the "closed" notice) is sent, so the notice itself gets through. */
+  closeThreadAfter?: boolean;
+};
+
+export type Enqueue = (args: { message: OutboundMessage; meta: HandoffOutboxMeta; chatType?: 'private' | 'group' }) => Promise<void>;

@@ -1,0 +1,217 @@
+/**
+ * Every sentence the handoff sends, in one place: residents get short, kind Vietnamese; staff get
+ * compact cards that also say which command to type (channels without buttons show only the text).
+ * Pure functions; plain text only (adapters escape), so a resident's "<3" can never break a card.
+ */
+import type { Candidate } from '../faq/faq.types.js';
+import type { HandoffStaffMember } from './handoff.deps.js';
+
+const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo', web: 'Web', memory: 'thử nghiệm' };
+const MAX_QUOTED = 1500;
+
+export function channelLabel(channel: string): string {
+  return CHANNEL_LABELS[channel] ?? channel;
+}
+
+function clip(text: string, max = MAX_QUOTED): string {
+  const trimmed = text.trim();
+  return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
+}
+
+const names = (staff: HandoffStaffMember[]) => staff.map((s) => s.name).join(', ');
+
+// ---------------------------------------------------------------------------------------------
+// To the resident
+
+export function receiptText({ code, unitName, expected }: { code: string; unitName: string; expected: string }): string {
+  return (
+    `Đã chuyển câu hỏi của anh/chị tới cán bộ ${unitName}. Mã phiếu: ${code}.\n` +
+    `${expected}\n` +
+    'Anh/chị có thể nhắn thêm thông tin hoặc gửi ảnh giấy tờ ngay tại đây.'
+  );
+}
+
+export function alreadyOpenText({ code }: { code: string }): string {
+  return `Câu hỏi của anh/chị đã được chuyển tới cán bộ (phiếu ${code}). Tin nhắn mới sẽ được gửi kèm phiếu này.`;
+}
+
+export function staffReplyToResidentText({ text, unitName }: { text: string; unitName: string }): string {
+  return `${text.trim()}\n\n— Cán bộ ${unitName}`;
+}
+
+export function closedToResidentText({ code }: { code: string }): string {
+  return (
+    `Phiếu ${code} đã hoàn tất. Cảm ơn anh/chị đã liên hệ.\n` +
+    'Anh/chị hài lòng với câu trả lời ở mức nào? Xin gõ một số từ 1 đến 5 (5 là rất hài lòng).'
+  );
+}
+
+export function thanksForRatingText({ rating }: { rating: number }): string {
+  return rating >= 4
+    ? 'Cảm ơn anh/chị đã đánh giá! Chúc anh/chị một ngày tốt lành.'
+    : 'Cảm ơn anh/chị đã đánh giá. Chúng tôi sẽ cố gắng phục vụ tốt hơn.';
+}
+
+// ---------------------------------------------------------------------------------------------
+// To the staff group
+
+export function ticketCardText(args: {
+  code: string;
+  residentName: string | null;
+  channel: string;
+  question: string;
+  guesses: Candidate[];
+  onDuty: HandoffStaffMember[];
+  inOwnThread: boolean;
+  hasButtons: boolean;
+}): string {
+  const lines = [
+    `🆕 Phiếu ${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`,
+    `Câu hỏi: ${clip(args.question) || '(không có nội dung chữ)'}`,
+  ];
+  if (args.guesses.length > 0) lines.push(`Bot đã tìm: ${args.guesses.slice(0, 3).map((g) => g.title).join('; ')}`);
+  else lines.push('Bot không tìm thấy mục hỏi đáp phù hợp.');
+  lines.push(args.onDuty.length > 0 ? `Cán bộ trực: ${names(args.onDuty)}` : 'Hiện không có cán bộ trực theo lịch.');
+  const reply = args.inOwnThread ? 'nhắn trả lời ngay trong chủ đề này' : `trả lời (reply/trích dẫn) tin này hoặc gõ #${args.code} nội dung`;
+  lines.push(
+    args.hasButtons
+      ? `Cách làm: bấm Nhận, rồi ${reply}.`
+      : `Cách làm: gõ /nhan ${args.code} để nhận; ${reply}; gõ /dong ${args.code} khi xong.`,
+  );
+  return lines.join('\n');
+}
+
+export function topicTitle({ code, residentName }: { code: string; residentName: string | null }): string {
+  return clip(`${code} · ${residentName?.trim() || 'Người dân'}`, 128);
+}
+
+export function residentFollowUpText({ code, residentName, text }: { code: string; residentName: string | null; text: string }) {
+  return `💬 ${code} · ${residentName?.trim() || 'Người dân'}: ${clip(text, 3000)}`;
+}
+
+const KIND_LABELS: Record<string, string> = {
+  photo: 'một ảnh',
+  voice: 'một tin nhắn thoại',
+  video: 'một video',
+  file: 'một tệp',
+  sticker: 'một nhãn dán',
+  location: 'một vị trí',
+  contact: 'một danh thiếp',
+  other: 'một tin nhắn đặc biệt',
+};
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? 'một tệp';
+}
+
+/** Header before a copied photo/file; `copied=false` means the media could not be copied (cross-channel). */
+export function residentMediaText(args: {
+  code: string;
+  residentName: string | null;
+  kind: string;
+  caption: string;
+  copied: boolean;
+  link?: string;
+}): string {
+  const who = `📎 ${args.code} · ${args.residentName?.trim() || 'Người dân'} gửi ${kindLabel(args.kind)}`;
+  const caption = args.caption.trim() ? `: ${clip(args.caption, 1000)}` : '';
+  if (args.copied) return `${who}${caption}`;
+  const where = args.link ? `\nXem tại: ${args.link}` : '\nBot không chuyển được tệp này sang nhóm; xin hỏi người dân mô tả bằng chữ hoặc mang giấy tờ tới trụ sở.';
+  return `${who}${caption}${where}`;
+}
+
+export function claimedText({ code, staffName, auto }: { code: string; staffName: string; auto?: boolean }) {
+  return auto ? `✋ ${staffName} đã nhận phiếu ${code} (tự động khi trả lời).` : `✋ ${staffName} đã nhận phiếu ${code}.`;
+}
+
+export function alreadyClaimedText({ code, staffName }: { code: string; staffName: string }) {
+  return `Phiếu ${code} đã được ${staffName} nhận trước. Nếu cần, ${staffName} có thể chuyển cho anh/chị bằng /chuyen ${code} <tên>.`;
+}
+
+export function transferredText({ code, fromName, toName }: { code: string; fromName: string; toName: string }) {
+  return `🔁 ${fromName} đã chuyển phiếu ${code} cho ${toName}.`;
+}
+
+export function closedToStaffText({ code, staffName }: { code: string; staffName: string }) {
+  return `✅ ${staffName} đã đóng phiếu ${code}. Người dân được mời đánh giá 1–5.`;
+}
+
+export function reopenedToStaffText({ code, byResident }: { code: string; byResident: boolean }) {
+  return byResident ? `↩️ Người dân của phiếu ${code} đã nhắn lại; phiếu mở lại.` : `↩️ Phiếu ${code} đã được mở lại.`;
+}
+
+export function noteSavedText({ code }: { code: string }) {
+  return `📝 Đã lưu ghi chú nội bộ cho ${code} (người dân không thấy).`;
+}
+
+export function undeliverableText({ code, reason }: { code: string; reason: 'blocked' | 'failed' }) {
+  return reason === 'blocked'
+    ? `⚠️ Không gửi được tin tới người dân của phiếu ${code}: người dân đã chặn bot hoặc xoá tài khoản. Phiếu chuyển sang "không liên lạc được"; khi người dân nhắn lại, phiếu sẽ mở lại.`
+    : `⚠️ Không gửi được tin tới người dân của phiếu ${code} sau nhiều lần thử. Phiếu chuyển sang "không liên lạc được".`;
+}
+
+export function staffMediaNotRelayedText({ code }: { code: string }) {
+  return `Bot chưa chuyển được ảnh/tệp này tới người dân của ${code} (khác kênh). Xin gõ nội dung bằng chữ.`;
+}
+
+export function slaReminderText({ code, minutesLeft, onDuty }: { code: string; minutesLeft: number; onDuty: HandoffStaffMember[] }) {
+  const who = onDuty.length > 0 ? `${names(onDuty)}: ` : '';
+  return `⏰ ${who}phiếu ${code} chưa có trả lời; còn khoảng ${Math.max(1, Math.round(minutesLeft))} phút làm việc trước hạn.`;
+}
+
+export function slaBreachText({ code, lead }: { code: string; lead: HandoffStaffMember | undefined }) {
+  const who = lead ? `${lead.name} (trưởng bộ phận): ` : '';
+  return `🚨 ${who}phiếu ${code} đã quá hạn trả lời. Xin phân công cán bộ xử lý ngay.`;
+}
+
+export function refusalText() {
+  return 'Xin lỗi, anh/chị chưa có trong danh sách cán bộ của đơn vị nên bot không thực hiện thao tác này. Gửi /id để lấy mã người dùng và nhờ quản trị viên đăng ký.';
+}
+
+export function idText({ conversationRef, externalUserId, displayName }: { conversationRef: string; externalUserId: string; displayName: string }) {
+  return `Mã nhóm/cuộc trò chuyện: ${conversationRef}\nMã người dùng của ${displayName}: ${externalUserId}`;
+}
+
+export function ticketNotFoundText({ code }: { code: string }) {
+  return `Không tìm thấy phiếu ${code}. Gõ /ds để xem các phiếu đang mở.`;
+}
+
+export function whichTicketText({ verb }: { verb: string }) {
+  return `Chưa rõ phiếu nào. Gõ ${verb} HS-0042 (mã phiếu), trả lời (reply) tin của phiếu, hoặc gõ trong chủ đề của phiếu.`;
+}
+
+export function invalidStateText({ code, status }: { code: string; status: string }) {
+  const label = status === 'closed' ? 'đã đóng (gõ /mo để mở lại)' : status === 'undeliverable' ? 'không liên lạc được với người dân' : status;
+  return `Phiếu ${code} ${label}, không thực hiện được thao tác này.`;
+}
+
+export function transferTargetText({ query, candidates }: { query: string; candidates: HandoffStaffMember[] }) {
+  if (candidates.length === 0) return `Không tìm thấy cán bộ "${query}". Gõ tên hoặc mã cán bộ như trong danh sách đăng ký.`;
+  return `Có nhiều cán bộ khớp "${query}": ${candidates.map((s) => `${s.name} (${s.id})`).join(', ')}. Xin gõ mã cán bộ.`;
+}
+
+export function faqDraftSavedText({ code }: { code: string }) {
+  return `📚 Đã gửi câu hỏi và câu trả lời của ${code} cho quản trị viên duyệt thành mục hỏi đáp.`;
+}
+
+export function faqDraftNoAnswerText({ code }: { code: string }) {
+  return `Phiếu ${code} chưa có câu trả lời của cán bộ nên chưa tạo được mục hỏi đáp.`;
+}
+
+export function listText({ lines }: { lines: string[] }) {
+  return lines.length === 0 ? 'Không có phiếu nào đang mở. 🎉' : `Phiếu đang mở (${lines.length}):\n${lines.join('\n')}`;
+}
+
+export function helpText() {
+  return [
+    'Lệnh cho cán bộ (gõ trong nhóm):',
+    '/nhan HS-0042 — nhận phiếu (/claim)',
+    '#HS-0042 nội dung — trả lời người dân (hoặc trả lời/reply tin của phiếu)',
+    '/ghichu HS-0042 nội dung — ghi chú nội bộ (/note)',
+    '/chuyen HS-0042 tên cán bộ — chuyển phiếu (/transfer)',
+    '/dong HS-0042 — đóng phiếu (/close); /mo HS-0042 — mở lại (/reopen)',
+    '/ds — danh sách phiếu đang mở (/list)',
+    '/faq HS-0042 — đề xuất thành mục hỏi đáp',
+    '/id — xem mã nhóm và mã người dùng',
+  ].join('\n');
+}

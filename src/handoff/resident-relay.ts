@@ -1,0 +1,64 @@
+/**
+ * Resident → staff: a message of a resident with an active ticket is recorded on the ticket and
+ * forwarded to every staff thread. Photos, files and voice notes are never silently dropped:
+ * same channel → a header line, then the original copied right after it (see outbox-events.ts);
+ * another channel → a header saying what was sent (with the link when the platform gave one).
+ */
+import { channelOf } from '../bot/core/conversation-ref.js';
+import type { InboundMessage } from '../bot/core/message.types.js';
+import type { HandoffContext } from './handoff.context.js';
+import type { HandoffUnit } from './handoff.deps.js';
+import { residentFollowUpText, residentMediaText } from './handoff.texts.js';
+import type { Ticket } from './tickets.repository.js';
+
+export async function forwardResidentMessage(
+  ctx: HandoffContext,
+  { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: InboundMessage },
+) {
+  const at = ctx.deps.clock.now();
+  await ctx.tickets.recordEvent({
+    ticketId: ticket.id,
+    type: 'resident_message',
+    actor: { kind: 'resident' },
+    text: message.text,
+    data: { kind: message.kind, externalMessageId: message.externalMessageId },
+    at,
+  });
+  if (message.kind === 'text') {
+    if (!message.text.trim()) return;
+    await ctx.threads.sendToStaff({
+      ticket,
+      unit,
+      text: residentFollowUpText({ code: ticket.code, residentName: ticket.residentName, text: message.text }),
+      role: 'resident_message',
+    });
+    return;
+  }
+  await forwardMedia(ctx, { ticket, unit, message });
+}
+
+async function forwardMedia(ctx: HandoffContext, { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: InboundMessage }) {
+  const threads = await ctx.threads.ensureThreads({ ticket, unit });
+  const link = message.attachment?.ref && /^https?:\/\//i.test(message.attachment.ref) ? message.attachment.ref : undefined;
+  for (const thread of threads) {
+    const adapter = ctx.deps.channels.get(channelOf(thread.threadRef));
+    const canCopy = channelOf(thread.threadRef) === message.channel && typeof adapter?.copyMessage === 'function';
+    const text = residentMediaText({
+      code: ticket.code,
+      residentName: ticket.residentName,
+      kind: message.kind,
+      caption: message.text,
+      copied: canCopy,
+      link,
+    });
+    await ctx.threads.enqueueTo({
+      thread,
+      ticketId: ticket.id,
+      text,
+      role: 'resident_message',
+      extraMeta: canCopy
+        ? { copyFrom: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, kind: message.kind } }
+        : {},
+    });
+  }
+}

@@ -1,0 +1,237 @@
+// Web chat client: no build step, no framework. All text reaches the page through textContent
+// (never innerHTML), so nothing a resident or the bot writes can inject markup.
+/* global window, document, fetch, setTimeout, clearTimeout */
+'use strict';
+
+(function () {
+  var SESSION_KEY = 'motcua.sessionId';
+  var API = '/api/chat';
+  var log = document.getElementById('log');
+  var intro = document.getElementById('intro');
+  var quick = document.getElementById('buttons');
+  var statusLine = document.getElementById('status');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('input');
+  var sendButton = document.getElementById('send');
+
+  var sessionId = loadSession();
+  var lastId = 0;
+  var loadedOnce = false; // the first merge is the stored history: jump to its end
+  var rendered = new Map(); // server message id -> element
+  var pending = new Map(); // clientMessageId -> element (shown before the server has it)
+  var typing = null;
+  var typingTimer = null;
+
+  // ---- ids ------------------------------------------------------------------------------
+  function uuid() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    // Plain http on a LAN address has no randomUUID: build a v4 UUID from getRandomValues.
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+  function loadSession() {
+    var id = null;
+    try { id = window.localStorage.getItem(SESSION_KEY); } catch { /* private mode */ }
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) {
+      id = uuid();
+      try { window.localStorage.setItem(SESSION_KEY, id); } catch { /* keeps working for this tab */ }
+    }
+    return id;
+  }
+
+  // ---- rendering ------------------------------------------------------------------------
+  var URL_RE = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/g;
+
+  /** Text with clickable links, built from text nodes and <a> elements only. */
+  function fillText(el, text) {
+    var at = 0;
+    text.replace(URL_RE, function (url, _g, index) {
+      if (index > at) el.appendChild(document.createTextNode(text.slice(at, index)));
+      var a = document.createElement('a');
+      a.href = url;
+      a.textContent = url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      el.appendChild(a);
+      at = index + url.length;
+      return url;
+    });
+    if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function bubble(from, text) {
+    var el = document.createElement('div');
+    el.className = 'msg ' + (from === 'bot' ? 'bot' : 'me');
+    fillText(el, text);
+    return el;
+  }
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showButtons(buttons) {
+    quick.replaceChildren();
+    (buttons || []).forEach(function (b) {
+      var btn = document.createElement('button');
+      btn.type = 'button';
+      btn.textContent = b.label;
+      btn.addEventListener('click', function () { send({ text: b.label, action: b.data }); });
+      quick.appendChild(btn);
+    });
+  }
+
+  function setTyping(on) {
+    clearTimeout(typingTimer);
+    if (on && !typing) {
+      typing = document.createElement('div');
+      typing.className = 'typing';
+      typing.textContent = 'Trợ lý đang trả lời…';
+      log.appendChild(typing);
+      typingTimer = setTimeout(function () { setTyping(false); }, 20000);
+    } else if (!on && typing) {
+      typing.remove();
+      typing = null;
+    }
+    scrollDown();
+  }
+
+  function setStatus(text) {
+    statusLine.hidden = !text;
+    statusLine.textContent = text || '';
+  }
+
+  /** Merges the server's transcript (oldest first) into the page; idempotent. */
+  function merge(items) {
+    var newestBot = null;
+    var firstNewBot = null;
+    var initialLoad = !loadedOnce;
+    loadedOnce = true;
+    var lastItem = items[items.length - 1];
+    items.forEach(function (item) {
+      if (rendered.has(item.id)) return;
+      var el = (item.clientMessageId && pending.get(item.clientMessageId)) || null;
+      if (el) {
+        pending.delete(item.clientMessageId);
+        el.classList.remove('pending');
+      } else {
+        el = bubble(item.from, item.text);
+        // Keep server order even if an older message arrives late.
+        var next = null;
+        rendered.forEach(function (other, id) { if (id > item.id && (!next || id < next.id)) next = { id: id, el: other }; });
+        log.insertBefore(el, next ? next.el : typing);
+      }
+      rendered.set(item.id, el);
+      if (item.id > lastId) lastId = item.id;
+      if (item.from === 'bot') {
+        newestBot = item;
+        if (!firstNewBot) firstNewBot = el;
+      }
+    });
+    if (items.length > 0) intro.hidden = true;
+    if (newestBot) setTyping(false);
+    // Quick replies belong to the latest message only, and only if the bot spoke last.
+    if (lastItem && lastItem.from === 'bot') showButtons(lastItem.buttons);
+    else if (lastItem) showButtons([]);
+    // Long answers are read from their beginning: show the start of what just arrived, not its end.
+    if (firstNewBot && !initialLoad) {
+      firstNewBot.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    } else {
+      scrollDown();
+    }
+  }
+
+  // ---- network ---------------------------------------------------------------------------
+  function errorMessage(res, fallback) {
+    return res.json().then(
+      function (body) { return (body && body.error && body.error.message) || fallback; },
+      function () { return fallback; },
+    );
+  }
+
+  function send(message) {
+    var text = (message.text || '').trim();
+    if (!text && !message.action) return;
+    var clientMessageId = uuid();
+    var el = bubble('me', text);
+    el.classList.add('pending');
+    log.insertBefore(el, typing);
+    pending.set(clientMessageId, el);
+    intro.hidden = true;
+    showButtons([]);
+    setTyping(true);
+    var body = { sessionId: sessionId, clientMessageId: clientMessageId, text: text };
+    if (message.action) body.action = message.action;
+    return fetch(API + '/messages', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      if (res.ok) { setStatus(''); return; }
+      return errorMessage(res, 'Chưa gửi được. Anh/chị vui lòng thử lại.').then(function (msg) {
+        el.classList.add('failed');
+        setTyping(false);
+        setStatus(msg);
+      });
+    }, function () {
+      el.classList.add('failed');
+      setTyping(false);
+      setStatus('Mất kết nối mạng. Anh/chị kiểm tra mạng rồi gửi lại giúp.');
+    });
+  }
+
+  function poll(wait) {
+    var url = API + '/messages?sessionId=' + encodeURIComponent(sessionId) + '&after=' + lastId + '&wait=' + wait;
+    fetch(url, { cache: 'no-store' })
+      .then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      })
+      .then(function (body) {
+        if (statusLine.dataset.offline) { setStatus(''); delete statusLine.dataset.offline; }
+        merge(body.items || []);
+        poll(25);
+      })
+      .catch(function () {
+        statusLine.dataset.offline = '1';
+        setStatus('Đang kết nối lại…');
+        setTimeout(function () { poll(0); }, 3000);
+      });
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim()) return;
+    input.value = '';
+    autosize();
+    send({ text: text });
+    input.focus();
+  });
+  input.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit();
+      else sendButton.click();
+    }
+  });
+  function autosize() {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight + 4, window.innerHeight * 0.4) + 'px';
+  }
+  input.addEventListener('input', autosize);
+  Array.prototype.forEach.call(document.querySelectorAll('.example'), function (btn) {
+    btn.addEventListener('click', function () { send({ text: btn.textContent }); });
+  });
+
+  fetch(API + '/info').then(function (r) { return r.json(); }).then(function (info) {
+    if (info && info.unitName) document.getElementById('unit-name').textContent = info.unitName;
+  }, function () {});
+
+  poll(0);
+})();

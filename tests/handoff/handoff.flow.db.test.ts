@@ -1,0 +1,277 @@
+/**
+ * The handoff through the real pipeline, outbox, database and units repository, with memory adapters
+ * standing in for the platforms (tests/handoff/*.e2e.db.test.ts run the real telegraf/zca-js adapters).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, TG_STAFF, ZALO_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
+
+const RESIDENT_TG = 'telegram:5001';
+const resident = { id: '5001', name: 'Phạm Văn Dân' };
+const tgStaff = (s: (typeof STAFF)[keyof typeof STAFF]) => ({ id: s.telegram, name: s.name });
+const zaloStaff = (s: (typeof STAFF)[keyof typeof STAFF]) => ({ id: s.zalo, name: s.name });
+
+let h: HandoffHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+async function openTicketFrom(harness: HandoffHarness, ref = RESIDENT_TG, text = 'Tôi muốn gặp cán bộ về việc cấp sổ đỏ') {
+  await harness.say(harness.inbound({ conversationRef: ref, from: resident, text }));
+  const { conversation } = await harness.conversations.findConversationByRef({ conversationRef: ref });
+  const { ticket } = await harness.handoff.tickets.findActiveTicket({ conversationId: conversation!.id });
+  expect(ticket).toBeDefined();
+  return ticket!;
+}
+
+describe('Telegram resident ↔ Telegram forum staff group', { timeout: 90_000 }, () => {
+  it('opens a ticket with a receipt and a topic card, relays both ways, closes and collects the rating', { timeout: 90_000 }, async () => {
+    h = await createHandoffHarness();
+    const ticket = await openTicketFrom(h);
+    expect(ticket.code).toBe('HS-0001');
+
+    // Receipt: the code and an honest time (Monday 09:00, inside hours, SLA 120 working minutes).
+    const receipt = h.sentIn(RESIDENT_TG).find((m) => m.text.includes('HS-0001'))!;
+    expect(receipt.text).toContain('Mã phiếu: HS-0001');
+    expect(receipt.text).toContain('trong khoảng 2 giờ làm việc');
+
+    // One topic for the ticket, the card inside it: resident, channel, question, on-duty staff (Monday → Minh), buttons.
+    const [topicRef, topic] = [...h.telegram.topics.entries()][0]!;
+    expect(topicRef.startsWith(`${TG_STAFF}:topic:`)).toBe(true);
+    expect(topic.title).toBe('HS-0001 · Phạm Văn Dân');
+    const card = h.sentIn(topicRef)[0]!;
+    expect(card.text).toContain('Phiếu HS-0001 · Phạm Văn Dân (Telegram)');
+    expect(card.text).toContain('cấp sổ đỏ');
+    expect(card.text).toContain('Cán bộ trực: Trần Văn Minh');
+    expect(card.buttons?.map((b) => b.data)).toEqual([`t:claim:${ticket.id}`, `t:close:${ticket.id}`]);
+
+    // Follow-up text and a photo reach the topic; the photo is copied right after its header line.
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'Thửa đất ở tổ 3' }));
+    const photo = await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, kind: 'photo', text: 'ảnh giấy tờ', attachment: { ref: 'AgACfile' } }));
+    const topicTexts = h.sentIn(topicRef).map((m) => m.text);
+    expect(topicTexts).toContain('💬 HS-0001 · Phạm Văn Dân: Thửa đất ở tổ 3');
+    expect(topicTexts).toContain('📎 HS-0001 · Phạm Văn Dân gửi một ảnh: ảnh giấy tờ');
+    expect(h.telegram.copies).toEqual([
+      { from: { conversationRef: RESIDENT_TG, externalMessageId: photo.externalMessageId }, to: topicRef, externalMessageId: 'copy-1' },
+    ]);
+
+    // Claim by button.
+    await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), action: `t:claim:${ticket.id}` }));
+    expect(h.lastIn(topicRef)!.text).toBe('✋ Trần Văn Minh đã nhận phiếu HS-0001.');
+
+    // Plain text in the topic is the reply, signed as the unit.
+    await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), text: 'Anh mang CCCD và giấy tờ đất tới bộ phận một cửa nhé.' }));
+    expect(h.lastIn(RESIDENT_TG)!.text).toBe(
+      'Anh mang CCCD và giấy tờ đất tới bộ phận một cửa nhé.\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu',
+    );
+
+    // An internal note is stored, never relayed.
+    const before = h.sentIn(RESIDENT_TG).length;
+    await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), text: '/ghichu đã gọi điện xác minh' }));
+    expect(h.sentIn(RESIDENT_TG).length).toBe(before);
+    const { events } = await h.handoff.tickets.listEvents({ ticketId: ticket.id });
+    expect(events.find((e) => e.type === 'note')).toMatchObject({ text: 'đã gọi điện xác minh', isInternal: true, actorStaffId: 'pm-minh' });
+
+    // Close: the resident is asked to rate (buttons on Telegram); the topic is closed after the notice.
+    await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), text: '/dong' }));
+    const ask = h.lastIn(RESIDENT_TG)!;
+    expect(ask.text).toContain('Phiếu HS-0001 đã hoàn tất');
+    expect(ask.buttons?.map((b) => b.data)).toEqual([1, 2, 3, 4, 5].map((n) => `rate:${ticket.id}:${n}`));
+    expect(h.lastIn(topicRef)!.text).toBe('✅ Trần Văn Minh đã đóng phiếu HS-0001. Người dân được mời đánh giá 1–5.');
+    expect(h.telegram.topics.get(topicRef)!.state).toBe('closed');
+
+    h.clock.advance(60_000);
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, action: `rate:${ticket.id}:5` }));
+    expect(h.lastIn(RESIDENT_TG)!.text).toContain('Cảm ơn anh/chị đã đánh giá');
+    const { ticket: closed } = await h.handoff.tickets.getTicketById({ ticketId: ticket.id });
+    expect(closed).toMatchObject({ status: 'closed', rating: 5, assigneeStaffId: 'pm-minh', closedByStaffId: 'pm-minh' });
+    expect(closed.firstStaffReplyAt).not.toBeNull();
+
+    // Every staff-side message is linked to the ticket in the database.
+    const { ticketId } = await h.handoff.links.findTicketIdByMessage({ conversationRef: topicRef, externalMessageId: 'copy-1' });
+    expect(ticketId).toBe(ticket.id);
+  });
+
+  it('a second request while a ticket is open appends to it instead of opening another', async () => {
+    h = await createHandoffHarness();
+    const first = await openTicketFrom(h);
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'gặp cán bộ lần nữa' }));
+    const { tickets } = await h.handoff.tickets.listTickets({ statuses: ['open', 'claimed', 'closed', 'undeliverable'] });
+    expect(tickets.map((t) => t.id)).toEqual([first.id]);
+    expect(h.sentIn(TG_STAFF).some((m) => m.text.includes('gặp cán bộ lần nữa'))).toBe(true);
+  });
+
+  it('a deleted topic is re-created on the next send, with the card again', async () => {
+    h = await createHandoffHarness();
+    const ticket = await openTicketFrom(h);
+    const [oldTopic] = [...h.telegram.topics.keys()];
+    h.telegram.topics.get(oldTopic!)!.state = 'deleted';
+
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'Còn đó không ạ?' }));
+    const topics = [...h.telegram.topics.keys()];
+    expect(topics).toHaveLength(2);
+    const newTopic = topics[1]!;
+    const texts = h.sentIn(newTopic).map((m) => m.text);
+    expect(texts[0]).toContain('Phiếu HS-0001');
+    expect(texts[0]).toContain('bot tạo lại chủ đề này');
+    expect(texts[1]).toBe('💬 HS-0001 · Phạm Văn Dân: Còn đó không ạ?');
+    const { threads } = await h.handoff.links.listThreads({ ticketId: ticket.id });
+    expect(threads).toMatchObject([{ groupRef: TG_STAFF, threadRef: newTopic }]);
+
+    // Staff typing in the new topic reaches the resident.
+    await h.say(h.inbound({ conversationRef: newTopic, from: tgStaff(STAFF.hoa), text: 'Có ạ, chị đang xem.' }));
+    expect(h.lastIn(RESIDENT_TG)!.text.startsWith('Có ạ, chị đang xem.')).toBe(true);
+  });
+
+  it('a closed topic is reopened rather than replaced', async () => {
+    h = await createHandoffHarness();
+    await openTicketFrom(h);
+    const [topic] = [...h.telegram.topics.keys()];
+    h.telegram.topics.get(topic!)!.state = 'closed';
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'Cho hỏi thêm' }));
+    expect(h.telegram.topics.size).toBe(1);
+    expect(h.telegram.topics.get(topic!)!.state).toBe('open');
+    expect(h.lastIn(topic!)!.text).toBe('💬 HS-0001 · Phạm Văn Dân: Cho hỏi thêm');
+  });
+
+  it('a resident who blocked the bot makes the ticket undeliverable and staff are told; writing again reopens it', async () => {
+    h = await createHandoffHarness();
+    const ticket = await openTicketFrom(h);
+    const [topic] = [...h.telegram.topics.keys()];
+    h.telegram.failNext({
+      error: new (await import('../../src/bot/core/channel.errors.js')).ChannelApiError('telegram', 'Forbidden: bot was blocked by the user', {
+        platformCode: 403,
+        retryable: false,
+        reason: 'recipient_blocked',
+      }),
+    });
+    await h.say(h.inbound({ conversationRef: topic!, from: tgStaff(STAFF.minh), text: 'Anh cần bổ sung bản sao CCCD.' }));
+    const { ticket: after } = await h.handoff.tickets.getTicketById({ ticketId: ticket.id });
+    expect(after.status).toBe('undeliverable');
+    expect(h.lastIn(topic!)!.text).toContain('người dân đã chặn bot');
+    const { events } = await h.handoff.tickets.listEvents({ ticketId: ticket.id });
+    expect(events.find((e) => e.type === 'relay_failed')?.text).toContain('Anh cần bổ sung bản sao CCCD.');
+
+    // Staff replying to an undeliverable ticket are told, not silently dropped.
+    await h.say(h.inbound({ conversationRef: topic!, from: tgStaff(STAFF.minh), text: 'Thử lại' }));
+    expect(h.lastIn(topic!)!.text).toContain('không liên lạc được');
+
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'Tôi đây, xin lỗi' }));
+    expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.status).toBe('claimed');
+    expect(h.sentIn(topic!).map((m) => m.text)).toContain('↩️ Người dân của phiếu HS-0001 đã nhắn lại; phiếu mở lại.');
+  });
+});
+
+describe('staff commands in a plain Telegram group', { timeout: 90_000 }, () => {
+  it('claim, reply by quoting the card, transfer, list, faq draft; strangers are refused', async () => {
+    h = await createHandoffHarness({ groups: [{ conversationRef: TG_PLAIN_STAFF, forum: false }] });
+    const ticket = await openTicketFrom(h);
+    expect(h.telegram.topics.size).toBe(0);
+    const card = h.sentIn(TG_PLAIN_STAFF)[0]!;
+    expect(card.text).toContain('trả lời (reply/trích dẫn) tin này hoặc gõ #HS-0001 nội dung');
+
+    // A stranger in the group is refused politely; /id works for anyone.
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: { id: '999', name: 'Khách' }, text: '/nhan HS-0001' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toContain('chưa có trong danh sách cán bộ');
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: { id: '999', name: 'Khách' }, text: '/id' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe(`Mã nhóm/cuộc trò chuyện: ${TG_PLAIN_STAFF}\nMã người dùng của Khách: 999`);
+    // Staff chatting among themselves is ignored.
+    const count = h.sentIn(TG_PLAIN_STAFF).length;
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: 'trưa nay ăn gì?' }));
+    expect(h.sentIn(TG_PLAIN_STAFF).length).toBe(count);
+
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '/nhận HS-0001' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe('✋ Lê Thị Hoa đã nhận phiếu HS-0001.');
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/claim HS-0001' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toContain('đã được Lê Thị Hoa nhận trước');
+
+    // Quoting the card (its id comes from the outbox's onSent link, not from its text).
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: 'Chị mang sổ hộ khẩu cũ nhé', replyTo: card.externalMessageId }));
+    expect(h.lastIn(RESIDENT_TG)!.text.startsWith('Chị mang sổ hộ khẩu cũ nhé')).toBe(true);
+
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '/chuyen HS-0001 Minh' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe('🔁 Lê Thị Hoa đã chuyển phiếu HS-0001 cho Trần Văn Minh.');
+    expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.assigneeStaffId).toBe('pm-minh');
+
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/ds' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toMatch(/^Phiếu đang mở \(1\):\nHS-0001 · Phạm Văn Dân · Trần Văn Minh · 0 phút$/);
+
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/faq HS-0001' }));
+    const { drafts } = await h.handoff.links.listFaqDrafts();
+    expect(drafts).toMatchObject([{ ticketId: ticket.id, question: 'Tôi muốn gặp cán bộ về việc cấp sổ đỏ', answer: 'Chị mang sổ hộ khẩu cũ nhé', status: 'pending' }]);
+
+    // Unknown code.
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/dong HS-0999' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toContain('Không tìm thấy phiếu HS-0999');
+  });
+});
+
+describe('Zalo resident ↔ Zalo staff group', { timeout: 90_000 }, () => {
+  it('card with typed instructions (no buttons), reply by #code, close and a digit rating', async () => {
+    h = await createHandoffHarness({ groups: [{ conversationRef: ZALO_STAFF, forum: false }] });
+    const residentRef = 'zalo:user:3000000000000000001';
+    const ticket = await openTicketFrom(h, residentRef, 'gặp cán bộ hỏi về trợ cấp');
+    const card = h.sentIn(ZALO_STAFF)[0]!;
+    expect(card.text).toContain('gõ /nhan HS-0001 để nhận');
+    expect(card.text).toContain('(Zalo)');
+
+    // Quote of the card = reply (auto-claims).
+    await h.say(h.inbound({ conversationRef: ZALO_STAFF, from: zaloStaff(STAFF.hoa), text: 'Bác mang giấy xác nhận khuyết tật ạ', replyTo: card.externalMessageId }));
+    expect(h.lastIn(residentRef)!.text.startsWith('Bác mang giấy xác nhận khuyết tật ạ')).toBe(true);
+    expect(h.lastIn(ZALO_STAFF)!.text).toBe('✋ Lê Thị Hoa đã nhận phiếu HS-0001 (tự động khi trả lời).');
+
+    await h.say(h.inbound({ conversationRef: ZALO_STAFF, from: zaloStaff(STAFF.hoa), text: '#HS-0001 Bác đến trong giờ hành chính nhé' }));
+    expect(h.lastIn(residentRef)!.text.startsWith('Bác đến trong giờ hành chính nhé')).toBe(true);
+
+    // A resident photo on Zalo reaches the Zalo group as a header (memory zalo adapter cannot copy).
+    await h.say(h.inbound({ conversationRef: residentRef, from: resident, kind: 'photo', text: '', attachment: { ref: 'https://zalo.example/p.jpg' } }));
+    expect(h.lastIn(ZALO_STAFF)!.text).toBe('📎 HS-0001 · Phạm Văn Dân gửi một ảnh\nXem tại: https://zalo.example/p.jpg');
+
+    await h.say(h.inbound({ conversationRef: ZALO_STAFF, from: zaloStaff(STAFF.hoa), text: '/dong HS-0001' }));
+    const ask = h.lastIn(residentRef)!;
+    expect(ask.text).toContain('Xin gõ một số từ 1 đến 5');
+    expect(ask.buttons).toBeUndefined();
+
+    await h.say(h.inbound({ conversationRef: residentRef, from: resident, text: '4' }));
+    expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.rating).toBe(4);
+    // A later digit is an ordinary message again (the ticket is rated).
+    await h.say(h.inbound({ conversationRef: residentRef, from: resident, text: '2' }));
+    expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.rating).toBe(4);
+  });
+});
+
+describe('web resident ↔ Telegram staff group (cross-channel)', { timeout: 90_000 }, () => {
+  it('relays text both ways and tells staff what a photo was when it cannot be copied', async () => {
+    h = await createHandoffHarness();
+    const residentRef = 'web:session-abc';
+    await openTicketFrom(h, residentRef, 'gặp cán bộ giúp tôi');
+    const [topic] = [...h.telegram.topics.keys()];
+    expect(h.sentIn(topic!)[0]!.text).toContain('(Web)');
+    await h.say(h.inbound({ conversationRef: residentRef, from: resident, kind: 'file', text: 'đơn.pdf', attachment: { ref: 'upload-17' } }));
+    expect(h.lastIn(topic!)!.text).toContain('📎 HS-0001 · Phạm Văn Dân gửi một tệp: đơn.pdf\nBot không chuyển được tệp này');
+    expect(h.telegram.copies).toHaveLength(0);
+
+    await h.say(h.inbound({ conversationRef: topic!, from: tgStaff(STAFF.minh), text: 'Đã nhận, chị xem giúp.' }));
+    expect(h.lastIn(residentRef)!.text.startsWith('Đã nhận, chị xem giúp.')).toBe(true);
+    // A staff photo cannot cross to the web chat: staff are told.
+    await h.say(h.inbound({ conversationRef: topic!, from: tgStaff(STAFF.minh), kind: 'photo', text: '', attachment: { ref: 'AgAC' } }));
+    expect(h.lastIn(topic!)!.text).toContain('Bot chưa chuyển được ảnh/tệp này');
+  });
+});
+
+describe('two staff groups for one unit', { timeout: 90_000 }, () => {
+  it('posts the card in both and lets either act', async () => {
+    h = await createHandoffHarness({
+      groups: [
+        { conversationRef: TG_STAFF, forum: true },
+        { conversationRef: ZALO_STAFF, forum: false },
+      ],
+    });
+    await openTicketFrom(h);
+    const [topic] = [...h.telegram.topics.keys()];
+    expect(h.sentIn(topic!)[0]!.text).toContain('Phiếu HS-0001');
+    expect(h.sentIn(ZALO_STAFF)[0]!.text).toContain('Phiếu HS-0001');
+    await h.say(h.inbound({ conversationRef: ZALO_STAFF, from: zaloStaff(STAFF.lan), text: '/nhan HS-0001' }));
+    expect(h.lastIn(topic!)!.text).toBe('✋ Nguyễn Thị Lan đã nhận phiếu HS-0001.');
+    expect(h.lastIn(ZALO_STAFF)!.text).toBe('✋ Nguyễn Thị Lan đã nhận phiếu HS-0001.');
+  });
+});

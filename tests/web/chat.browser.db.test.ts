@@ -1,0 +1,173 @@
+/**
+ * The web chat in a real browser (Debian chromium driven by playwright-core): a resident types a
+ * question and sees the answer; buttons work; text is never interpreted as HTML; the transcript
+ * survives a page reload and a server restart.
+ *
+ * The FAQ engine is a fake (`createEngine` below). To run it against the real catalogue, return
+ * the real engine there and change EXPECTED_ANSWER to a phrase of the khai-sinh entry.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebAdapter, type WebAdapter } from '../../src/bot/adapters/web/web.adapter.js';
+import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
+import type { ChannelName } from '../../src/bot/core/message.types.js';
+import { createPipeline, type Pipeline } from '../../src/bot/core/pipeline.js';
+import { createOutbox } from '../../src/bot/outbox/outbox.js';
+import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
+import { createOutboxWorker, type OutboxWorker } from '../../src/bot/outbox/outbox.worker.js';
+import { createConversationsRepository } from '../../src/db/conversations.repository.js';
+import type { FaqEngine } from '../../src/faq/faq.engine.port.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp } from '../../src/web/app.js';
+import { createWebChatHistory } from '../../src/web/chat.history.js';
+import { registerChatRoutes } from '../../src/web/chat.routes.js';
+import { createFakeFaqEngine, KHAI_SINH_ANSWER } from '../helpers/fake-faq-engine.js';
+import { createFakeHandoff } from '../helpers/fake-handoff.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = process.env.CHAT_SCREENSHOT ?? '/tmp/web-chat-phone.png';
+
+function createEngine(): FaqEngine {
+  return createFakeFaqEngine();
+}
+const EXPECTED_ANSWER = KHAI_SINH_ANSWER;
+
+const logger = createLogger({ level: 'silent' });
+
+type Running = { server: Server; worker: OutboxWorker; webAdapter: WebAdapter; pipeline: Pipeline };
+
+/** Everything main.ts builds for the web chat, on the given database and port. */
+async function startServer({ database, port }: { database: TestDatabase; port: number }): Promise<Running> {
+  const webAdapter = createWebAdapter();
+  const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
+  const conversations = createConversationsRepository({ db: database.db });
+  const repository = createOutboxRepository({ db: database.db });
+  const outbox = createOutbox({ repository, adapters });
+  const worker = createOutboxWorker({ repository, adapters, logger });
+  outbox.onEnqueued(() => worker.wake());
+  worker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));
+  const pipeline = createPipeline({ conversations, faq: createEngine(), handoff: createFakeHandoff(), outbox, logger });
+  const app = createApp({
+    logger,
+    routes: [
+      (a) =>
+        registerChatRoutes({
+          app: a,
+          webAdapter,
+          history: createWebChatHistory({ conversations, outbox: repository }),
+          logger,
+          unitName: 'Trung tâm Phục vụ hành chính công phường Mẫu',
+        }),
+    ],
+  });
+  const server = app.listen(port, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  worker.start();
+  await webAdapter.start({ onMessage: pipeline.handle });
+  return { server, worker, webAdapter, pipeline };
+}
+
+async function stopServer(running: Running) {
+  await running.webAdapter.stop();
+  await running.pipeline.drain();
+  await running.worker.stop();
+  await new Promise<void>((resolve) => {
+    running.server.close(() => resolve());
+    running.server.closeAllConnections();
+  });
+}
+
+const bubbles = (page: Page, who: 'bot' | 'me') => page.locator(`.msg.${who}`).allTextContents();
+
+describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
+  let database: TestDatabase;
+  let running: Running;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    running = await startServer({ database, port: 0 });
+    url = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    // A mid-range phone.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (running) await stopServer(running);
+    await database?.close();
+  });
+
+  it('a resident types a question and sees the answer', async () => {
+    await page.goto(url);
+    await expect(page.locator('#unit-name').textContent()).resolves.toBe('Trung tâm Phục vụ hành chính công phường Mẫu');
+    await page.locator('#input').fill('đk ks cho con cần gì');
+    await page.locator('#input').press('Enter');
+    await page.getByText(EXPECTED_ANSWER).waitFor({ timeout: 10_000 });
+    expect(await bubbles(page, 'me')).toEqual(['đk ks cho con cần gì']);
+    const bot = await bubbles(page, 'bot');
+    expect(bot[0]).toMatch(/^Xin chào anh\/chị!/); // first contact: greeting and privacy notice first
+    expect(bot.at(-1)).toBe(EXPECTED_ANSWER);
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('shows the reply buttons and sends a tap as an action', async () => {
+    const button = page.locator('#buttons button', { hasText: 'Lệ phí' });
+    await button.waitFor();
+    await button.click();
+    await page.getByText('Mục fee của khai-sinh.').waitFor({ timeout: 10_000 });
+    expect((await bubbles(page, 'me')).at(-1)).toBe('Lệ phí');
+  });
+
+  it('shows markup typed by a resident as text, never as HTML', async () => {
+    const attack = '<img src=x onerror="window.__pwned=1"><b>đậm</b> giấy tờ';
+    await page.locator('#input').fill(attack);
+    await page.locator('#send').click();
+    await page.getByText('Anh/chị muốn hỏi về việc nào?', { exact: false }).waitFor({ timeout: 10_000 });
+    expect((await bubbles(page, 'me')).at(-1)).toBe(attack);
+    expect(await page.locator('.msg img, .msg b').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('keeps the conversation across a page reload and a server restart', async () => {
+    const before = await page.locator('.msg').allTextContents();
+    await page.reload();
+    await page.getByText(EXPECTED_ANSWER).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.msg').allTextContents()).toEqual(before);
+
+    const port = (running.server.address() as AddressInfo).port;
+    await stopServer(running);
+    running = await startServer({ database, port });
+    await page.reload();
+    await page.getByText(EXPECTED_ANSWER).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.msg').allTextContents()).toEqual(before);
+
+    // And the conversation goes on: no second greeting for a known resident.
+    await page.locator('#input').fill('khai sinh cần gì');
+    await page.locator('#input').press('Enter');
+    await page.getByText(EXPECTED_ANSWER).nth(1).waitFor({ timeout: 10_000 });
+    expect((await bubbles(page, 'bot')).filter((t) => t.startsWith('Xin chào anh/chị!'))).toHaveLength(1);
+  });
+
+  it('refuses an oversized message politely', async () => {
+    const status = await page.evaluate(async () => {
+      const res = await fetch('/api/chat/messages', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sessionId: crypto.randomUUID(), clientMessageId: crypto.randomUUID(), text: 'x'.repeat(9000) }),
+      });
+      return { status: res.status, body: await res.json() };
+    });
+    expect(status).toMatchObject({ status: 413, body: { error: { code: 'web.too_large', message: expect.stringMatching(/quá dài/) } } });
+  });
+});
