@@ -9,6 +9,7 @@ type CommandModule = { run(args: string[]): Promise<number | void> };
 const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   ask: { summary: 'ask "<question>": print the reply a resident would see', load: () => import('./cli/ask.command.js') },
   classify: { summary: 'JSON lines {"id","text"} on stdin → decisions as JSON lines', load: () => import('./cli/classify.command.js') },
+  bench: { summary: 'bench [faq|pipeline] [--pg url]: benchmarks with baselines', load: () => import('./cli/bench.command.js') },
   calibrate: { summary: 'calibrate <dev.jsonl> [guard.jsonl]: sweep the decision thresholds', load: () => import('./cli/calibrate.command.js') },
   eval: { summary: 'eval <file.jsonl> [--verbose]: accuracy figures beside a plain fuse.js baseline', load: () => import('./cli/eval.command.js') },
   zalo: { summary: 'zalo login: scan a QR code to connect the bot\'s Zalo account', load: () => import('./cli/zalo-login.command.js') },

@@ -23,6 +23,8 @@ import { createOutboxWorker } from './bot/outbox/outbox.worker.js';
 import { createConversationsRepository } from './db/conversations.repository.js';
 import { loadCatalogueFiles } from './faq/catalogue.loader.js';
 import { createFaqEngine } from './faq/faq.engine.js';
+import { createFaqRepository } from './faq/faq.repository.js';
+import { createUnitSelector } from './handoff/unit-selector.usecases.js';
 import { createWebChatHistory } from './web/chat.history.js';
 import { registerChatRoutes } from './web/chat.routes.js';
 import { startRetentionJob } from './handoff/privacy.job.js';
@@ -65,10 +67,16 @@ async function main(): Promise<void> {
   const retention = startRetentionJob({ privacy, logger });
   stoppers.unshift({ name: 'retention job', stop: () => retention.stop() });
 
-  // FAQ engine from data/ (a broken data file stops the start with the file and field at fault).
+  // FAQ engine: data/faq seeds entries the database does not have yet (console edits are never
+  // overwritten); the engine serves the database's published entries. A broken data file stops the
+  // start naming the file and field; a broken database row is logged and left out.
   const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
-  const faq = createFaqEngine(catalogue);
-  logger.info({ entries: catalogue.entries.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
+  const faqRepository = createFaqRepository({ db: database.db });
+  const { inserted } = await faqRepository.seed({ entries: catalogue.entries });
+  const { entries, invalid } = await faqRepository.listPublished();
+  for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
+  const faq = createFaqEngine({ ...catalogue, entries });
+  logger.info({ entries: entries.length, seeded: inserted.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
 
   // Channels: the web chat always; Telegram and Zalo when configured.
   const webAdapter = createWebAdapter();
@@ -114,6 +122,8 @@ async function main(): Promise<void> {
     outbox,
     logger,
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: openGroups.has(conversationRef) }),
+    privacy,
+    unitChoice: createUnitSelector({ unitsRepository: units }),
   });
   stoppers.unshift({ name: 'pipeline', stop: () => pipeline.drain() });
 

@@ -19,7 +19,7 @@ export type RankedEntry = {
   coverage: number;
   /** Share of the query's word pairs found in the entry's texts (0–1; 0 when the query has no pairs). */
   bigramCoverage: number;
-  /** fuse.js token-search similarity of the query to the entry's best text (0–1); top candidates only. */
+  /** fuse.js token-search similarity of the query to the entry's best text (0–1); the top candidate only, 0 for others. */
   fuse: number;
   /** Best IDF-weighted share of one of the entry's title/keyword phrases found in the query (0–1). */
   topic: number;
@@ -48,33 +48,48 @@ export function termsOf(text: NormalizedText): string[] {
   return [...text.unigrams, ...text.bigrams, ...accented];
 }
 
-const RESCORE_TOP = 5;
+/** Only the best candidate's fuse.js score feeds the confidence, so only it is re-scored. */
+const RESCORE_TOP = 1;
+/** BM25 picks this many candidates; the finer features are computed for them only (bounded cost at 2,000 entries). */
+const CANDIDATES = 30;
+/** How many of a message's rarest terms look for candidates. */
+const MAX_CANDIDATE_TERMS = 16;
 /** Least IDF mass a title/keyword phrase needs for a full topic match (about one word and one pair). */
 const MIN_TOPIC_IDF = 4;
 /** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
 const RANK_WEIGHTS = { coverage: 0.4, topic: 0.4, bm25: 0.2 };
 
 export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexicon: Lexicon }): FaqIndex {
+  // One BM25 document per entry (title, questions and keywords together): 2,000 entries stay 2,000
+  // documents, so a query's OR search touches few documents and stays fast.
   const docs: IndexDoc[] = [];
   const fuseDocs: Array<{ entryId: string; text: string }> = [];
   const vocabulary = new Map<string, Set<string>>(); // entryId → folded words
   const accentedVocabulary = new Map<string, Set<string>>(); // entryId → words as written with diacritics
   const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
+  const topicTerms = new Map<string, string[][]>(); // entryId → title and keywords as term lists
   for (const entry of entries) {
     const words = new Set<string>();
     const accented = new Set<string>();
     const texts: string[] = [];
+    const terms: string[] = [];
+    const topics: string[][] = [];
+    const topicTexts = new Set([entry.title, ...entry.keywords]);
     for (const text of [entry.title, ...entry.questions, ...entry.keywords]) {
       const normalized = normalizeForSearch(text, lexicon);
       texts.push(normalized.expanded.join(' '));
-      docs.push({ id: docs.length, entryId: entry.id, terms: termsOf(normalized).join(' ') });
+      terms.push(...termsOf(normalized));
       fuseDocs.push({ entryId: entry.id, text: normalized.unigrams.join(' ') });
       for (const w of [...normalized.unigrams, ...normalized.bigrams]) words.add(w);
       for (const w of normalized.typed.values()) accented.add(w);
+      const topic = [...new Set([...normalized.unigrams, ...normalized.bigrams])];
+      if (topicTexts.has(text) && topic.length > 0) topics.push(topic);
     }
+    docs.push({ id: docs.length, entryId: entry.id, terms: terms.join(' ') });
     accentedVocabulary.set(entry.id, accented);
     vocabulary.set(entry.id, words);
     expandedText.set(entry.id, ` ${texts.join(' | ')} `);
+    topicTerms.set(entry.id, topics);
   }
 
   const documentFrequency = new Map<string, number>();
@@ -85,6 +100,7 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   };
 
+  const knownTerms = new Set([...vocabulary.values(), ...accentedVocabulary.values()].flatMap((set) => [...set]));
   const miniSearch = new MiniSearch<IndexDoc>({
     fields: ['terms'],
     storeFields: ['entryId'],
@@ -92,28 +108,22 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
     processTerm: (t) => t,
     searchOptions: {
       combineWith: 'OR',
-      // One typo per word of four letters or more; never fuzzy on pairs or short syllables.
-      fuzzy: (term) => (term.length >= 4 && !term.includes('_') ? 0.26 : false),
+      // One typo per word of four letters or more, only for words the catalogue does not know
+      // (a known word is not a typo, and fuzzy search over a large vocabulary is the costly part).
+      fuzzy: (term) => (term.length >= 4 && !term.includes('_') && !knownTerms.has(term) ? 0.26 : false),
       weights: { fuzzy: 0.6, prefix: 0.3 },
     },
   });
   miniSearch.addAll(docs);
   const fuse: FuseRescorer = createFuseRescorer({ docs: fuseDocs });
   const byId = new Map(entries.map((e) => [e.id, e]));
-  // What each entry is about: its title and keywords as term sets.
+  // What each entry is about: its title and keyword phrases, with their IDF mass precomputed.
   const topicPhrases = new Map(
-    entries.map((e) => [
-      e.id,
-      [e.title, ...e.keywords]
-        .map((t) => normalizeForSearch(t, lexicon))
-        .map((n) => [...new Set([...n.unigrams, ...n.bigrams])])
-        .filter((terms) => terms.length > 0),
-    ]),
+    [...topicTerms].map(([id, phrases]) => [id, phrases.map((terms) => ({ terms, total: terms.reduce((s, t) => s + idf(t), 0) }))]),
   );
   function topicRecall(entryId: string, queryTerms: Set<string>): number {
     let best = 0;
-    for (const terms of topicPhrases.get(entryId) ?? []) {
-      const total = terms.reduce((s, t) => s + idf(t), 0);
+    for (const { terms, total } of topicPhrases.get(entryId) ?? []) {
       const found = terms.filter((t) => queryTerms.has(t)).reduce((s, t) => s + idf(t), 0);
       // A one-word keyword ("già") must not count as naming the topic as fully as "khai tử" does.
       best = Math.max(best, found / Math.max(total, MIN_TOPIC_IDF));
@@ -126,13 +136,18 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
    * match them ("tăng" is not "táng"), since folding merges words that residents who type accents keep apart.
    */
   function covers(entryId: string, word: string, matched: Set<string>, query: NormalizedText): boolean {
-    if (!matched.has(word)) return false;
+    if (!matched.has(word) && !vocabulary.get(entryId)?.has(word)) return false;
     const typed = query.typed.get(word);
     return typed === undefined || (accentedVocabulary.get(entryId)?.has(typed) ?? false);
   }
 
   function search({ query, limit = 5 }: { query: NormalizedText; limit?: number }): RankedEntry[] {
-    const terms = termsOf(query);
+    // Candidates come from the rarest terms: words in more than half of the entries find nothing worth
+    // having, and a long rambling message is found by its distinctive words. All terms count in coverage.
+    const terms = [...new Set(termsOf(query))]
+      .filter((t) => (documentFrequency.get(t) ?? 0) <= n / 2)
+      .sort((a, b) => idf(b) - idf(a))
+      .slice(0, MAX_CANDIDATE_TERMS);
     if (terms.length === 0) return [];
     const perEntry = new Map<string, { bm25: number; matched: Set<string> }>();
     for (const hit of miniSearch.search(terms.join(' '))) {
@@ -150,14 +165,18 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
     const maxBm25 = Math.max(...[...perEntry.values()].map((e) => e.bm25), 1e-9);
     const queryTerms = new Set([...unigrams, ...pairs]);
     const ranked = [...perEntry]
+      .sort((a, b) => b[1].bm25 - a[1].bm25)
+      .slice(0, CANDIDATES)
       .map(([entryId, { bm25, matched }]) => {
-        const known = [...unigrams.filter((w) => covers(entryId, w, matched, query)), ...pairs.filter((p) => matched.has(p))];
+        // `matched` holds MiniSearch's matches (typos included); the entry's vocabulary holds the rest.
+        const hasPair = (p: string) => matched.has(p) || (vocabulary.get(entryId)?.has(p) ?? false);
+        const known = [...unigrams.filter((w) => covers(entryId, w, matched, query)), ...pairs.filter(hasPair)];
         return {
           entryId,
           title: byId.get(entryId)?.title ?? entryId,
           bm25,
           coverage: totalIdf > 0 ? known.reduce((s, w) => s + idf(w), 0) / totalIdf : 0,
-          bigramCoverage: pairs.length > 0 ? pairs.filter((p) => matched.has(p)).length / pairs.length : 0,
+          bigramCoverage: pairs.length > 0 ? pairs.filter(hasPair).length / pairs.length : 0,
           topic: topicRecall(entryId, queryTerms),
           fuse: 0,
           rank: 0,
@@ -165,10 +184,10 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
       })
       .map((r) => ({ ...r, rank: RANK_WEIGHTS.coverage * r.coverage + RANK_WEIGHTS.topic * r.topic + RANK_WEIGHTS.bm25 * (r.bm25 / maxBm25) }))
       .sort((a, b) => b.rank - a.rank)
-      .slice(0, Math.max(limit, RESCORE_TOP));
+      .slice(0, limit);
     const similarity = fuse.similarity({ query: query.unigrams.join(' '), entryIds: ranked.slice(0, RESCORE_TOP).map((r) => r.entryId) });
     for (const r of ranked) r.fuse = similarity.get(r.entryId) ?? 0;
-    return ranked.slice(0, limit);
+    return ranked;
   }
 
   return {

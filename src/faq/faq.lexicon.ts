@@ -4,7 +4,7 @@
  * → drop stopwords → unigrams + bigrams. The same function runs on catalogue text at index time.
  */
 import { z } from 'zod';
-import { bigrams, cleanText, foldDiacritics, hasDiacritics, splitTokens } from './text.normalize.js';
+import { bigrams, cleanText, foldDiacritics, splitTokens } from './text.normalize.js';
 
 const ambiguousRuleSchema = z.union([
   z.object({ prev: z.string().min(1), means: z.string().min(1) }).strict(),
@@ -30,8 +30,8 @@ type AmbiguousRule = { prev?: string; next?: string; means: string[] };
 export type Lexicon = {
   abbreviations: Map<string, string[]>;
   ambiguous: Map<string, { default: string[]; rules: AmbiguousRule[] }>;
-  /** Folded phrase (as token list) → folded words to add; longest phrases first. */
-  phrases: Array<{ tokens: string[]; adds: string[] }>;
+  /** Phrase synonyms by their first folded word; each list longest phrase first. */
+  phrases: Map<string, Array<{ tokens: string[]; adds: string[] }>>;
   /** Stopwords as written with diacritics: a word typed with diacritics is dropped only on an exact match. */
   stopAccented: Set<string>;
   /** Folded stopwords, for words typed without diacritics. */
@@ -43,8 +43,8 @@ export type Lexicon = {
    */
   ambiguousStops: Set<string>;
   contentPairs: Set<string>;
-  /** Multi-word phrases dropped from retrieval text (question cues such as "bao lâu"), longest first. */
-  stopPhrases: string[][];
+  /** Phrases dropped from retrieval text (question cues such as "bao lâu") by first word, longest first. */
+  stopPhrases: Map<string, string[][]>;
 };
 
 const foldWords = (text: string) => splitTokens(foldDiacritics(cleanText(text)));
@@ -64,8 +64,12 @@ export function compileLexicon(
   const contentFolds = new Set<string>();
   const contentPairs = new Set<string>();
   for (const text of catalogueTexts) {
-    const words = splitTokens(cleanText(text)).flatMap((w) =>
-      stopAccented.has(w) ? [null] : (abbreviations.get(foldDiacritics(w)) ?? [foldDiacritics(w)]),
+    const cleaned = cleanText(text);
+    const folded = splitTokens(foldDiacritics(cleaned));
+    // Only words that are certainly content teach pairs: a stopword as written, or a word typed
+    // without diacritics that folds to a stopword ("can" in "can giay to gi"), is left out.
+    const words = splitTokens(cleaned).flatMap((w, i) =>
+      stopAccented.has(w) || (w === folded[i] && stopFolded.has(w)) ? [null] : (abbreviations.get(folded[i]!) ?? [folded[i]!]),
     );
     words.forEach((w, i) => {
       if (w === null) return;
@@ -79,7 +83,7 @@ export function compileLexicon(
     stopFolded,
     ambiguousStops: new Set([...stopFolded].filter((f) => contentFolds.has(f))),
     contentPairs,
-    stopPhrases: stopPhrases.map(foldWords).filter((p) => p.length > 0).sort((a, b) => b.length - a.length),
+    stopPhrases: byFirstWord(stopPhrases.map(foldWords).filter((p) => p.length > 0), (p) => p),
     abbreviations,
     ambiguous: new Map(
       Object.entries(file.ambiguous).map(([k, v]) => [
@@ -93,10 +97,26 @@ export function compileLexicon(
         },
       ]),
     ),
-    phrases: Object.entries(file.phrases)
-      .map(([k, v]) => ({ tokens: foldWords(k), adds: foldWords(v) }))
-      .sort((a, b) => b.tokens.length - a.tokens.length),
+    phrases: byFirstWord(
+      Object.entries(file.phrases).map(([k, v]) => ({ tokens: foldWords(k), adds: foldWords(v) })),
+      (p) => p.tokens,
+    ),
   };
+}
+
+/** Groups phrases by their first word, longest first, so matching looks only at candidates. */
+function byFirstWord<T>(items: T[], tokensOf: (item: T) => string[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of [...items].sort((a, b) => tokensOf(b).length - tokensOf(a).length)) {
+    const first = tokensOf(item)[0];
+    if (first !== undefined) map.set(first, [...(map.get(first) ?? []), item]);
+  }
+  return map;
+}
+
+/** The longest phrase starting at position i, or undefined. */
+function phraseAt<T>(words: string[], i: number, index: Map<string, T[]>, tokensOf: (item: T) => string[]): T | undefined {
+  return index.get(words[i]!)?.find((p) => tokensOf(p).every((t, k) => words[i + k] === t));
 }
 
 export type NormalizedText = {
@@ -118,10 +138,14 @@ export type NormalizedText = {
  * `from` is the index of the input token a word is (unchanged), or null for expansion words. */
 function expandWithOrigin(tokens: string[], lexicon: Lexicon): Array<{ word: string; from: number | null }> {
   const out: Array<{ word: string; from: number | null }> = [];
+  const done: string[] = [];
   tokens.forEach((token, i) => {
-    const words = expandOne(tokens, i, out.map((w) => w.word), lexicon);
+    const words = expandOne(tokens, i, done, lexicon);
     const unchanged = words.length === 1 && words[0] === token;
-    for (const word of words) out.push({ word, from: unchanged ? i : null });
+    for (const word of words) {
+      out.push({ word, from: unchanged ? i : null });
+      done.push(word);
+    }
   });
   return out;
 }
@@ -150,10 +174,10 @@ function isFoldedStopword(word: string, prev: string | undefined, next: string |
  * Removes cue phrases (matched on all words) from the words that survived stopword removal
  * (`kept`, null where a stopword was); returns the content words in order.
  */
-function dropStopPhrases(kept: Array<string | null>, all: string[], phrases: string[][]): string[] {
+function dropStopPhrases(kept: Array<string | null>, all: string[], phrases: Lexicon['stopPhrases']): string[] {
   const out: string[] = [];
   for (let i = 0; i < all.length; ) {
-    const hit = phrases.find((p) => p.every((t, k) => all[i + k] === t));
+    const hit = phraseAt(all, i, phrases, (p) => p);
     if (hit) {
       i += hit.length;
       continue;
@@ -166,19 +190,26 @@ function dropStopPhrases(kept: Array<string | null>, all: string[], phrases: str
 
 /** The canonical words of every phrase synonym found, one group per phrase. */
 function phraseSynonyms(tokens: string[], lexicon: Lexicon): string[][] {
-  const joined = ` ${tokens.join(' ')} `;
-  return lexicon.phrases.filter(({ tokens: phrase }) => joined.includes(` ${phrase.join(' ')} `)).map(({ adds }) => adds);
+  const groups: string[][] = [];
+  tokens.forEach((_, i) => {
+    for (const { tokens: phrase, adds } of lexicon.phrases.get(tokens[i]!) ?? []) {
+      if (phrase.every((t, k) => tokens[i + k] === t) && !groups.includes(adds)) groups.push(adds);
+    }
+  });
+  return groups;
 }
 
 export function normalizeForSearch(raw: string, lexicon: Lexicon): NormalizedText {
   const accented = cleanText(raw);
   const accentedWords = splitTokens(accented);
-  const withOrigin = expandWithOrigin(accentedWords.map(foldDiacritics), lexicon);
+  // Folding keeps word boundaries, so the whole text is folded once.
+  const foldedWords = splitTokens(foldDiacritics(accented));
+  const withOrigin = expandWithOrigin(foldedWords, lexicon);
   const base = withOrigin.map((w) => w.word);
   const typed = new Map<string, string>();
   const stop = withOrigin.map(({ word, from }, i) => {
     const original = from === null ? undefined : accentedWords[from];
-    if (original && hasDiacritics(original)) {
+    if (original !== undefined && original !== foldedWords[from!]) {
       typed.set(word, original);
       return lexicon.stopAccented.has(original);
     }

@@ -14,7 +14,11 @@ export type FuseRescorer = {
 
 export function createFuseRescorer({ docs }: { docs: FuseDoc[] }): FuseRescorer {
   const byEntry = new Map<string, FuseDoc[]>();
-  for (const doc of docs) byEntry.set(doc.entryId, [...(byEntry.get(doc.entryId) ?? []), doc]);
+  for (const doc of docs) {
+    const list = byEntry.get(doc.entryId);
+    if (list) list.push(doc);
+    else byEntry.set(doc.entryId, [doc]);
+  }
   const options = {
     keys: ['text'],
     includeScore: true,
@@ -24,14 +28,22 @@ export function createFuseRescorer({ docs }: { docs: FuseDoc[] }): FuseRescorer 
     // Two-letter syllables fuzzily match almost anything ("ks" vs every "ky"); require three.
     minMatchCharLength: 3,
   };
-  // One small index per entry, built once: re-scoring touches only the candidates' questions.
-  const indexes = new Map([...byEntry].map(([id, list]) => [id, new Fuse(list, options)]));
+  // One small index per entry, built on first use: re-scoring touches only the candidates' questions.
+  const indexes = new Map<string, Fuse<FuseDoc>>();
+  const indexFor = (id: string) => {
+    let index = indexes.get(id);
+    if (!index) {
+      index = new Fuse(byEntry.get(id) ?? [], options);
+      indexes.set(id, index);
+    }
+    return index;
+  };
 
   return {
     similarity({ query, entryIds }) {
       const result = new Map<string, number>();
       for (const id of entryIds) {
-        const hits = indexes.get(id)?.search(query, { limit: 1 }) ?? [];
+        const hits = indexFor(id).search(query, { limit: 1 });
         result.set(id, hits[0] ? 1 - (hits[0].score ?? 1) : 0);
       }
       return result;

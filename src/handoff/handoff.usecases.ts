@@ -11,7 +11,8 @@
 import type { HandoffPort } from '../bot/core/handoff.port.js';
 import type { Database } from '../db/client.js';
 import type { HandoffContext } from './handoff.context.js';
-import type { HandoffDeps } from './handoff.deps.js';
+import { channelOf } from '../bot/core/conversation-ref.js';
+import type { HandoffDeps, HandoffUnit } from './handoff.deps.js';
 import { createOutboxEventHandlers, type SentRow, type StaffGroupHealth } from './outbox-events.js';
 import { interceptResidentMessage, openTicket } from './resident.usecases.js';
 import { createStaffThreads } from './staff-threads.js';
@@ -37,8 +38,28 @@ export function createHandoff({
 }: HandoffDeps & { db: Database; conversations?: HandoffContext['conversations'] }): Handoff {
   const tickets = createTicketsRepository({ db });
   const links = createTicketLinksRepository({ db });
-  const threads = createStaffThreads({ deps, links });
-  const ctx: HandoffContext = { deps, tickets, links, threads, conversations, log: deps.logger.child({ module: 'handoff' }) };
+  const log = deps.logger.child({ module: 'handoff' });
+  // Staff groups on a channel this process does not run (a Telegram group without TELEGRAM_BOT_TOKEN)
+  // cannot receive anything: tickets go to the reachable groups only, and a unit with none left
+  // gets the "no staff group" path (an honest message to the resident, a loud log line).
+  const unreported = new Set<string>();
+  const reachable = (unit: HandoffUnit): HandoffUnit => {
+    const staffGroups = unit.staffGroups.filter((g) => deps.channels.has(channelOf(g.conversationRef)));
+    for (const g of unit.staffGroups) {
+      if (staffGroups.includes(g) || unreported.has(g.conversationRef)) continue;
+      unreported.add(g.conversationRef);
+      log.warn({ unitId: unit.id, group: g.conversationRef }, `staff group ${g.conversationRef} is on a channel that is not configured: tickets skip it until that channel is enabled`);
+    }
+    return { ...unit, staffGroups };
+  };
+  const units: HandoffDeps['units'] = {
+    ...deps.units,
+    getUnit: async (args) => ({ unit: reachable((await deps.units.getUnit(args)).unit) }),
+    getResidentUnit: async (args) => ({ unit: reachable((await deps.units.getResidentUnit(args)).unit) }),
+  };
+  const ctxDeps = { ...deps, units };
+  const threads = createStaffThreads({ deps: ctxDeps, links });
+  const ctx: HandoffContext = { deps: ctxDeps, tickets, links, threads, conversations, log };
   const events = createOutboxEventHandlers(ctx);
 
   return {

@@ -3,7 +3,7 @@
  * pipeline depends on a shape, not on the handoff implementation.
  */
 import type { FaqDecision } from '../../faq/faq.types.js';
-import type { InboundMessage } from './message.types.js';
+import type { InboundMessage, OutboundButton } from './message.types.js';
 
 export type HandoffPort = {
   /** True when the message comes from a configured staff group: the pipeline gives it to handleStaffMessage and stops. */
@@ -16,4 +16,24 @@ export type HandoffPort = {
   interceptResidentMessage(args: { message: InboundMessage; conversationId: number }): Promise<{ handled: boolean }>;
   /** Opens (or reuses) the resident's ticket and sends the receipt. `decision` carries the bot's best guesses. */
   openTicket(args: { message: InboundMessage; conversationId: number; decision: FaqDecision | null }): Promise<void>;
+};
+
+/** The resident's privacy (src/handoff/privacy.usecases.ts implements it). */
+export type PrivacyPort = {
+  /** The notice the first time a conversation is seen (and records that it was shown); `{}` after. */
+  firstContactNotice(args: { conversationId: number }): Promise<{ notice?: string }>;
+  noticeText(): string;
+  /** "Delete my data" and its confirmation; handled=true means reply with `reply` and stop. */
+  handleMessage(args: {
+    conversationId: number;
+    message: Pick<InboundMessage, 'text' | 'action'>;
+  }): Promise<{ handled: false } | { handled: true; reply: { text: string; buttons?: OutboundButton[] } }>;
+};
+
+/** Which centre a resident belongs to (src/handoff/unit-selector.usecases.ts implements it). */
+export type UnitChoicePort = {
+  ensureUnit(args: {
+    conversationId: number;
+    message: Pick<InboundMessage, 'text' | 'action'>;
+  }): Promise<{ unitId: string; notice?: string; resumeText?: string } | { prompt: { text: string; buttons: OutboundButton[] } }>;
 };

@@ -3,7 +3,8 @@
  * identical on Telegram, Zalo and the web chat.
  *
  *   store (dedupe) → staff group? → group not addressed? → empty? → flood? → /start, /help
- *   → first-contact greeting → open ticket takes it? → button → non-text → "1/2/3" → FAQ decision
+ *   → first-contact greeting → delete-my-data? → unit chosen? → open ticket takes it? → button
+ *   → non-text → "1/2/3" → FAQ decision
  *
  * Guarantees: a message is stored before anything else happens and a redelivered one is ignored;
  * messages of one conversation are handled one at a time in arrival order, different
@@ -19,7 +20,7 @@ import { parseCommand, parseChoice } from './bot.commands.js';
 import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
 import { systemClock, type Clock } from './clock.js';
 import { createConversationMemory } from './conversation-memory.js';
-import type { HandoffPort } from './handoff.port.js';
+import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
 import type { OutboxPort } from './outbox.port.js';
@@ -59,10 +60,16 @@ export function createPipeline({
   clock = systemClock,
   groupPolicy = () => ({ answerUnaddressed: false }),
   limits = defaultPipelineLimits,
+  privacy,
+  unitChoice,
 }: {
   conversations: Pick<ConversationsRepository, 'storeInbound'>;
   faq: FaqEngine;
   handoff: HandoffPort;
+  /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
+  privacy?: PrivacyPort;
+  /** Which centre the resident belongs to (asked only when there are several). */
+  unitChoice?: UnitChoicePort;
   outbox: OutboxPort;
   texts?: BotTexts;
   logger: Logger;
@@ -132,7 +139,7 @@ export function createPipeline({
     }
     if (message.chatType === 'group' && !message.addressedToBot && !groupPolicy({ conversationRef }).answerUnaddressed) return;
 
-    const text = message.text.trim();
+    let text = message.text.trim();
     // Empty or whitespace-only text (and no button, no media) is stored above and otherwise ignored.
     if (text === '' && !message.action && message.kind === 'text') return;
 
@@ -144,12 +151,29 @@ export function createPipeline({
     }
 
     const command = message.action ? null : parseCommand({ text });
-    if (command?.command === 'start') return reply.text(texts.greeting, texts.privacy);
+    if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText() ?? texts.privacy);
     if (command?.command === 'help') return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
 
     // First contact in a private chat: introduce ourselves (and the privacy notice) before answering.
     const firstContact = created && message.chatType === 'private';
-    if (firstContact) await reply.text(texts.greeting, texts.privacy);
+    if (firstContact) {
+      const notice = privacy ? (await privacy.firstContactNotice({ conversationId: conversation.id })).notice : texts.privacy;
+      await reply.text(texts.greeting, ...(notice ? [notice] : []));
+    }
+
+    if (message.chatType === 'private') {
+      const asked = { conversationId: conversation.id, message };
+      const privacyHandling = privacy ? await privacy.handleMessage(asked) : { handled: false as const };
+      if (privacyHandling.handled) return reply.send([{ parts: [privacyHandling.reply.text], buttons: privacyHandling.reply.buttons ?? [] }]);
+      const unit = unitChoice ? await unitChoice.ensureUnit(asked) : null;
+      if (unit && 'prompt' in unit) return reply.send([{ parts: [unit.prompt.text], buttons: unit.prompt.buttons }]);
+      if (unit?.notice) await reply.text(unit.notice);
+      // The question asked before the centre was chosen is answered now.
+      if (unit?.resumeText) {
+        text = unit.resumeText;
+        message = { ...message, text, action: undefined };
+      }
+    }
 
     if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id })).handled) return;
 

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- faq|pipeline] [--pg postgres://…]`: prints the benchmarks with their baselines.
+ * The pipeline part runs on PGlite and, with --pg (or DATABASE_URL), on Postgres too.
+ */
+export async function run(args: string[]): Promise<number> {
+  const only = args.find((a) => a === 'faq' || a === 'pipeline');
+  const pgIndex = args.indexOf('--pg');
+  const databaseUrl = pgIndex >= 0 ? args[pgIndex + 1] : process.env.DATABASE_URL || undefined;
+  if (!only || only === 'faq') {
+    const { runFaqBench } = await import('../bench/faq.bench.js');
+    await runFaqBench();
+  }
+  if (!only || only === 'pipeline') {
+    const { runPipelineBench } = await import('../bench/pipeline.bench.js');
+    console.log('');
+    await runPipelineBench({});
+    if (databaseUrl) await runPipelineBench({ databaseUrl });
+    else console.log('(Postgres pipeline figures: npm run bench -- pipeline --pg postgres://postgres@127.0.0.1:5432/test)');
+  }
+  return 0;
+}

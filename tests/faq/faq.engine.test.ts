@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { createFaqEngine } from '../../src/faq/faq.engine.js';
+import type { FaqDecision } from '../../src/faq/faq.types.js';
+import { engine, files } from './faq.helpers.js';
+
+const decide = (text: string) => engine.decide({ text });
+const answered = (d: FaqDecision) => (d.kind === 'answer' ? `${d.entryId}:${d.aspect}` : d.kind);
+
+describe('FAQ decisions', () => {
+  it.each([
+    ['dk ks cho be can gi', 'khai-sinh:documents'],
+    ['làm sổ đỏ lần đầu hết bao nhiêu tiền', 'cap-so-do:fee'],
+    ['ĐĂNG KÝ TẠM TRÚ Ở ĐÂU Ạ', 'tam-tru:where'],
+    ['lam can cuoc mat may ngay', 'can-cuoc:duration'],
+    ['đăng ký kết hôn làm online được không', 'ket-hon:online'],
+  ])('answers "%s" with the entry and the aspect asked', (text, expected) => {
+    expect(answered(decide(text))).toBe(expected);
+  });
+
+  it.each([
+    ['gặp cán bộ', 'explicit_request'],
+    ['cho tôi nói chuyện với người thật', 'explicit_request'],
+    ['nhà hàng xóm đang cháy, cứu với', 'emergency'],
+    ['cán bộ tiếp nhận thái độ rất tệ', 'complaint'],
+    ['hồ sơ của tôi nộp 3 tuần rồi sao chưa có', 'personal_case'],
+    ['doanh nghiệp tôi quyết toán thuế thu nhập thế nào', 'out_of_scope'],
+  ])('hands "%s" to a person (%s)', (text, reason) => {
+    const decision = decide(text);
+    expect(decision.kind).toBe('handoff');
+    expect(decision.kind === 'handoff' && decision.reason).toBe(reason);
+  });
+
+  it.each([
+    ['xin chào', 'greeting'],
+    ['cam on ad nhieu a', 'thanks'],
+    ['bạn là ai', 'identity'],
+    ['ok', 'ack'],
+  ])('recognises small talk "%s"', (text, intent) => {
+    const decision = decide(text);
+    expect(decision.kind === 'smalltalk' && decision.intent).toBe(intent);
+  });
+
+  it('asks rather than guesses when much of the message is unknown context', () => {
+    const decision = decide('lam can cuoc cho con 10 tuoi mat may ngay');
+    expect(decision.kind).toBe('clarify');
+    expect(decision.candidates[0]?.id).toBe('can-cuoc');
+  });
+
+  it('does not treat a greeting followed by a question as small talk', () => {
+    expect(answered(decide('chào ad, cho em hỏi làm giấy khai sinh cần gì'))).toBe('khai-sinh:documents');
+  });
+
+  it('continues the last answered entry when only an aspect is asked', () => {
+    expect(answered(engine.decide({ text: 'còn lệ phí thì sao', context: { lastEntryId: 'ket-hon' } }))).toBe('ket-hon:fee');
+    expect(decide('còn lệ phí thì sao').kind).not.toBe('answer');
+  });
+
+  it('never answers gibberish or an empty message with a procedure', () => {
+    for (const text of ['asdkjh qwe zzz', '', '   ', '🙂🙂', '\u0000\u0007']) expect(decide(text).kind).not.toBe('answer');
+  });
+
+  it('handles a 10,000-character message quickly, from its start', () => {
+    const started = performance.now();
+    const decision = decide(`làm giấy khai sinh cho con cần giấy tờ gì ${'x'.repeat(10_000)}`);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(answered(decision)).toBe('khai-sinh:documents');
+  });
+});
+
+describe('FAQ replies', () => {
+  it('shows the asked section first, then the summary, source and review date', () => {
+    const { parts, buttons } = engine.render({ decision: decide('làm sổ đỏ lần đầu hết bao nhiêu tiền'), maxTextLength: 4096 });
+    const text = parts.join('\n');
+    expect(text.indexOf('Lệ phí:')).toBeLessThan(text.indexOf('Nguồn:'));
+    expect(text).toMatch(/Cập nhật: \d{2}\/\d{2}\/\d{4}/);
+    expect(buttons.map((b) => b.data)).toEqual(expect.arrayContaining(['faq:cap-so-do:documents', 'handoff:request']));
+  });
+
+  it('fits every entry and every section into Zalo messages of 2,000 characters with the unit filled in', () => {
+    for (const entry of files.entries) {
+      for (const section of [null, 'documents', 'fee', 'duration', 'where', 'online', 'steps', 'notes'] as const) {
+        const reply = engine.renderAction({ action: section ? `faq:${entry.id}:${section}` : `faq:${entry.id}`, maxTextLength: 2000 });
+        expect(reply, `${entry.id}:${section}`).not.toBeNull();
+        for (const part of reply!.parts) {
+          expect(part.length).toBeLessThanOrEqual(2000);
+          expect(part).not.toMatch(/\{\{/);
+        }
+      }
+    }
+  });
+
+  it('numbers clarify options and says what to type', () => {
+    const reply = engine.render({
+      decision: { kind: 'clarify', confidence: 0.3, candidates: [{ id: 'tam-tru', title: 'Đăng ký tạm trú', score: 0.3 }, { id: 'thuong-tru', title: 'Đăng ký thường trú', score: 0.3 }] },
+      maxTextLength: 2000,
+    });
+    expect(reply.parts[0]).toMatch(/1\. Đăng ký tạm trú\n2\. Đăng ký thường trú/);
+    expect(reply.parts[0]).toMatch(/Trả lời 1 hoặc 2/);
+    expect(reply.buttons.map((b) => b.data)).toEqual(['faq:tam-tru', 'faq:thuong-tru', 'handoff:request']);
+  });
+
+  it('templates the unit into the hours entry', () => {
+    const reply = engine.renderAction({ action: 'faq:gio-lam-viec', maxTextLength: 4096 })!;
+    expect(reply.parts.join('\n')).toContain(files.unit.name);
+  });
+});
+
+describe('reload', () => {
+  it('answers from a new catalogue without a restart', () => {
+    const local = createFaqEngine(files);
+    const khaiSinh = files.entries.find((e) => e.id === 'khai-sinh')!;
+    const custom = { ...khaiSinh, id: 'cap-phep-ban-hang-rong', title: 'Cấp phép bán hàng rong', keywords: ['bán hàng rong', 'xe đẩy'], questions: Array.from({ length: 8 }, (_, i) => `bán hàng rong xe đẩy trên vỉa hè cần xin phép không ${i}`) };
+    expect(local.decide({ text: 'bán hàng rong xe đẩy có phải xin phép không' }).kind).not.toBe('answer');
+    local.reload({ entries: [...files.entries, custom] });
+    expect(answered(local.decide({ text: 'bán hàng rong xe đẩy có phải xin phép không' }))).toMatch(/^cap-phep-ban-hang-rong/);
+  });
+});
