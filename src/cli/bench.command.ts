@@ -13,9 +13,8 @@ export async function run(args: string[]): Promise<number> {
   if (!only || only === 'pipeline') {
     const { runPipelineBench } = await import('../bench/pipeline.bench.js');
     console.log('');
-    await runPipelineBench({});
-    if (databaseUrl) await runPipelineBench({ databaseUrl });
-    else console.log('(Postgres pipeline figures: npm run bench -- pipeline --pg postgres://postgres@127.0.0.1:5432/test)');
+    await runPipelineBench({ databaseUrl });
+    if (!databaseUrl) console.log('(Postgres figures too: npm run bench -- pipeline --pg postgres://postgres@127.0.0.1:5432/test)');
   }
   return 0;
 }

@@ -31,6 +31,8 @@ export type HandoffUnit = {
   lead?: string;
   /** Working minutes within which the first staff reply is due (default 120). */
   slaMinutes: number;
+  /** When the bot cannot answer: offer "Gặp cán bộ" first (default), or open a ticket at once. */
+  ticketPolicy?: 'ask_first' | 'open_directly';
 };
 
 /** The subset of the units repository the handoff uses (src/handoff units engineer implements it). */

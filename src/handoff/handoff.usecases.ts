@@ -69,6 +69,9 @@ export function createHandoff({
     handleStaffMessage: (args) => handleStaffMessage(ctx, args),
     interceptResidentMessage: (args) => interceptResidentMessage(ctx, args),
     openTicket: (args) => openTicket(ctx, args),
+    async opensTicketDirectly({ conversationId }) {
+      return (await units.getResidentUnit({ conversationId })).unit.ticketPolicy === 'open_directly';
+    },
     handleOutboxSent: (row) => events.handleSent(row),
     handleOutboxFailed: (row, failure) => events.handleFailed(row, failure),
     staffGroupHealth: () => events.staffGroupHealth(),

@@ -14,6 +14,8 @@ export type HandoffPort = {
    * (appended to an open ticket and forwarded to staff, a rating digit after close, a unit choice…).
    */
   interceptResidentMessage(args: { message: InboundMessage; conversationId: number }): Promise<{ handled: boolean }>;
+  /** The resident's centre opens a ticket as soon as the bot cannot answer (instead of offering "Gặp cán bộ"). */
+  opensTicketDirectly?(args: { conversationId: number }): Promise<boolean>;
   /** Opens (or reuses) the resident's ticket and sends the receipt. `decision` carries the bot's best guesses. */
   openTicket(args: { message: InboundMessage; conversationId: number; decision: FaqDecision | null }): Promise<void>;
 };

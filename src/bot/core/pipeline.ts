@@ -204,7 +204,10 @@ export function createPipeline({
       },
     });
 
-    if (decision.kind === 'handoff' && OPEN_TICKET_REASONS.has(decision.reason)) {
+    const opensTicket =
+      decision.kind === 'handoff' &&
+      (OPEN_TICKET_REASONS.has(decision.reason) || (await handoff.opensTicketDirectly?.({ conversationId: conversation.id })));
+    if (opensTicket) {
       await handoff.openTicket({ message, conversationId: conversation.id, decision });
       return;
     }

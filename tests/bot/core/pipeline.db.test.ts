@@ -271,6 +271,15 @@ describe('pipeline', () => {
     expect((await plain.flush('memory:plain')).slice(1)).toEqual(['Xin lỗi, tôi chưa hiểu rõ câu hỏi.', texts.handoffHint]);
   });
 
+  it('opens a ticket at once when the bot is unsure and the centre chose to open directly', async () => {
+    const h = setup();
+    h.handoff.opensTicketDirectly = async () => true;
+    await h.say({ text: '/help' });
+    await h.say({ text: 'abc xyz' });
+    expect(h.handoff.ticketsOpened.map((t) => t.decision?.kind)).toEqual(['handoff']);
+    expect(await h.flush()).toEqual([texts.help]);
+  });
+
   it('answers FAQ buttons through the engine and stale buttons kindly', async () => {
     const h = setup();
     await h.say({ text: '/help' });
