@@ -13,12 +13,10 @@ import { foldDiacritics, hasDiacritics } from './text.normalize.js';
 export type RankedEntry = {
   entryId: string;
   title: string;
-  /** Best BM25 score among the entry's texts. */
+  /** BM25 score of the entry's title, questions and keywords taken as one document. */
   bm25: number;
   /** IDF-weighted share of the query's content words and word pairs the entry knows (0–1). */
   coverage: number;
-  /** Share of the query's word pairs found in the entry's texts (0–1; 0 when the query has no pairs). */
-  bigramCoverage: number;
   /** fuse.js token-search similarity of the query to the entry's best text (0–1); the top candidate only, 0 for others. */
   fuse: number;
   /** Best IDF-weighted share of one of the entry's title/keyword phrases found in the query (0–1). */
@@ -30,8 +28,6 @@ export type RankedEntry = {
 export type FaqIndex = {
   entries: ReadonlyMap<string, FaqEntry>;
   search(args: { query: NormalizedText; limit?: number }): RankedEntry[];
-  /** IDF of a folded word across entries (unknown words get the highest value). */
-  idf(word: string): number;
   /** IDF-weighted share of the query's words and pairs that no entry knows (0–1): high for off-topic text. */
   unknownShare(query: NormalizedText): number;
   /** True when the entry's title, questions or keywords contain the folded phrase. */
@@ -176,7 +172,6 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
           title: byId.get(entryId)?.title ?? entryId,
           bm25,
           coverage: totalIdf > 0 ? known.reduce((s, w) => s + idf(w), 0) / totalIdf : 0,
-          bigramCoverage: pairs.length > 0 ? pairs.filter(hasPair).length / pairs.length : 0,
           topic: topicRecall(entryId, queryTerms),
           fuse: 0,
           rank: 0,
@@ -193,7 +188,6 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
   return {
     entries: byId,
     search,
-    idf,
     unknownShare(query) {
       const terms = [...new Set([...query.unigrams, ...query.bigrams])];
       const total = terms.reduce((sum, t) => sum + idf(t), 0);

@@ -30,7 +30,7 @@ import {
   toTopicPayload,
   toTypingPayload,
 } from './telegram.payloads.js';
-import { startPolling, type PollingLoop } from './telegram.polling.js';
+import { sleep, startPolling, type PollingLoop } from './telegram.polling.js';
 import { WEBHOOK_SECRET_PATTERN, registerTelegramWebhookRoute, webhookPathFor, webhookUrlFor, type WebhookCallback } from './telegram.routes.js';
 
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
@@ -320,15 +320,3 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -8,6 +8,7 @@
  * A batch is handled before the next getUpdates, so an update is confirmed only once handled
  * (at-least-once; the pipeline dedupes). Each handler is bounded by telegraf's handlerTimeout.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Update } from 'telegraf/types';
 import { toChannelError } from './telegram.errors.js';
 
@@ -87,15 +88,7 @@ function onPollFailure({ error, failures, backoff }: { error: unknown; failures:
   return { state: { state: 'reconnecting', detail: translated.message }, delayMs: exponential };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** Waits `ms`, or less when `signal` aborts (never rejects). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
