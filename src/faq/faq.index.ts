@@ -50,6 +50,8 @@ const RESCORE_TOP = 1;
 const CANDIDATES = 30;
 /** How many of a message's rarest terms look for candidates. */
 const MAX_CANDIDATE_TERMS = 16;
+/** How many unknown words (possible typos) are looked up fuzzily. */
+const MAX_TYPO_TERMS = 4;
 /** Least IDF mass a title/keyword phrase needs for a full topic match (about one word and one pair). */
 const MIN_TOPIC_IDF = 4;
 /** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
@@ -140,10 +142,15 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
   function search({ query, limit = 5 }: { query: NormalizedText; limit?: number }): RankedEntry[] {
     // Candidates come from the rarest terms: words in more than half of the entries find nothing worth
     // having, and a long rambling message is found by its distinctive words. All terms count in coverage.
-    const terms = [...new Set(termsOf(query))]
-      .filter((t) => (documentFrequency.get(t) ?? 0) <= n / 2)
+    // Unknown words have the highest IDF but find nothing unless they are typos, so they come last
+    // and only as a few single words for fuzzy matching.
+    const unique = [...new Set(termsOf(query))];
+    const known = unique
+      .filter((t) => documentFrequency.has(t) && documentFrequency.get(t)! <= n / 2)
       .sort((a, b) => idf(b) - idf(a))
       .slice(0, MAX_CANDIDATE_TERMS);
+    const typos = unique.filter((t) => !knownTerms.has(t) && !t.includes('_') && t.length >= 4).slice(0, MAX_TYPO_TERMS);
+    const terms = [...known, ...typos];
     if (terms.length === 0) return [];
     const perEntry = new Map<string, { bm25: number; matched: Set<string> }>();
     for (const hit of miniSearch.search(terms.join(' '))) {
