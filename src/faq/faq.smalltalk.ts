@@ -71,17 +71,21 @@ export function compileSmalltalk(file: SmalltalkFile): Smalltalk {
       const words = cleanText(text).split(' ');
       const greetings = phrases.filter((p) => p.intent === 'greeting');
       let i = 0;
+      let greeted = false;
       for (;;) {
         const folded = words.slice(i).map((w) => foldDiacritics(w));
-        if (folded[0] !== undefined && fillers.has(folded[0])) {
-          i += 1;
-          continue;
-        }
         const hit = greetings.find((p) => p.tokens.every((t, k) => folded[k] === t));
-        if (!hit) break;
-        i += hit.tokens.length;
+        if (hit) {
+          i += hit.tokens.length;
+          greeted = true;
+        } else if (folded[0] !== undefined && fillers.has(folded[0])) {
+          i += 1;
+        } else {
+          break;
+        }
       }
-      return words.slice(i).join(' ');
+      // Fillers alone are never stripped: folded, "lắm" is "làm" and "làm sao …" must keep its first word.
+      return greeted ? words.slice(i).join(' ') : cleanText(text);
     },
     reply: ({ intent }) => file.intents[intent].reply.trim(),
   };

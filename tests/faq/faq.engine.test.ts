@@ -109,9 +109,10 @@ describe('reload', () => {
   it('answers from a new catalogue without a restart', () => {
     const local = createFaqEngine(files);
     const khaiSinh = files.entries.find((e) => e.id === 'khai-sinh')!;
-    const custom = { ...khaiSinh, id: 'cap-phep-ban-hang-rong', title: 'Cấp phép bán hàng rong', keywords: ['bán hàng rong', 'xe đẩy'], questions: Array.from({ length: 8 }, (_, i) => `bán hàng rong xe đẩy trên vỉa hè cần xin phép không ${i}`) };
-    expect(local.decide({ text: 'bán hàng rong xe đẩy có phải xin phép không' }).kind).not.toBe('answer');
+    const custom = { ...khaiSinh, id: 'tiem-phong-dai', title: 'Tiêm phòng dại cho chó, mèo', keywords: ['tiêm phòng dại', 'chó mèo'], questions: Array.from({ length: 8 }, (_, i) => `tiêm phòng dại cho chó mèo ở đâu ${i}`) };
+    const question = 'tiêm phòng dại cho chó nhà tôi ở đâu';
+    expect(local.decide({ text: question }).kind).not.toBe('answer');
     local.reload({ entries: [...files.entries, custom] });
-    expect(answered(local.decide({ text: 'bán hàng rong xe đẩy có phải xin phép không' }))).toMatch(/^cap-phep-ban-hang-rong/);
+    expect(answered(local.decide({ text: question }))).toMatch(/^tiem-phong-dai/);
   });
 });
