@@ -2,6 +2,7 @@
  * The Vietnamese text a resident sees for a decision. Short sentences, the asked section first,
  * the rest one tap (or one word) away. Unit facts are filled in from the unit file here.
  */
+import { defaultBotTexts, HANDOFF_REQUEST_ACTION } from '../bot/core/bot.texts.js';
 import { splitText } from '../bot/core/text-split.js';
 import type { RenderedReply } from './faq.engine.port.js';
 import type { Smalltalk } from './faq.smalltalk.js';
@@ -38,8 +39,8 @@ const SECTION_WORD: Partial<Record<SectionName, string>> = {
 /** A general question shows these sections after the summary, as far as they fit. */
 const GENERAL_SECTIONS: SectionName[] = ['documents', 'fee', 'duration', 'where'];
 
-export const HANDOFF_ACTION = 'handoff:request';
-const HANDOFF_BUTTON = { label: '🙋 Gặp cán bộ', data: HANDOFF_ACTION };
+// The same "Gặp cán bộ" button the pipeline offers, so it recognises the engine's one.
+const HANDOFF_BUTTON = { label: defaultBotTexts.handoffButton, data: HANDOFF_REQUEST_ACTION };
 
 export function fillUnit(text: string, unit: UnitFacts): string {
   return text.replace(/\{\{\s*unit\.(\w+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
