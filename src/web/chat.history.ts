@@ -35,7 +35,7 @@ export function createWebChatHistory({
       const { messages } = await conversations.listMessages({ conversationId: conversation.id, limit });
       const outIds = messages.filter((m) => m.direction === 'out' && m.externalId).map((m) => m.externalId as string);
       const { rows } = await outbox.findSentByExternalIds({ conversationRef, externalMessageIds: outIds });
-      const buttonsById = new Map(rows.map((r) => [r.externalMessageId, r.payload.buttons]));
+      const buttonsById = new Map(rows.map((r) => [r.externalMessageId, 'buttons' in r.payload ? r.payload.buttons : undefined]));
       return {
         items: messages.map((m) => {
           const item: ChatItem = { id: m.id, from: m.direction === 'in' ? 'resident' : 'bot', text: m.text, at: m.createdAt.toISOString() };

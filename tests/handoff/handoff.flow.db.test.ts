@@ -41,7 +41,9 @@ describe('Telegram resident ↔ Telegram forum staff group', { timeout: 90_000 }
     const card = h.sentIn(topicRef)[0]!;
     expect(card.text).toContain('Phiếu HS-0001 · Phạm Văn Dân (Telegram)');
     expect(card.text).toContain('cấp sổ đỏ');
-    expect(card.text).toContain('Cán bộ trực: Trần Văn Minh');
+    expect(card.text).toContain('Cán bộ trực: @Trần Văn Minh');
+    // The on-duty mention travels as data; each adapter renders it (tests/bot/adapters/*).
+    expect(card.mentions).toEqual([{ text: '@Trần Văn Minh', userIds: { telegram: STAFF.minh.telegram, zalo: STAFF.minh.zalo } }]);
     expect(card.buttons?.map((b) => b.data)).toEqual([`t:claim:${ticket.id}`, `t:close:${ticket.id}`]);
 
     // Follow-up text and a photo reach the topic; the photo is copied right after its header line.

@@ -2,7 +2,7 @@
  * What every channel adapter offers the core. Platform differences are data in `capabilities`,
  * never `if (channel === …)` in the core.
  */
-import type { ChannelName, InboundMessage, OutboundMessage } from './message.types.js';
+import type { ChannelName, InboundMessage, MessageKind, OutboundMessage } from './message.types.js';
 
 export type ChannelCapabilities = {
   /** Longest text one send may carry (Telegram 4096, Zalo 2000). Longer replies are split by the core. */
@@ -61,9 +61,14 @@ export type ChannelAdapter = {
   /**
    * Copies a message (photo, voice, file, location…) received in one conversation into another of the
    * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic).
+   * `kind` and `attachment` (as the mapper gave them) let an adapter re-upload when it cannot reach
+   * the original any more (Zalo keeps originals in memory only). Called by the outbox worker for rows
+   * of kind 'copy'; throws like send.
    */
   copyMessage?(args: {
     from: { conversationRef: string; externalMessageId: string };
     to: string;
+    kind?: MessageKind;
+    attachment?: InboundMessage['attachment'];
   }): Promise<{ externalMessageId: string }>;
 };

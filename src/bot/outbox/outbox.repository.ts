@@ -9,13 +9,15 @@
 import { and, asc, count, eq, inArray, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
-import { outboxTable, type OutboxMeta, type OutboxRow } from './outbox.table.js';
-import type { OutboundMessage } from '../core/message.types.js';
+import { outboxTable, type OutboxKind, type OutboxMeta, type OutboxRow } from './outbox.table.js';
+import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
 
 export type NewOutboxRow = {
   conversationRef: string;
   channel: string;
-  payload: OutboundMessage;
+  /** Default 'message'. */
+  kind?: OutboxKind;
+  payload: OutboundMessage | OutboundCopy;
   meta?: OutboxMeta | null;
   minIntervalMs: number;
   nextAttemptAt: Date;
@@ -117,6 +119,8 @@ export function createOutboxRepository({ db }: { db: Database }) {
     sentAt: Date;
   }): Promise<{ row: OutboxRow | undefined }> {
     const at = sentAt.toISOString();
+    // A copy is recorded with the media kind it carried (its text describes it), a message as text.
+    const kind = row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
     const result = await db.execute(sql`
       with sent as (
         update outbox set status = 'sent', external_message_id = ${externalMessageId}, sent_at = ${at}::timestamptz,
@@ -133,7 +137,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
         select id from created union all select id from conversations where conversation_ref = ${row.conversationRef}
       )
       insert into messages (conversation_id, direction, channel, external_id, kind, text, created_at)
-      select (select id from conv limit 1), 'out', ${row.channel}, ${externalMessageId}, 'text', ${row.payload.text}, ${at}::timestamptz
+      select (select id from conv limit 1), 'out', ${row.channel}, ${externalMessageId}, ${kind}, ${row.payload.text}, ${at}::timestamptz
       from sent
       returning id`);
     // postgres.js returns the rows themselves, PGlite a { rows } object.

@@ -6,7 +6,7 @@
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel.port.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { channelOf } from '../core/conversation-ref.js';
-import type { ChannelName, OutboundMessage } from '../core/message.types.js';
+import type { ChannelName, OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import type { EnqueueOptions, OutboxPort } from '../core/outbox.port.js';
 import { splitText } from '../core/text-split.js';
 import { OutboxError } from './outbox.errors.js';
@@ -29,7 +29,7 @@ export function createOutbox({
   clock = systemClock,
 }: {
   repository: OutboxRepository;
-  adapters: ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities'>>;
+  adapters: ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'copyMessage'>>;
   clock?: Clock;
 }): Outbox {
   const listeners = new Set<() => void>();
@@ -59,6 +59,9 @@ export function createOutbox({
       const payload: OutboundMessage = { conversationRef: message.conversationRef, text };
       if (index === 0 && message.replyToExternalId) payload.replyToExternalId = message.replyToExternalId;
       if (index === parts.length - 1 && message.buttons && message.buttons.length > 0) payload.buttons = message.buttons;
+      // A mention goes with the part that names the person (a long card split in two keeps its tags).
+      const mentions = message.mentions?.filter((m) => m.text !== '' && text.includes(m.text));
+      if (mentions && mentions.length > 0) payload.mentions = mentions;
       return { conversationRef: message.conversationRef, channel, payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: now };
     });
   }
@@ -70,8 +73,33 @@ export function createOutbox({
     return { ids: inserted.map((r) => r.id) };
   }
 
+  function canCopy({ channel }: { channel: ChannelName }): boolean {
+    return typeof adapters.get(channel)?.copyMessage === 'function';
+  }
+
+  async function enqueueCopy({ copy, meta, chatType = 'private' }: { copy: OutboundCopy } & EnqueueOptions) {
+    const channel = channelOf(copy.conversationRef);
+    if (!canCopy({ channel })) {
+      throw new OutboxError(
+        'outbox.copy_unsupported',
+        `The ${channel} adapter cannot copy messages, so a copy into ${copy.conversationRef} could never be sent: check outbox.canCopy first and send text instead.`,
+      );
+    }
+    const capabilities = capabilitiesOf({ channel });
+    const minIntervalMs =
+      chatType === 'group' ? (capabilities.groupMinSendIntervalMs ?? capabilities.minSendIntervalMs) : capabilities.minSendIntervalMs;
+    const payload: OutboundCopy = { ...copy, text: copy.text.trim() || `(${copy.kind})` };
+    const { rows } = await repository.insertRows({
+      rows: [{ conversationRef: copy.conversationRef, channel, kind: 'copy', payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: clock.now() }],
+    });
+    for (const listener of listeners) listener();
+    return { ids: rows.map((r) => r.id) };
+  }
+
   return {
     enqueue: ({ message, ...options }) => enqueueAll({ messages: [message], ...options }),
+    enqueueCopy,
+    canCopy,
     enqueueAll,
     capabilitiesOf,
     async findSentByExternalId(args) {

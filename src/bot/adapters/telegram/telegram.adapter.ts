@@ -19,6 +19,7 @@ import type { Express } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
 import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
+import { ChannelApiError } from '../../core/channel.errors.js';
 import { invalidRequestError, toChannelError } from './telegram.errors.js';
 import { toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
 import {
@@ -26,6 +27,7 @@ import {
   TelegramPayloadError,
   toCopyMessagePayload,
   toCreateTopicPayload,
+  type SendMessagePayload,
   toSendMessagePayload,
   toTopicPayload,
   toTypingPayload,
@@ -279,7 +281,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     async send(message: OutboundMessage) {
       const { payload, droppedQuote } = validated('sendMessage', () => toSendMessagePayload({ message }));
       if (droppedQuote) logger.warn({ conversationRef: message.conversationRef, droppedQuote }, 'quote is not in this chat; sent without it');
-      const sent = await call<{ message_id: number }>('sendMessage', payload);
+      const sent = await sendMessageCall(payload);
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: sent.message_id }) };
     },
 
@@ -307,6 +309,22 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: copied.message_id }) };
     },
   };
+
+  /**
+   * A mention Telegram will not render (a user the bot cannot see) must not cost the message: a 400
+   * with entities present is retried once as plain text, the names still in it.
+   */
+  async function sendMessageCall(payload: SendMessagePayload): Promise<{ message_id: number }> {
+    try {
+      return await call<{ message_id: number }>('sendMessage', payload);
+    } catch (error) {
+      const refused = error instanceof ChannelApiError && error.details.platformCode === 400 && error.details.reason === 'bad_request';
+      if (!payload.entities || !refused) throw error;
+      logger.warn({ err: error, chatId: payload.chat_id }, 'Telegram refused the mentions; sending the names as plain text');
+      const { entities: _dropped, ...plain } = payload;
+      return call<{ message_id: number }>('sendMessage', plain);
+    }
+  }
 
   /** Reopening an open topic (or closing a closed one) answers TOPIC_NOT_MODIFIED: the goal is met. */
   async function topicCall(method: 'reopenForumTopic' | 'closeForumTopic', conversationRef: string) {

@@ -5,6 +5,7 @@
  * Text is always sent as plain text (no parse_mode): resident and staff text containing < > & _ *
  * reaches the other side exactly as typed and can never cause "can't parse entities".
  */
+import { locateMentions } from '../../core/mentions.js';
 import type { OutboundMessage } from '../../core/message.types.js';
 import { TelegramRefError, parseTelegramMessageId, parseTelegramRef, type TelegramTarget } from './telegram.mapper.js';
 
@@ -28,6 +29,8 @@ export type SendMessagePayload = {
   reply_parameters?: { message_id: number; allow_sending_without_reply: true };
   reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
   link_preview_options: { is_disabled: true };
+  /** Mentions as text_mention entities: no parse_mode needed, so user text can never break parsing. */
+  entities?: Array<{ type: 'text_mention'; offset: number; length: number; user: { id: number } }>;
 };
 
 /**
@@ -44,6 +47,8 @@ export function toSendMessagePayload({ message }: { message: OutboundMessage }):
   const payload: SendMessagePayload = { chat_id: target.chatId, text, link_preview_options: { is_disabled: true } };
   if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
   if (message.buttons?.length) payload.reply_markup = toInlineKeyboard({ buttons: message.buttons });
+  const entities = toMentionEntities({ message });
+  if (entities.length > 0) payload.entities = entities;
 
   let droppedQuote: string | undefined;
   if (message.replyToExternalId) {
@@ -56,6 +61,16 @@ export function toSendMessagePayload({ message }: { message: OutboundMessage }):
     }
   }
   return droppedQuote ? { payload, droppedQuote } : { payload };
+}
+
+/**
+ * A person's name becomes a text_mention (a tap opens their profile and they are notified), for
+ * people who have a numeric Telegram user id; anyone else keeps the plain name.
+ */
+export function toMentionEntities({ message }: { message: Pick<OutboundMessage, 'text' | 'mentions'> }): NonNullable<SendMessagePayload['entities']> {
+  return locateMentions({ message, channel: 'telegram' })
+    .spans.filter((span) => /^[1-9]\d{0,15}$/.test(span.userId))
+    .map((span) => ({ type: 'text_mention' as const, offset: span.offset, length: span.length, user: { id: Number(span.userId) } }));
 }
 
 /** One button per row: labels stay readable on small phones. */

@@ -18,10 +18,10 @@ import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './zalo.backoff.js';
 import { createZaloSession } from './zalo.client.js';
-import { buildCopyContent, fetchMediaOverHttp, type MediaFetcher } from './zalo.copy.js';
+import { buildCopyContent, fetchMediaOverHttp, toCopySource, type MediaFetcher } from './zalo.copy.js';
 import { credentialsFingerprint, readZaloCredentials, saveZaloCredentials, snapshotZaloCredentials } from './zalo.credentials.js';
 import { classifyLoginFailure, translateZaloError } from './zalo.errors.js';
-import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage } from './zalo.mapper.js';
+import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions } from './zalo.mapper.js';
 import type { CreateZaloSession, ZaloApi, ZaloCredentials, ZaloSession } from './zalo.ports.js';
 
 export const ZALO_MAX_TEXT_LENGTH = 2000;
@@ -339,9 +339,10 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     const remembered = message.replyToExternalId ? quotes.get(message.replyToExternalId) : undefined;
     const quote = remembered && remembered.threadId === thread.threadId ? remembered.quote : undefined;
 
+    const { mentions } = toZaloMentions({ message, threadType: thread.threadType });
     let result;
     try {
-      result = await api.sendMessage(quote ? { msg: text, quote } : { msg: text }, thread.threadId, thread.threadType);
+      result = await api.sendMessage({ msg: text, ...(quote ? { quote } : {}), ...(mentions.length > 0 ? { mentions } : {}) }, thread.threadId, thread.threadType);
     } catch (error) {
       throw translateZaloError({ error, action: 'sendMessage' });
     }
@@ -365,29 +366,30 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
   }
 
   /**
-   * Copies a recent inbound message (kept in memory since start) into another Zalo conversation:
-   * text as text, media re-uploaded (or its link when the download fails). Messages from before
-   * the last restart are not in memory: that is a permanent, explained failure.
+   * Copies an inbound message into another Zalo conversation: text as text, media re-uploaded (or its
+   * link when the download fails). The original's data is kept in memory for recent messages; after
+   * a restart the copy is rebuilt from the attachment the mapper gave (its CDN link), so a copy
+   * queued before a restart still arrives. With neither, it is a permanent, explained failure.
    */
   async function copyMessage({
     from,
     to,
-  }: {
-    from: { conversationRef: string; externalMessageId: string };
-    to: string;
-  }): Promise<{ externalMessageId: string }> {
+    kind,
+    attachment,
+  }: Parameters<NonNullable<ChannelAdapter['copyMessage']>>[0]): Promise<{ externalMessageId: string }> {
     const source = threadOf(from.conversationRef);
     const target = threadOf(to);
     const remembered = quotes.get(from.externalMessageId);
-    if (!remembered || remembered.threadId !== source.threadId) {
+    const original = remembered && remembered.threadId === source.threadId ? remembered.quote : kind && attachment ? toCopySource({ kind, attachment }).original : undefined;
+    if (!original) {
       throw new ChannelApiError(
         'zalo',
-        `copyMessage: message ${from.externalMessageId} of ${from.conversationRef} is not among the ${quoteCacheSize} recent messages kept in memory; send its attachment.ref as text instead`,
+        `copyMessage: message ${from.externalMessageId} of ${from.conversationRef} is not among the ${quoteCacheSize} recent messages kept in memory and came without an attachment to re-upload; send its attachment.ref as text instead`,
         { retryable: false, reason: 'bad_request' },
       );
     }
     const api = liveApi();
-    const { content } = await buildCopyContent({ original: remembered.quote, fetchMedia });
+    const { content } = await buildCopyContent({ original, fetchMedia });
     let result;
     try {
       result = await api.sendMessage(content, target.threadId, target.threadType);

@@ -5,6 +5,7 @@
  * photo or file must never be dropped silently.
  */
 import type { MessageContent, SendMessageQuote } from 'zca-js';
+import type { InboundMessage, MessageKind } from '../../core/message.types.js';
 
 export type MediaFetcher = (args: { url: string }) => Promise<{ data: Buffer }>;
 
@@ -22,6 +23,38 @@ const LABELS: Record<string, { label: string; ext: string }> = {
   'chat.location.new': { label: 'Vị trí', ext: '' },
   'chat.recommended': { label: 'Danh thiếp / liên kết', ext: '' },
 };
+
+const MSG_TYPE_BY_KIND: Partial<Record<MessageKind, string>> = {
+  photo: 'chat.photo',
+  voice: 'chat.voice',
+  video: 'chat.video.msg',
+  file: 'share.file',
+  sticker: 'chat.sticker',
+  location: 'chat.location.new',
+  contact: 'chat.recommended',
+};
+
+/**
+ * Rebuilds the copy's source from what the mapper kept (kind + attachment.ref, the CDN link) when the
+ * original message is no longer in memory (after a restart). Pure.
+ */
+export function toCopySource({ kind, attachment }: { kind: MessageKind; attachment: NonNullable<InboundMessage['attachment']> }): {
+  original: SendMessageQuote;
+} {
+  const href = /^https?:\/\//i.test(attachment.ref) ? attachment.ref : '';
+  return {
+    original: {
+      content: { href, title: attachment.fileName ?? '', description: '' },
+      msgType: MSG_TYPE_BY_KIND[kind] ?? 'other',
+      propertyExt: undefined,
+      uidFrom: '',
+      msgId: '',
+      cliMsgId: '',
+      ts: '',
+      ttl: 0,
+    } as SendMessageQuote,
+  };
+}
 
 /**
  * Builds what to send for a copy. Text → the text. Media with a link → an attachment when the
