@@ -158,6 +158,19 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
     return chatId;
   }
 
+  /** Like Telegram: entities must lie inside the text; a text_mention needs its user's id. */
+  function checkEntities(text: string, raw: unknown): Params[] | undefined {
+    if (raw === undefined) return undefined;
+    const entities = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Params[];
+    for (const e of entities) {
+      if (!Number.isInteger(e.offset) || !Number.isInteger(e.length) || e.offset < 0 || e.length < 1 || e.offset + e.length > text.length) {
+        fail({ error_code: 400, description: "Bad Request: can't parse entities: entity is out of the text" });
+      }
+      if (e.type === 'text_mention' && !Number.isInteger(e.user?.id)) fail({ error_code: 400, description: 'Bad Request: USER_ID_INVALID' });
+    }
+    return entities;
+  }
+
   function checkReplyMarkup(p: Params) {
     for (const row of p.reply_markup?.inline_keyboard ?? []) {
       for (const button of row) {
@@ -216,7 +229,8 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       const parseError = checkMarkup(text, p.parse_mode);
       if (parseError) fail({ error_code: 400, description: `Bad Request: can't parse entities: ${parseError}` });
       checkReplyMarkup(p);
-      return botMessage(chatId, p, { text });
+      const entities = checkEntities(text, p.entities);
+      return botMessage(chatId, p, { text, ...(entities ? { entities } : {}) });
     },
     editMessageText: (p) => {
       const message = findMessage(Number(p.chat_id), Number(p.message_id));

@@ -265,6 +265,33 @@ describe('send', () => {
     expect(fake.callsTo('sendMessage').length).toBe(before);
   });
 
+  it('renders mentions as text_mention entities (no parse_mode), so staff are notified by a tap-able name', async () => {
+    const adapter = await sender();
+    const text = '⏰ @Trần Văn Minh: phiếu HS-0001 chưa có trả lời.';
+    await adapter.send({ conversationRef: `telegram:${GROUP}`, text, mentions: [{ text: '@Trần Văn Minh', userIds: { telegram: '100000002', zalo: '9' } }] });
+    const { params } = fake.callsTo('sendMessage')[0]!;
+    expect(params.parse_mode).toBeUndefined();
+    expect(params.entities).toEqual([{ type: 'text_mention', offset: 2, length: 14, user: { id: 100000002 } }]);
+    expect(fake.messages(GROUP).at(-1)).toMatchObject({ text, entities: [{ type: 'text_mention', offset: 2, length: 14 }] });
+  });
+
+  it('when Telegram refuses the mentions, sends the same text without them rather than losing the message', async () => {
+    const adapter = await sender();
+    fake.failNext({ method: 'sendMessage', error: { error_code: 400, description: 'Bad Request: USER_ID_INVALID' } });
+    const text = '🚨 @Nguyễn Thị Lan (trưởng bộ phận): phiếu HS-0001 đã quá hạn.';
+    const { externalMessageId } = await adapter.send({ conversationRef: `telegram:${GROUP}`, text, mentions: [{ text: '@Nguyễn Thị Lan', userIds: { telegram: '100000001' } }] });
+    const calls = fake.callsTo('sendMessage');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.params.entities).toBeDefined();
+    expect(calls[1]!.params).toMatchObject({ text });
+    expect(calls[1]!.params.entities).toBeUndefined();
+    expect(externalMessageId).toBe(`${GROUP}:${fake.messages(GROUP).at(-1)!.message_id}`);
+    // Any other 400 without mentions is not retried.
+    fake.failNext({ method: 'sendMessage', error: { error_code: 400, description: 'Bad Request: USER_ID_INVALID' } });
+    await expect(adapter.send({ conversationRef: `telegram:${GROUP}`, text })).rejects.toMatchObject({ details: { retryable: false } });
+    expect(fake.callsTo('sendMessage')).toHaveLength(3);
+  });
+
   it('drops a quote that points into another chat instead of failing the reply', async () => {
     const adapter = await sender();
     await adapter.send({ conversationRef: `telegram:${RESIDENT}`, text: 'ok', replyToExternalId: `${GROUP}:5` });
