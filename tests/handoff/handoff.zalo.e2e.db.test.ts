@@ -36,6 +36,16 @@ const base = () => {
 };
 const fromResident = (content: string) =>
   new UserMessage(OWN_ID, { ...base(), uidFrom: RESIDENT_UID, idTo: '0', dName: 'Phạm Văn Dân', content } as unknown as TMessage);
+const PHOTO_URL = 'https://photo-stal-01.zdn.vn/jpg/anon/so-do-cu.jpg';
+const photoFromResident = () =>
+  new UserMessage(OWN_ID, {
+    ...base(),
+    msgType: 'chat.photo',
+    uidFrom: RESIDENT_UID,
+    idTo: '0',
+    dName: 'Phạm Văn Dân',
+    content: { title: 'sổ đỏ cũ', description: '', href: PHOTO_URL, thumb: '', childnumber: 0, action: '', params: '{"width":800,"height":600}', type: '' },
+  } as unknown as TMessage);
 const fromStaff = (content: string, quote?: { globalMsgId: number; msg: string }) =>
   new GroupMessage(OWN_ID, {
     ...base(),
@@ -48,12 +58,19 @@ const fromStaff = (content: string, quote?: { globalMsgId: number; msg: string }
   } as unknown as TGroupMessage);
 
 describe('Zalo resident ↔ Zalo staff group (real Zalo adapter, fake zca-js API)', { timeout: 90_000 }, () => {
-  it('card in the group, reply by quoting it, relayed to the resident, close and rating', async () => {
+  it('card with a real mention, follow-up and photo, reply by quoting the card, relayed to the resident, close and rating', async () => {
     dir = mkdtempSync(join(tmpdir(), 'mcb-zalo-e2e-'));
     const credentialsPath = join(dir, 'zalo.json');
     await saveZaloCredentials({ path: credentialsPath, credentials: savedCredentials });
     const zalo = createFakeZalo();
-    adapter = createZaloAdapter({ credentialsPath, logger: createLogger({ level: 'silent' }), createApi: zalo.createApi, sleep: createRecordingSleep().sleep });
+    const fetched: string[] = [];
+    adapter = createZaloAdapter({
+      credentialsPath,
+      logger: createLogger({ level: 'silent' }),
+      createApi: zalo.createApi,
+      sleep: createRecordingSleep().sleep,
+      fetchMedia: async ({ url }) => (fetched.push(url), { data: Buffer.from('jpeg') }),
+    });
     h = await createHandoffHarness({ groups: [{ conversationRef: ZALO_STAFF, forum: false }], replace: { zalo: adapter } });
     const harness = h;
     const handled: InboundMessage[] = [];
@@ -77,6 +94,18 @@ describe('Zalo resident ↔ Zalo staff group (real Zalo adapter, fake zca-js API
     const card = api().sent[cardIndex]!;
     expect(card.content.msg).toContain('HS-0001');
     const cardMsgId = 7500000000001 + cardIndex; // FakeApi numbers its sends in order
+    // The on-duty staff member (Monday: Minh) is tagged with a real Zalo mention, as zca-js wants it.
+    const tag = '@Trần Văn Minh';
+    expect(card.content.mentions).toEqual([{ pos: card.content.msg.indexOf(tag), uid: STAFF.minh.zalo, len: tag.length }]);
+
+    // A follow-up and a photo reach the group: the photo is re-uploaded right after its header line.
+    await receive(fromResident('Thửa đất ở tổ 3'));
+    expect(sentTo(GROUP_ID).at(-1)).toBe('💬 HS-0001 · Phạm Văn Dân: Thửa đất ở tổ 3');
+    await receive(photoFromResident());
+    const groupSends = api().sent.filter((s) => s.threadId === GROUP_ID);
+    expect(groupSends.at(-2)!.content.msg).toBe('📎 HS-0001 · Phạm Văn Dân gửi một ảnh: sổ đỏ cũ');
+    expect(groupSends.at(-1)!.content).toMatchObject({ msg: 'sổ đỏ cũ', attachments: [{ data: Buffer.from('jpeg'), metadata: { width: 800, height: 600 } }] });
+    expect(fetched).toEqual([PHOTO_URL]);
 
     await receive(fromStaff('Dạ, anh mang CCCD và sổ đỏ bản chính lên nhé', { globalMsgId: cardMsgId, msg: card.content.msg }));
     expect(sentTo(RESIDENT_UID).at(-1)).toMatch(/^Dạ, anh mang CCCD và sổ đỏ bản chính lên nhé/);
