@@ -47,7 +47,7 @@ describe(`concurrent claims across two bot processes (${backendName})`, { timeou
 
     const minh = { id: STAFF.minh.telegram, name: STAFF.minh.name };
     const hoa = { id: STAFF.hoa.telegram, name: STAFF.hoa.name };
-    const wins = { [STAFF.minh.name]: 0, [STAFF.hoa.name]: 0 };
+    const wins: Record<string, number> = { [STAFF.minh.name]: 0, [STAFF.hoa.name]: 0 };
     const ROUNDS = 6;
     for (let i = 1; i <= ROUNDS; i++) {
       const resident = { id: `${7000 + i}`, name: `Cư dân ${i}` };
@@ -65,7 +65,7 @@ describe(`concurrent claims across two bot processes (${backendName})`, { timeou
       const { ticket: after } = await harness.handoff.tickets.getTicketById({ ticketId: ticket!.id });
       expect(after.status).toBe('claimed');
       const winner = after.assigneeStaffId === STAFF.minh.id ? STAFF.minh.name : STAFF.hoa.name;
-      wins[winner] += 1;
+      wins[winner] = (wins[winner] ?? 0) + 1;
       const texts = harness.sentIn(TG_PLAIN_STAFF).slice(before).map((m) => m.text);
       const code = ticket!.code;
       expect(texts.filter((t) => t === `✋ ${winner} đã nhận phiếu ${code}.`)).toHaveLength(1);
@@ -74,7 +74,7 @@ describe(`concurrent claims across two bot processes (${backendName})`, { timeou
       const { events } = await harness.handoff.tickets.listEvents({ ticketId: ticket!.id });
       expect(events.filter((e) => e.type === 'claim')).toHaveLength(1);
     }
-    expect(wins[STAFF.minh.name] + wins[STAFF.hoa.name]).toBe(ROUNDS);
+    expect(Object.values(wins).reduce((a, b) => a + b, 0)).toBe(ROUNDS);
     console.info(`claims won: ${JSON.stringify(wins)} (${backendName})`);
   });
 });

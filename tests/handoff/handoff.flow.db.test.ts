@@ -313,6 +313,17 @@ describe('photos and files are never lost between resident and staff', { timeout
     expect(ticketId).toBe(1);
   });
 
+  it('a photo sent after the topic was deleted follows the ticket into the re-created topic, as a copy', async () => {
+    h = await createHandoffHarness();
+    await openTicketFrom(h);
+    const [oldTopic] = [...h.telegram.topics.keys()];
+    h.telegram.topics.get(oldTopic!)!.state = 'deleted';
+    const photo = await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, kind: 'photo', attachment: { ref: 'AgAC9' } }));
+    const newTopic = [...h.telegram.topics.keys()][1]!;
+    expect(h.sentIn(newTopic).map((m) => m.text)).toEqual([expect.stringContaining('bot tạo lại chủ đề này'), '📎 HS-0001 · Phạm Văn Dân gửi một ảnh']);
+    expect(h.telegram.copies).toEqual([{ from: { conversationRef: RESIDENT_TG, externalMessageId: photo.externalMessageId }, to: newTopic, externalMessageId: 'copy-1' }]);
+  });
+
   it('a copy queued before a restart is sent by the next process', async () => {
     h = await createHandoffHarness();
     await openTicketFrom(h);
