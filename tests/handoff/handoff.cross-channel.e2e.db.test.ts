@@ -140,7 +140,7 @@ describe('web resident ↔ Telegram forum staff group (real web adapter, real te
 });
 
 describe('Zalo resident ↔ Telegram forum staff group (real Zalo adapter, real telegraf)', { timeout: 90_000 }, () => {
-  it('a Zalo photo cannot be copied into Telegram: staff get a notice with where to see it; the answer reaches Zalo', async () => {
+  it('a Zalo photo is re-uploaded into the topic from its link; what Telegram cannot fetch becomes a notice with the link; the answer reaches Zalo', async () => {
     const { f, push, zaloMessage, zaloFake, forum, minh } = await setup({ withZalo: true });
     const RESIDENT_UID = '3000000000000000888';
     let seq = 0;
@@ -177,8 +177,18 @@ describe('Zalo resident ↔ Telegram forum staff group (real Zalo adapter, real 
 
     const href = 'https://photo-stal-01.zdn.vn/jpg/anon/giay-to.jpg';
     await zaloMessage(from({ msgType: 'chat.photo', content: { title: 'giấy tờ', description: '', href, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
-    expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: `📎 HS-0001 · Phạm Văn Dân gửi một ảnh: giấy tờ\nXem tại: ${href}` });
-    expect(f.callsTo('copyMessage')).toHaveLength(0);
+    expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '📎 HS-0001 · Phạm Văn Dân gửi một ảnh: giấy tờ' });
+    expect(f.callsTo('sendPhoto').map((c) => [c.params.photo, c.params.message_thread_id, c.response.ok])).toEqual([[href, topic!.threadId, true]]);
+    expect(f.callsTo('copyMessage')).toHaveLength(0); // copyMessage cannot reach another platform's message
+
+    // A Word file: Telegram only fetches PDF/ZIP/GIF documents by link, so staff get the link instead.
+    const doc = 'https://f21-zpc.zdn.vn/anon/don-de-nghi.docx';
+    await zaloMessage(from({ msgType: 'share.file', content: { title: 'don-de-nghi.docx', description: '', href: doc, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
+    expect(f.callsTo('sendDocument').map((c) => c.response.ok)).toEqual([false]);
+    expect(inForum(f).slice(-2).map((c) => c.params.text)).toEqual([
+      '📎 HS-0001 · Phạm Văn Dân gửi một tệp',
+      `📎 HS-0001 · Phạm Văn Dân gửi một tệp\nXem tại: ${doc}`,
+    ]);
 
     await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: 'Ảnh rõ rồi, anh mang bản gốc tới nhé.' }));
     const toResident = zaloFake.current.api.sent.filter((s) => s.threadId === RESIDENT_UID).map((s) => s.content.msg);

@@ -25,6 +25,7 @@
  *   fake.blockChat(1001);                        // every send to 1001 → 403 until unblockChat
  *   fake.deleteTopic({ chatId, threadId });      // sends there → 400 message thread not found
  *   fake.closeTopic({ chatId, threadId });       // sends there → 400 TOPIC_CLOSED
+ *   fake.unreachableUrl(url);                    // sendPhoto/sendDocument by that link → 400 failed to get HTTP URL content
  *   fake.handle('getChat', (params) => ({ ... })); // add or override any method
  *
  *   await fake.close();
@@ -90,6 +91,8 @@ export type FakeTelegramApi = {
   deleteTopic(args: { chatId: number; threadId: number }): void;
   closeTopic(args: { chatId: number; threadId: number }): void;
   handle(method: string, handler: MethodHandler): void;
+  /** sendPhoto/sendVideo/sendDocument with this URL fail as Telegram does when it cannot download it. */
+  unreachableUrl(url: string): void;
   /** Forgets calls, queued updates, injected errors, blocks, topics and messages. */
   reset(): void;
   close(): Promise<void>;
@@ -195,6 +198,19 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
     return store(message);
   }
 
+  const unreachableUrls = new Set<string>();
+  function sendMediaByUrl(p: Params, field: 'photo' | 'video' | 'document') {
+    const chatId = checkChat(p);
+    const url = String(p[field] ?? '');
+    if (!/^https?:\/\//.test(url)) fail({ error_code: 400, description: `Bad Request: wrong file identifier/HTTP URL specified` });
+    if (unreachableUrls.has(url)) fail({ error_code: 400, description: 'Bad Request: failed to get HTTP URL content' });
+    if (field === 'document' && !/\.(pdf|zip|gif)$/i.test(new URL(url).pathname)) {
+      fail({ error_code: 400, description: 'Bad Request: wrong type of the web page content' });
+    }
+    const content = field === 'photo' ? { photo: [{ file_id: `fake-${url}`, file_unique_id: url, width: 1, height: 1 }] } : { [field]: { file_id: `fake-${url}`, file_unique_id: url } };
+    return botMessage(chatId, p, { ...content, ...(p.caption ? { caption: p.caption } : {}) });
+  }
+
   function topicOf(p: Params): FakeTopic {
     const topic = topics.get(`${p.chat_id}:${p.message_thread_id}`);
     if (!topic || topic.state === 'deleted') fail(PRESETS.thread_not_found);
@@ -232,6 +248,11 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       const entities = checkEntities(text, p.entities);
       return botMessage(chatId, p, { text, ...(entities ? { entities } : {}) });
     },
+    // Media by link (our adapter uploads another platform's media this way). Like Telegram: by URL a
+    // document must be PDF, ZIP or GIF; `fake.unreachableUrls` answers "failed to get HTTP URL content".
+    sendPhoto: (p) => sendMediaByUrl(p, 'photo'),
+    sendVideo: (p) => sendMediaByUrl(p, 'video'),
+    sendDocument: (p) => sendMediaByUrl(p, 'document'),
     editMessageText: (p) => {
       const message = findMessage(Number(p.chat_id), Number(p.message_id));
       if (!message) fail({ error_code: 400, description: 'Bad Request: message to edit not found' });
@@ -499,6 +520,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       topics.set(`${chatId}:${threadId}`, { ...(topics.get(`${chatId}:${threadId}`) ?? { chatId, threadId, name: '?' }), state: 'closed' });
     },
     handle: (method, handler) => void custom.set(method, handler),
+    unreachableUrl: (url) => void unreachableUrls.add(url),
     reset() {
       calls.length = 0;
       queue = [];
@@ -507,6 +529,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       topics = new Map();
       chats = new Map();
       webhook = undefined;
+      unreachableUrls.clear();
     },
     async close() {
       for (const wake of [...pollers]) wake();

@@ -24,6 +24,11 @@ export type ChannelCapabilities = {
    * are implemented. Absent means false.
    */
   threads?: boolean;
+  /**
+   * copyMessage also takes a message from ANOTHER channel when its attachment.ref is an http(s) link
+   * (a Zalo photo's CDN link): the media is uploaded again from that link. Absent means false.
+   */
+  copiesFromLinks?: boolean;
 };
 
 /** disabled: not configured; needs_qr: Zalo credentials missing/expired; kicked: another session took over. */
@@ -60,7 +65,8 @@ export type ChannelAdapter = {
   closeThread?(args: { conversationRef: string }): Promise<void>;
   /**
    * Copies a message (photo, voice, file, location…) received in one conversation into another of the
-   * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic).
+   * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic);
+   * with `capabilities.copiesFromLinks`, also another channel's media that has an http(s) link.
    * `kind` and `attachment` (as the mapper gave them) let an adapter re-upload when it cannot reach
    * the original any more (Zalo keeps originals in memory only). Called by the outbox worker for rows
    * of kind 'copy'; throws like send.

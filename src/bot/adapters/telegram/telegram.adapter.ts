@@ -21,12 +21,13 @@ import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
 import { ChannelApiError } from '../../core/channel.errors.js';
 import { invalidRequestError, toChannelError } from './telegram.errors.js';
-import { toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
+import { parseTelegramRef, toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
 import {
   MAX_TEXT_LENGTH,
   TelegramPayloadError,
   toCopyMessagePayload,
   toCreateTopicPayload,
+  toLinkUploadPayload,
   type SendMessagePayload,
   toSendMessagePayload,
   toTopicPayload,
@@ -45,6 +46,7 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   minSendIntervalMs: 1000,
   groupMinSendIntervalMs: 3000,
   threads: true,
+  copiesFromLinks: true,
 };
 
 /** Only what the mapper and the handoff use; edited messages are ignored by the mapper anyway. */
@@ -303,7 +305,14 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       await topicCall('closeForumTopic', conversationRef);
     },
 
-    async copyMessage({ from, to }) {
+    async copyMessage({ from, to, kind, attachment }) {
+      if (!isTelegramRef(from.conversationRef)) {
+        // Another platform's media (a Zalo photo): Telegram fetches it from its link.
+        const url = attachment?.ref ?? '';
+        const { method, payload } = validated('copyMessage', () => toLinkUploadPayload({ to, kind: kind ?? 'file', url }));
+        const uploaded = await call<{ message_id: number }>(method, payload);
+        return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: uploaded.message_id }) };
+      }
       const payload = validated('copyMessage', () => toCopyMessagePayload({ from, to }));
       const copied = await call<{ message_id: number }>('copyMessage', payload);
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: copied.message_id }) };
@@ -338,3 +347,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   }
 }
 
+
+function isTelegramRef(conversationRef: string): boolean {
+  try {
+    parseTelegramRef(conversationRef);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@
  * reaches the other side exactly as typed and can never cause "can't parse entities".
  */
 import { locateMentions } from '../../core/mentions.js';
-import type { OutboundMessage } from '../../core/message.types.js';
+import type { MessageKind, OutboundMessage } from '../../core/message.types.js';
 import { TelegramRefError, parseTelegramMessageId, parseTelegramRef, type TelegramTarget } from './telegram.mapper.js';
 
 export const MAX_TEXT_LENGTH = 4096;
@@ -118,6 +118,27 @@ export function toCopyMessagePayload({ from, to }: { from: { conversationRef: st
   const payload: ReturnType<typeof toCopyMessagePayload> = { chat_id: target.chatId, from_chat_id: message.chatId, message_id: message.messageId };
   if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
   return payload;
+}
+
+export type LinkUploadMethod = 'sendPhoto' | 'sendVideo' | 'sendDocument';
+
+/**
+ * Re-uploads another platform's media from its http(s) link: Telegram downloads it itself (photos up
+ * to 5 MB, other files 20 MB; by link, documents only as PDF, ZIP or GIF). Voice notes go as
+ * documents because sendVoice wants OGG/Opus and Zalo records AAC. A refusal is a bad_request the
+ * caller turns into a notice with the link.
+ */
+export function toLinkUploadPayload({ to, kind, url }: { to: string; kind: MessageKind; url: string }): {
+  method: LinkUploadMethod;
+  payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown>;
+} {
+  if (!/^https?:\/\//i.test(url)) throw new TelegramPayloadError(`cannot upload "${url}": only an http(s) link can be re-uploaded`);
+  const target = parseRef(to);
+  const field = kind === 'photo' ? 'photo' : kind === 'video' ? 'video' : 'document';
+  const method: LinkUploadMethod = kind === 'photo' ? 'sendPhoto' : kind === 'video' ? 'sendVideo' : 'sendDocument';
+  const payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown> = { chat_id: target.chatId, [field]: url };
+  if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
+  return { method, payload };
 }
 
 export function toTypingPayload({ conversationRef }: { conversationRef: string }): { chat_id: number; action: 'typing'; message_thread_id?: number } {

@@ -385,6 +385,25 @@ describe('forum topics for staff groups', () => {
     expect(copy.externalMessageId).toBe(`${FORUM}:${copied.message_id}`);
   });
 
+  it('uploads a Zalo photo into a topic from its link (copyMessage cannot reach another platform); a link Telegram cannot fetch is a permanent refusal', async () => {
+    const adapter = await sender();
+    expect(adapter.capabilities.copiesFromLinks).toBe(true);
+    const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0043' });
+    const url = 'https://photo-stal-01.zdn.vn/jpg/anon/p.jpg';
+    const from = { conversationRef: 'zalo:user:3000000000000000001', externalMessageId: '7412345678902' };
+    const { externalMessageId } = await adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: url } });
+    expect(fake.callsTo('copyMessage')).toHaveLength(0);
+    const upload = fake.callsTo('sendPhoto')[0]!;
+    expect(upload.params).toMatchObject({ chat_id: FORUM, photo: url, message_thread_id: fake.topics(FORUM)[0]!.threadId });
+    expect(externalMessageId).toBe(`${FORUM}:${fake.messages(FORUM).at(-1)!.message_id}`);
+
+    fake.unreachableUrl('https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg');
+    await expect(
+      adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: 'https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg' } }),
+    ).rejects.toMatchObject({ details: { retryable: false, reason: 'bad_request' } });
+    await expect(adapter.copyMessage({ from, to: topicRef, kind: 'sticker', attachment: { ref: '{"id":7}' } })).rejects.toMatchObject({ details: { retryable: false } });
+  });
+
   it('reports a deleted topic as thread-gone (deleted) and a closed one as thread-gone (closed), then reopens it', async () => {
     const adapter = await sender();
     const { conversationRef: deletedRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0001' });
