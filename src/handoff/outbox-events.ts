@@ -122,10 +122,12 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
   return { handleSent, handleFailed };
 }
 
-/** The person blocked us, the chat is gone, or the outbox gave up retrying: no point in a notice there. */
+const UNREACHABLE = new Set(['recipient_blocked', 'chat_not_found', 'unauthorized', 'thread_deleted', 'thread_closed']);
+
+/** The person blocked us, the chat or topic is gone, or the outbox gave up retrying: no point in a notice there. */
 function chatUnreachable(error: unknown): boolean {
   if (isRetryable(error)) return true;
-  return error instanceof ChannelApiError && (error.details.reason === 'recipient_blocked' || error.details.reason === 'chat_not_found' || error.details.reason === 'unauthorized');
+  return error instanceof ChannelApiError && error.details.reason !== undefined && UNREACHABLE.has(error.details.reason);
 }
 
 function describe(error: unknown): string {

@@ -144,6 +144,18 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       .update(outboxTable)
       .set({ conversationRef: erasedRef, payload: sql`jsonb_set(jsonb_set(${outboxTable.payload}, '{text}', ${JSON.stringify(REDACTED_TEXT)}::jsonb), '{conversationRef}', ${JSON.stringify(erasedRef)}::jsonb)` })
       .where(and(eq(outboxTable.conversationRef, conversationRef), inArray(outboxTable.status, ['sent', 'failed'])));
+    // Copies of the resident's photos/files into staff groups name the source message and hold its
+    // link (a Zalo CDN URL): both go; the row itself stays for the group's delivery history.
+    await tx
+      .update(outboxTable)
+      .set({ payload: sql`jsonb_set(${outboxTable.payload} - 'attachment', '{from}', ${JSON.stringify({ conversationRef: erasedRef, externalMessageId: '' })}::jsonb)` })
+      .where(
+        and(
+          eq(outboxTable.kind, 'copy'),
+          sql`${outboxTable.payload}->'from'->>'conversationRef' = ${conversationRef}`,
+          inArray(outboxTable.status, ['sent', 'failed']),
+        ),
+      );
     await tx
       .update(conversationsTable)
       .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null })

@@ -72,6 +72,14 @@ describe('privacy (real database)', () => {
     await handle.db.insert(outboxTable).values([
       { conversationRef: ref, channel: 'telegram', payload: { conversationRef: ref, text: 'Chào anh Dân' }, status: 'sent', createdAt: at },
       { conversationRef: ref, channel: 'telegram', payload: { conversationRef: ref, text: 'Đang gửi' }, status: 'pending', createdAt: at },
+      {
+        conversationRef: 'telegram:-100999:topic:5',
+        channel: 'telegram',
+        kind: 'copy',
+        payload: { conversationRef: 'telegram:-100999:topic:5', from: { conversationRef: ref, externalMessageId: `${ref}-2` }, kind: 'photo', attachment: { ref: 'https://cdn.example/anh-cccd.jpg' }, text: '(một ảnh)' },
+        status: 'sent',
+        createdAt: at,
+      },
     ]);
     return { conversationId: id, ticketId: ticket!.id };
   }
@@ -120,6 +128,13 @@ describe('privacy (real database)', () => {
     const outbox = await handle.db.select().from(outboxTable).where(eq(outboxTable.status, 'sent'));
     expect(outbox.find((o) => o.conversationRef === `deleted:${conversationId}`)?.payload.text).toBe(REDACTED_TEXT);
     expect(outbox.some((o) => o.conversationRef === 'telegram:1002')).toBe(false);
+    // The copy of the resident's photo in the staff topic no longer names them or holds the link.
+    const copies = outbox.filter((o) => o.kind === 'copy').map((o) => JSON.stringify(o.payload));
+    const erasedCopies = copies.filter((p) => p.includes(`deleted:${conversationId}`));
+    expect(erasedCopies).toHaveLength(1);
+    expect(erasedCopies[0]).not.toContain('cdn.example');
+    expect(copies.some((p) => p.includes('telegram:1002'))).toBe(false);
+    expect(copies.some((p) => p.includes('telegram:1003'))).toBe(true); // the other resident's copy stays
     const [request] = await handle.db.select().from(privacyRequestsTable).where(eq(privacyRequestsTable.conversationId, conversationId));
     expect(request?.status).toBe('done');
 
@@ -176,7 +191,7 @@ describe('privacy (real database)', () => {
     expect(result.cutoff.toISOString()).toBe(new Date(now.getTime() - 365 * DAY).toISOString());
     expect(result.messages).toBe(3);
     expect(result.tickets).toBeGreaterThanOrEqual(1);
-    expect(result.outboxRows).toBe(1); // the old sent row; the pending one stays
+    expect(result.outboxRows).toBe(2); // the old sent reply and the old copy of the photo; the pending one stays
 
     expect((await messagesOf(old.conversationId)).map((m) => m.text)).toEqual([REDACTED_TEXT, '', REDACTED_TEXT]);
     expect((await messagesOf(recent.conversationId)).map((m) => m.text)).toEqual(['CCCD của tôi là 001234567890', '', 'Dạ, anh Dân cần mang CCCD.']);
