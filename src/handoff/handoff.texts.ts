@@ -141,8 +141,9 @@ export function alreadyClaimedText({ code, staffName }: { code: string; staffNam
   return `Phiếu ${code} đã được ${staffName} nhận trước. Nếu cần, ${staffName} có thể chuyển cho anh/chị bằng /chuyen ${code} <tên>.`;
 }
 
-export function transferredText({ code, fromName, toName }: { code: string; fromName: string; toName: string }) {
-  return `🔁 ${fromName} đã chuyển phiếu ${code} cho ${toName}.`;
+/** The new assignee is tagged (mentionsOf([to])) so they hear about it. */
+export function transferredText({ code, fromName, to }: { code: string; fromName: string; to: HandoffStaffMember }) {
+  return `🔁 ${fromName} đã chuyển phiếu ${code} cho ${mentionText(to)}.`;
 }
 
 export function closedToStaffText({ code, staffName }: { code: string; staffName: string }) {

@@ -18,6 +18,7 @@ import {
   invalidStateText,
   kindLabel,
   listText,
+  mentionsOf,
   noteSavedText,
   reopenedToStaffText,
   staffMediaLostText,
@@ -158,8 +159,9 @@ async function transfer(ctx: HandoffContext, args: StaffActionArgs, ticket: Tick
   await ctx.threads.sendToStaff({
     ticket: result.ticket,
     unit: args.scope.unit,
-    text: transferredText({ code: ticket.code, fromName: args.staff.name, toName: to.name }),
+    text: transferredText({ code: ticket.code, fromName: args.staff.name, to }),
     role: 'notice',
+    mentions: mentionsOf([to]),
   });
 }
 

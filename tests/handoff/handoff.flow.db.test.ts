@@ -196,7 +196,9 @@ describe('staff commands in a plain Telegram group', { timeout: 90_000 }, () => 
     expect(h.lastIn(RESIDENT_TG)!.text.startsWith('Chị mang sổ hộ khẩu cũ nhé')).toBe(true);
 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '/chuyen HS-0001 Minh' }));
-    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe('🔁 Lê Thị Hoa đã chuyển phiếu HS-0001 cho Trần Văn Minh.');
+    const transferred = h.lastIn(TG_PLAIN_STAFF)!;
+    expect(transferred.text).toBe('🔁 Lê Thị Hoa đã chuyển phiếu HS-0001 cho @Trần Văn Minh.');
+    expect(transferred.mentions).toEqual([{ text: '@Trần Văn Minh', userIds: { telegram: STAFF.minh.telegram, zalo: STAFF.minh.zalo } }]);
     expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.assigneeStaffId).toBe('pm-minh');
 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/ds' }));
