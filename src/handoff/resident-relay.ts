@@ -2,9 +2,9 @@
  * Resident → staff: a message of a resident with an active ticket is recorded on the ticket and
  * forwarded to every staff thread. Photos, files and voice notes are never silently dropped:
  * same channel → a header line, then a copy of the original as the next outbox row (a failed copy
- * becomes a notice, see outbox-events.ts); another channel → re-uploaded from its link where the
- * staff side can (capabilities.copiesFromLinks), else a header saying what was sent and where staff
- * can see it (the link when the platform gave one).
+ * becomes a notice, see outbox-events.ts); another channel → uploaded again where the staff side can
+ * (capabilities.copiesAcrossChannels: by link, or from the media store for web uploads), else a
+ * header saying what was sent and where staff can see it (the link when the platform gave one).
  */
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { InboundMessage } from '../bot/core/message.types.js';
@@ -45,9 +45,10 @@ async function forwardMedia(ctx: HandoffContext, { ticket, unit, message }: { ti
   const about = { code: ticket.code, residentName: ticket.residentName, kind: message.kind, link };
   for (const thread of threads) {
     const channel = channelOf(thread.threadRef);
-    // Same platform: a real copy. Another platform: re-uploaded from the media's link where the staff
-    // side can (a Zalo photo into Telegram); otherwise the header says what was sent and where.
-    const reachable = channel === message.channel || (link !== undefined && ctx.deps.channels.get(channel)?.capabilities.copiesFromLinks === true);
+    // Same platform: a real copy. Another platform: uploaded again where the staff side can (a Zalo
+    // photo by its link, a web upload from the store); a copy refused becomes the header's notice.
+    const acrossChannels = message.attachment !== undefined && ctx.deps.channels.get(channel)?.capabilities.copiesAcrossChannels === true;
+    const reachable = channel === message.channel || acrossChannels;
     const canCopy = reachable && ctx.deps.outbox.canCopy({ channel });
     await ctx.threads.enqueueTo({
       thread,

@@ -201,6 +201,11 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
   const unreachableUrls = new Set<string>();
   function sendMediaByUrl(p: Params, field: 'photo' | 'video' | 'document') {
     const chatId = checkChat(p);
+    if (p[field]?.uploadedFile) {
+      // An uploaded file (multipart): accepted as sent.
+      const file = { file_id: `fake-upload-${p[field].uploadedFile}`, file_unique_id: p[field].uploadedFile, file_size: p[field].size };
+      return botMessage(chatId, p, field === 'photo' ? { photo: [{ ...file, width: 1, height: 1 }] } : { [field]: { ...file, file_name: p[field].uploadedFile } });
+    }
     const url = String(p[field] ?? '');
     if (!/^https?:\/\//.test(url)) fail({ error_code: 400, description: `Bad Request: wrong file identifier/HTTP URL specified` });
     if (unreachableUrls.has(url)) fail({ error_code: 400, description: 'Bad Request: failed to get HTTP URL content' });
@@ -545,9 +550,19 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
 async function readParams(req: IncomingMessage, query: URLSearchParams): Promise<Params> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const body = raw.toString('utf8');
   const params: Params = Object.fromEntries(query.entries());
   const type = req.headers['content-type'] ?? '';
+  if (raw.length > 0 && type.includes('multipart/form-data')) {
+    // telegraf posts files this way; fields arrive as strings (JSON for objects), files as uploads.
+    const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+    for (const [key, value] of form.entries()) {
+      if (typeof value === 'string') params[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+      else params[key] = { uploadedFile: value.name, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) };
+    }
+    return params;
+  }
   if (body && type.includes('application/json')) Object.assign(params, JSON.parse(body));
   else if (body && type.includes('application/x-www-form-urlencoded')) Object.assign(params, Object.fromEntries(new URLSearchParams(body).entries()));
   return params;

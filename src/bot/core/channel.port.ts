@@ -25,10 +25,11 @@ export type ChannelCapabilities = {
    */
   threads?: boolean;
   /**
-   * copyMessage also takes a message from ANOTHER channel when its attachment.ref is an http(s) link
-   * (a Zalo photo's CDN link): the media is uploaded again from that link. Absent means false.
+   * copyMessage also takes another channel's media and uploads it again: from its attachment.ref when
+   * that is an http(s) link (a Zalo photo's CDN link), or from the media store (web chat uploads, see
+   * media.port.ts). Media it cannot reach is refused as bad_request. Absent means false.
    */
-  copiesFromLinks?: boolean;
+  copiesAcrossChannels?: boolean;
 };
 
 /** disabled: not configured; needs_qr: Zalo credentials missing/expired; kicked: another session took over. */
@@ -66,7 +67,7 @@ export type ChannelAdapter = {
   /**
    * Copies a message (photo, voice, file, location…) received in one conversation into another of the
    * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic);
-   * with `capabilities.copiesFromLinks`, also another channel's media that has an http(s) link.
+   * with `capabilities.copiesAcrossChannels`, also another channel's media (by link or from the media store).
    * `kind` and `attachment` (as the mapper gave them) let an adapter re-upload when it cannot reach
    * the original any more (Zalo keeps originals in memory only). Called by the outbox worker for rows
    * of kind 'copy'; throws like send.

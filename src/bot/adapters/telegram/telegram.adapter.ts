@@ -17,6 +17,7 @@ import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Express } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
+import type { MediaLoader } from '../../core/media.port.js';
 import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
 import { ChannelApiError } from '../../core/channel.errors.js';
@@ -27,7 +28,7 @@ import {
   TelegramPayloadError,
   toCopyMessagePayload,
   toCreateTopicPayload,
-  toLinkUploadPayload,
+  toUploadPayload,
   type SendMessagePayload,
   toSendMessagePayload,
   toTopicPayload,
@@ -46,7 +47,7 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   minSendIntervalMs: 1000,
   groupMinSendIntervalMs: 3000,
   threads: true,
-  copiesFromLinks: true,
+  copiesAcrossChannels: true,
 };
 
 /** Only what the mapper and the handoff use; edited messages are ignored by the mapper anyway. */
@@ -72,6 +73,8 @@ export type TelegramAdapterOptions = {
   pollingTimeoutSeconds?: number;
   /** Delay between failed getUpdates / start-up attempts. Default 1 s doubling to 60 s. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Media other channels keep (web chat uploads), for copying it into staff groups. */
+  loadMedia?: MediaLoader;
 };
 
 export type TelegramAdapter = ChannelAdapter &
@@ -307,9 +310,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async copyMessage({ from, to, kind, attachment }) {
       if (!isTelegramRef(from.conversationRef)) {
-        // Another platform's media (a Zalo photo): Telegram fetches it from its link.
-        const url = attachment?.ref ?? '';
-        const { method, payload } = validated('copyMessage', () => toLinkUploadPayload({ to, kind: kind ?? 'file', url }));
+        // Another platform's media: Telegram fetches a link (a Zalo photo) itself; stored bytes (a web
+        // chat upload) are posted as a file.
+        const ref = attachment?.ref ?? '';
+        const stored = /^https?:\/\//i.test(ref) ? undefined : await options.loadMedia?.({ ref });
+        const media = stored ? { file: { source: stored.data, filename: stored.fileName } } : { url: ref };
+        const { method, payload } = validated('copyMessage', () => toUploadPayload({ to, kind: kind ?? 'file', media }));
         const uploaded = await call<{ message_id: number }>(method, payload);
         return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: uploaded.message_id }) };
       }

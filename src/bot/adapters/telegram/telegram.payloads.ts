@@ -120,23 +120,30 @@ export function toCopyMessagePayload({ from, to }: { from: { conversationRef: st
   return payload;
 }
 
-export type LinkUploadMethod = 'sendPhoto' | 'sendVideo' | 'sendDocument';
+export type UploadMethod = 'sendPhoto' | 'sendVideo' | 'sendDocument';
+/** telegraf's InputFile for bytes we hold (it then posts multipart/form-data). */
+export type UploadFile = { source: Buffer; filename: string };
 
 /**
- * Re-uploads another platform's media from its http(s) link: Telegram downloads it itself (photos up
- * to 5 MB, other files 20 MB; by link, documents only as PDF, ZIP or GIF). Voice notes go as
- * documents because sendVoice wants OGG/Opus and Zalo records AAC. A refusal is a bad_request the
- * caller turns into a notice with the link.
+ * Uploads another platform's media into a Telegram chat: from its http(s) link (Telegram downloads
+ * it itself: photos up to 5 MB, other files 20 MB, documents by link only as PDF, ZIP or GIF) or from
+ * bytes we hold (a web chat upload). Voice notes go as documents because sendVoice wants OGG/Opus and
+ * Zalo records AAC. A refusal is a bad_request the caller turns into a notice.
  */
-export function toLinkUploadPayload({ to, kind, url }: { to: string; kind: MessageKind; url: string }): {
-  method: LinkUploadMethod;
+export function toUploadPayload({ to, kind, media }: { to: string; kind: MessageKind; media: { url: string } | { file: UploadFile } }): {
+  method: UploadMethod;
   payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown>;
 } {
-  if (!/^https?:\/\//i.test(url)) throw new TelegramPayloadError(`cannot upload "${url}": only an http(s) link can be re-uploaded`);
+  if ('url' in media && !/^https?:\/\//i.test(media.url)) {
+    throw new TelegramPayloadError(`cannot upload "${media.url}": only an http(s) link can be re-uploaded`);
+  }
   const target = parseRef(to);
   const field = kind === 'photo' ? 'photo' : kind === 'video' ? 'video' : 'document';
-  const method: LinkUploadMethod = kind === 'photo' ? 'sendPhoto' : kind === 'video' ? 'sendVideo' : 'sendDocument';
-  const payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown> = { chat_id: target.chatId, [field]: url };
+  const method: UploadMethod = kind === 'photo' ? 'sendPhoto' : kind === 'video' ? 'sendVideo' : 'sendDocument';
+  const payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown> = {
+    chat_id: target.chatId,
+    [field]: 'url' in media ? media.url : media.file,
+  };
   if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
   return { method, payload };
 }

@@ -5,6 +5,7 @@
  * photo or file must never be dropped silently.
  */
 import type { MessageContent, SendMessageQuote } from 'zca-js';
+import type { LoadedMedia } from '../../core/media.port.js';
 import type { InboundMessage, MessageKind } from '../../core/message.types.js';
 
 export type MediaFetcher = (args: { url: string }) => Promise<{ data: Buffer }>;
@@ -123,3 +124,12 @@ export const fetchMediaOverHttp: MediaFetcher = async ({ url }) => {
   if (data.length > MAX_MEDIA_BYTES) throw new Error(`media is ${data.length} bytes, over the ${MAX_MEDIA_BYTES} cap`);
   return { data };
 };
+
+const EXT_BY_MIME: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf' };
+
+/** Bytes we hold (a web chat upload) as a zca-js attachment; the file name gets an extension zca-js accepts. Pure. */
+export function toUploadContent({ media }: { media: LoadedMedia }): MessageContent {
+  const ext = EXT_BY_MIME[media.mimeType] ?? 'bin';
+  const filename = (/\.[A-Za-z0-9]{1,8}$/.test(media.fileName) ? media.fileName : `${media.fileName || 'tep'}.${ext}`) as `${string}.${string}`;
+  return { msg: '', attachments: [{ data: media.data, filename, metadata: { totalSize: media.data.length } }] };
+}

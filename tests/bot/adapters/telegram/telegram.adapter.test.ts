@@ -387,7 +387,7 @@ describe('forum topics for staff groups', () => {
 
   it('uploads a Zalo photo into a topic from its link (copyMessage cannot reach another platform); a link Telegram cannot fetch is a permanent refusal', async () => {
     const adapter = await sender();
-    expect(adapter.capabilities.copiesFromLinks).toBe(true);
+    expect(adapter.capabilities.copiesAcrossChannels).toBe(true);
     const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0043' });
     const url = 'https://photo-stal-01.zdn.vn/jpg/anon/p.jpg';
     const from = { conversationRef: 'zalo:user:3000000000000000001', externalMessageId: '7412345678902' };
@@ -402,6 +402,23 @@ describe('forum topics for staff groups', () => {
       adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: 'https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg' } }),
     ).rejects.toMatchObject({ details: { retryable: false, reason: 'bad_request' } });
     await expect(adapter.copyMessage({ from, to: topicRef, kind: 'sticker', attachment: { ref: '{"id":7}' } })).rejects.toMatchObject({ details: { retryable: false } });
+  });
+
+  it('posts a web chat upload into a topic as a file, loaded from the media store', async () => {
+    const stored = { data: Buffer.from('%PDF-1.4 tờ khai'), fileName: 'to-khai.pdf', mimeType: 'application/pdf' };
+    const loaded: string[] = [];
+    const adapter = await startPolling(async () => {}, { loadMedia: async ({ ref }) => (loaded.push(ref), ref === 'web-upload:5' ? stored : undefined) });
+    const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0044' });
+    const from = { conversationRef: 'web:7d3f0c1e-0000-4000-8000-000000000001', externalMessageId: 'x:y' };
+    await adapter.copyMessage({ from, to: topicRef, kind: 'file', attachment: { ref: 'web-upload:5', fileName: 'to-khai.pdf', mimeType: 'application/pdf' } });
+    const upload = fake.callsTo('sendDocument')[0]!;
+    expect(upload.response.ok).toBe(true);
+    expect(upload.params.document).toMatchObject({ uploadedFile: 'to-khai.pdf', bytes: stored.data });
+    expect(Number(upload.params.chat_id)).toBe(FORUM);
+    expect(Number(upload.params.message_thread_id)).toBe(fake.topics(FORUM)[0]!.threadId);
+    // An erased upload is a permanent refusal (the caller sends the notice instead).
+    await expect(adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: 'web-upload:6' } })).rejects.toMatchObject({ details: { retryable: false } });
+    expect(loaded).toEqual(['web-upload:5', 'web-upload:6']);
   });
 
   it('reports a deleted topic as thread-gone (deleted) and a closed one as thread-gone (closed), then reopens it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toLinkUploadPayload, toMentionEntities, toSendMessagePayload } from '../../../../src/bot/adapters/telegram/telegram.payloads.js';
+import { toUploadPayload, toMentionEntities, toSendMessagePayload } from '../../../../src/bot/adapters/telegram/telegram.payloads.js';
 
 describe('toMentionEntities', () => {
   it('turns each named person with a Telegram id into a text_mention at their span (UTF-16 offsets)', () => {
@@ -43,20 +43,22 @@ describe('toMentionEntities', () => {
   });
 });
 
-describe('toLinkUploadPayload (another platform’s media, fetched by Telegram from its link)', () => {
+describe('toUploadPayload (another platform’s media, fetched by Telegram from its link)', () => {
   it('sends photos as photos and videos as videos, voice notes and files as documents, into the topic', () => {
     const url = 'https://photo-stal-01.zdn.vn/jpg/anon/a.jpg';
-    expect(toLinkUploadPayload({ to: 'telegram:-1001:topic:7', kind: 'photo', url })).toEqual({
+    expect(toUploadPayload({ to: 'telegram:-1001:topic:7', kind: 'photo', media: { url } })).toEqual({
       method: 'sendPhoto',
       payload: { chat_id: -1001, message_thread_id: 7, photo: url },
     });
-    expect(toLinkUploadPayload({ to: 'telegram:-1001', kind: 'video', url }).method).toBe('sendVideo');
-    expect(toLinkUploadPayload({ to: 'telegram:-1001', kind: 'voice', url })).toEqual({ method: 'sendDocument', payload: { chat_id: -1001, document: url } });
-    expect(toLinkUploadPayload({ to: 'telegram:-1001', kind: 'file', url }).method).toBe('sendDocument');
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'video', media: { url } }).method).toBe('sendVideo');
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'voice', media: { url } })).toEqual({ method: 'sendDocument', payload: { chat_id: -1001, document: url } });
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'file', media: { url } }).method).toBe('sendDocument');
   });
 
   it('refuses anything that is not an http(s) link, before any call', () => {
-    expect(() => toLinkUploadPayload({ to: 'telegram:-1001', kind: 'photo', url: '{"id":1}' })).toThrow(/only an http\(s\) link/);
-    expect(() => toLinkUploadPayload({ to: 'zalo:group:1', kind: 'photo', url: 'https://x/y.jpg' })).toThrow();
+    expect(() => toUploadPayload({ to: 'telegram:-1001', kind: 'photo', media: { url: '{"id":1}' } })).toThrow(/only an http\(s\) link/);
+    const file = { source: Buffer.from('%PDF'), filename: 'don.pdf' };
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'file', media: { file } })).toEqual({ method: 'sendDocument', payload: { chat_id: -1001, document: file } });
+    expect(() => toUploadPayload({ to: 'zalo:group:1', kind: 'photo', media: { url: 'https://x/y.jpg' } })).toThrow();
   });
 });

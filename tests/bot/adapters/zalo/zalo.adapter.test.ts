@@ -417,6 +417,25 @@ describe('Zalo adapter: copyMessage', () => {
     expect(zalo.current.api.sent[0]!.content.attachments).toEqual([{ data: Buffer.from('voice-bytes'), filename: expect.stringMatching(/\.aac$/), metadata: { totalSize: 11 } }]);
   });
 
+  it('uploads a web chat photo into the group from the media store, naming the file so zca-js accepts it', async () => {
+    const { zalo, adapter } = await startRunning({
+      loadMedia: async ({ ref }) => (ref === 'web-upload:3' ? { data: Buffer.from('png-bytes'), fileName: 'giay to', mimeType: 'image/png' } : undefined),
+    });
+    await adapter.copyMessage!({
+      from: { conversationRef: 'web:7d3f0c1e-0000-4000-8000-000000000001', externalMessageId: 'a:b' },
+      to: `zalo:group:${GROUP_ID}`,
+      kind: 'photo',
+      attachment: { ref: 'web-upload:3', mimeType: 'image/png', fileName: 'giay to' },
+    });
+    expect(zalo.current.api.sent[0]).toMatchObject({ threadId: GROUP_ID, type: ThreadType.Group, content: { msg: '' } });
+    expect(zalo.current.api.sent[0]!.content.attachments).toEqual([{ data: Buffer.from('png-bytes'), filename: 'giay to.png', metadata: { totalSize: 9 } }]);
+    // A Telegram file id is neither a link nor in the store: refused for good, before any call.
+    await expect(
+      adapter.copyMessage!({ from: { conversationRef: 'telegram:5001', externalMessageId: '5001:9' }, to: `zalo:group:${GROUP_ID}`, kind: 'photo', attachment: { ref: 'AgACfile' } }),
+    ).rejects.toMatchObject({ details: { retryable: false } });
+    expect(zalo.current.api.sent).toHaveLength(1);
+  });
+
   it('a message not kept in memory is a permanent, explained failure', async () => {
     const { adapter } = await startRunning();
     const copying = adapter.copyMessage!({ from: { conversationRef: `zalo:user:${RESIDENT_ID}`, externalMessageId: '1' }, to: `zalo:group:${GROUP_ID}` });

@@ -1,2 +1,0 @@
-ALTER TABLE "outbox" ADD COLUMN "kind" text DEFAULT 'message' NOT NULL;--> statement-breakpoint
-CREATE INDEX "outbox_group_ref_finished_idx" ON "outbox" USING btree (("meta"->>'groupRef'),"id") WHERE "outbox"."meta"->>'groupRef' is not null and "outbox"."status" in ('sent', 'failed');
