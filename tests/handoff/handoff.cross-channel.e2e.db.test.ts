@@ -11,10 +11,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UserMessage, type TMessage } from 'zca-js';
 import { createTelegramAdapter, type TelegramAdapter } from '../../src/bot/adapters/telegram/telegram.adapter.js';
 import { createWebAdapter, type WebAdapter } from '../../src/bot/adapters/web/web.adapter.js';
-import { toInboundMessage as fromWebPost } from '../../src/bot/adapters/web/web.mapper.js';
+import { toInboundMessage as fromWebPost, toInboundUpload } from '../../src/bot/adapters/web/web.mapper.js';
 import { createZaloAdapter, type ZaloAdapter } from '../../src/bot/adapters/zalo/zalo.adapter.js';
 import { saveZaloCredentials } from '../../src/bot/adapters/zalo/zalo.credentials.js';
 import type { InboundMessage } from '../../src/bot/core/message.types.js';
+import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
+import { createWebChatHistory } from '../../src/web/chat.history.js';
+import { createWebUploadsRepository, type WebUploadsRepository } from '../../src/web/uploads.repository.js';
 import { createFakeZalo, createRecordingSleep, OWN_ID, savedCredentials } from '../bot/adapters/zalo/zalo.fakes.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { createHandoffHarness, STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
@@ -41,7 +44,15 @@ afterEach(async () => {
 /** The harness with real adapters; `handled` counts messages the pipeline finished. */
 async function setup({ withZalo = false } = {}) {
   fake = await startFakeTelegramApi();
-  telegram = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, logger: silent, pollingTimeoutSeconds: 1 });
+  // The web uploads store lives in the harness's database, created below: bound late.
+  let uploads: WebUploadsRepository | undefined;
+  telegram = createTelegramAdapter({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    logger: silent,
+    pollingTimeoutSeconds: 1,
+    loadMedia: (args) => uploads!.loadMedia(args),
+  });
   web = createWebAdapter();
   const zaloFake = createFakeZalo();
   if (withZalo) {
@@ -62,6 +73,7 @@ async function setup({ withZalo = false } = {}) {
     replace: { telegram, web, ...(zalo ? { zalo } : {}) },
   });
   const harness = h;
+  const store = (uploads = createWebUploadsRepository({ db: h.db }));
   const handled: InboundMessage[] = [];
   const onMessage = async (message: InboundMessage) => {
     await harness.pipeline.handle(message);
@@ -96,6 +108,14 @@ async function setup({ withZalo = false } = {}) {
       await w.receive(fromWebPost({ post: { sessionId: 'sess-1', clientMessageId: `c${before}`, ...post }, receivedAt: harness.clock.now() }));
       await until(before + 1);
     },
+    /** A web chat upload as chat.routes.ts handles it: stored, then handed to the adapter. */
+    async upload(file: { data: Buffer; fileName: string; mimeType: string }) {
+      const before = handled.length;
+      const at = harness.clock.now();
+      const { ref } = await store.saveUpload({ conversationRef: 'web:sess-1', ...file, at });
+      await w.receive(toInboundUpload({ upload: { sessionId: 'sess-1', clientMessageId: `u${before}`, ref, fileName: file.fileName, mimeType: file.mimeType }, receivedAt: at }));
+      await until(before + 1);
+    },
     async zaloMessage(message: UserMessage) {
       const before = handled.length;
       zaloFake.current.listener.emit('message', message);
@@ -109,8 +129,8 @@ async function setup({ withZalo = false } = {}) {
 const inForum = (f: FakeTelegramApi) => f.callsTo('sendMessage').filter((c) => c.params.chat_id === FORUM_ID && c.response.ok);
 
 describe('web resident ↔ Telegram forum staff group (real web adapter, real telegraf)', { timeout: 90_000 }, () => {
-  it('ticket topic with a real mention, follow-up, staff answer into the web transcript, close and rating', async () => {
-    const { f, h: harness, push, post, forum, minh } = await setup();
+  it('ticket topic with a real mention, follow-up, an uploaded photo, staff answer into the web transcript, close and rating', async () => {
+    const { f, h: harness, push, post, upload, forum, minh } = await setup();
 
     await post({ text: 'cho tôi gặp cán bộ về hộ khẩu' });
     const [topic] = f.topics(FORUM_ID);
@@ -123,6 +143,18 @@ describe('web resident ↔ Telegram forum staff group (real web adapter, real te
 
     await post({ text: 'Nhà tôi ở tổ 5' });
     expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '💬 HS-0001 · Người dân: Nhà tôi ở tổ 5' });
+
+    // A photo from the web chat is posted into the topic as a file, right after its header line.
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9]);
+    await upload({ data: photo, fileName: 'so-ho-khau.jpg', mimeType: 'image/jpeg' });
+    expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '📎 HS-0001 · Người dân gửi một ảnh' });
+    const sentPhoto = f.callsTo('sendPhoto').at(-1)!;
+    expect(sentPhoto.response.ok).toBe(true);
+    expect(sentPhoto.params.photo).toMatchObject({ uploadedFile: 'so-ho-khau.jpg', bytes: photo });
+    expect(Number(sentPhoto.params.message_thread_id)).toBe(topic!.threadId);
+    // The resident's own transcript shows what they sent.
+    const history = createWebChatHistory({ conversations: harness.conversations, outbox: createOutboxRepository({ db: harness.db }) });
+    expect((await history.list({ conversationRef: 'web:sess-1' })).items.filter((i) => i.from === 'resident').at(-1)!.text).toBe('📷 Đã gửi một ảnh');
 
     await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: 'Chị mang sổ hộ khẩu cũ tới nhé.' }));
     const { conversation } = await harness.conversations.findConversationByRef({ conversationRef: 'web:sess-1' });
