@@ -1,7 +1,8 @@
 /**
  * The enqueue side of the outbox: turns OutboundMessages into durable rows, split to the
- * channel's maxTextLength (buttons on the last part, the quote on the first) and stamped with
- * the channel's pacing. Also the read side that handoff and /healthz use.
+ * channel's maxTextLength (buttons on the last part, the quote on the first, each mention with the
+ * part that names the person) and stamped with the channel's pacing; media copies become rows of
+ * kind 'copy' in the same per-conversation order. Also the read side that handoff and /healthz use.
  */
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel.port.js';
 import { systemClock, type Clock } from '../core/clock.js';
