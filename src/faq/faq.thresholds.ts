@@ -14,6 +14,14 @@ export type Thresholds = {
   clarify: number;
   /** A runner-up ranked at least this share of the best turns a direct answer into a clarify (> 1: never). */
   ambiguousRankRatio: number;
+  /**
+   * A best entry whose topic the message names in full, with the runner-up ranked at most
+   * `dominantRankRatio` of it and naming its own topic less than `dominantRunnerUpTopic`, is answered
+   * from `dominantAnswer` confidence up (long story-like messages the catalogue half knows).
+   */
+  dominantRankRatio: number;
+  dominantRunnerUpTopic: number;
+  dominantAnswer: number;
   /** Clarify options: candidates whose rank is at least this share of the best one's. */
   clarifyRankRatio: number;
 };
@@ -27,4 +35,7 @@ export const THRESHOLDS: Thresholds = {
   clarify: 0.2,
   ambiguousRankRatio: 0.9,
   clarifyRankRatio: 0.6,
+  dominantRankRatio: 0.9,
+  dominantRunnerUpTopic: 0.8,
+  dominantAnswer: 0.2,
 };
