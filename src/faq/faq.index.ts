@@ -84,14 +84,9 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
       fuseDocs.push({ entryId: entry.id, text: normalized.unigrams.join(' ') });
       for (const w of [...normalized.unigrams, ...normalized.bigrams]) words.add(w);
       for (const w of normalized.typed.values()) accented.add(w);
-      if (topicTexts.has(text)) {
-        const topic = [...new Set([...normalized.unigrams, ...normalized.bigrams])];
-        // A keyword names its topic by its own words as well as with its synonyms: "thứ 7" in a
-        // message is "thứ bảy" without the synonyms the keyword "thứ bảy" itself expands to.
-        const own = new Set(normalized.words);
-        const ownTerms = topic.filter((t) => t.split('_').every((w) => own.has(w)));
-        if (topic.length > 0) topics.push(topic);
-        if (ownTerms.length > 0 && ownTerms.length < topic.length) topics.push(ownTerms);
+      const topic = [...new Set([...normalized.unigrams, ...normalized.bigrams])];
+      if (topicTexts.has(text) && topic.length > 0) {
+        topics.push(topic);
         topicWordList.push(` ${normalized.words.join(' ')} `);
       }
     }
