@@ -91,7 +91,10 @@ export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDeci
 
   if (offTopic) return { kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates };
   const runnerUp = scored[1];
-  const clearWinner = !runnerUp || runnerUp.r.rank < best.r.rank * thresholds.ambiguousRankRatio;
+  // Two entries whose topics the message names in full ("giấy kết hôn … xin bản sao") need a wider lead.
+  const bothNamed = runnerUp !== undefined && runnerUp.r.topic >= FULL_TOPIC && best.r.topic >= FULL_TOPIC;
+  const clearWinner =
+    !runnerUp || runnerUp.r.rank < best.r.rank * (bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio);
   // A message that fully names one entry's topic, far ahead of every other entry, is answered even
   // when the rest of it is a long story the catalogue does not know (low coverage, many unknown words).
   const dominant =

@@ -22,6 +22,8 @@ export type Thresholds = {
   dominantRankRatio: number;
   dominantRunnerUpTopic: number;
   dominantAnswer: number;
+  /** The same when the message names both the best entry's and the runner-up's topics in full. */
+  bothNamedRankRatio: number;
   /** Clarify options: candidates whose rank is at least this share of the best one's. */
   clarifyRankRatio: number;
 };
@@ -35,6 +37,7 @@ export const THRESHOLDS: Thresholds = {
   clarify: 0.2,
   ambiguousRankRatio: 0.9,
   clarifyRankRatio: 0.6,
+  bothNamedRankRatio: 0.9,
   dominantRankRatio: 0.9,
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.2,
