@@ -40,25 +40,40 @@ export async function run(args: string[]): Promise<number> {
     for (const answer of steps(0.3, 0.7, 0.02)) {
       for (const clarify of steps(0.2, answer, 0.04)) {
         for (const ambiguousRankRatio of [0.9, 0.95, 1.01]) {
-          const t: Thresholds = { ...THRESHOLDS, weights, answer, clarify, ambiguousRankRatio };
-          const d = score(dev, devA, t);
-          if (d.wrongAnswers > 3 || d.handoffCorrect < 90) continue;
-          const g = guard.length > 0 ? score(guard, guardA, t) : null;
-          if (g && g.handoffOnlyAnswered > 8) continue;
-          results.push({ t, d, g });
+          for (const bothNamedRankRatio of [0.8, 0.85, 0.9].filter((r) => r <= ambiguousRankRatio)) {
+            for (const dominantRankRatio of [0.7, 0.8, 0.9]) {
+              for (const dominantAnswer of [0.2, 0.25, 0.3].filter((a) => a < answer)) {
+                const t: Thresholds = { ...THRESHOLDS, weights, answer, clarify, ambiguousRankRatio, bothNamedRankRatio, dominantRankRatio, dominantAnswer };
+                const d = score(dev, devA, t);
+                if (d.wrongAnswers > 3 || d.handoffCorrect < 90) continue;
+                const g = guard.length > 0 ? score(guard, guardA, t) : null;
+                if (g && g.handoffOnlyAnswered > 8) continue;
+                results.push({ t, d, g });
+              }
+            }
+          }
         }
       }
     }
   }
   // Most answered-correct first; clarify-correct counts half (a question is better than a handoff).
+  // Ties: fewer wrong answers, then more handoffs right, then fewer out-of-scope rows answered.
   const value = (r: (typeof results)[number]) => r.d.answeredCorrect + 0.5 * r.d.clarifyCorrect + (r.g ? 0.5 * (r.g.answeredCorrect + r.g.clarifyCorrect) : 0);
-  results.sort((a, b) => value(b) - value(a));
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+  results.sort(
+    (a, b) =>
+      (near(value(a), value(b)) ? 0 : value(b) - value(a)) ||
+      a.d.wrongAnswers - b.d.wrongAnswers ||
+      b.d.handoffCorrect - a.d.handoffCorrect ||
+      (a.g?.handoffOnlyAnswered ?? 0) - (b.g?.handoffOnlyAnswered ?? 0),
+  );
   const f = (n: number) => (Number.isNaN(n) ? '  n/a' : n.toFixed(1).padStart(5));
-  console.log('answer clarify ambig  weights(cov/topic/fuse/unk) | dev: ans clar wrong hand | guard: ans clar oos-answered');
+  console.log('answer clarify ambig both  dom domAns  weights(cov/topic/fuse/unk) | dev: ans clar wrong hand | guard: ans clar oos-answered');
   for (const { t, d, g } of results.slice(0, 15)) {
     const w = t.weights;
+    const ratios = [t.ambiguousRankRatio, t.bothNamedRankRatio, t.dominantRankRatio, t.dominantAnswer].map((n) => n.toFixed(2).padStart(5)).join(' ');
     console.log(
-      `${t.answer.toFixed(2).padStart(6)} ${t.clarify.toFixed(2).padStart(7)} ${t.ambiguousRankRatio.toFixed(2).padStart(5)}  ${[w.coverage, w.topic, w.fuse, w.unknown].join('/').padEnd(27)} | ${f(d.answeredCorrect)} ${f(d.clarifyCorrect)} ${f(d.wrongAnswers)} ${f(d.handoffCorrect)} | ${g ? `${f(g.answeredCorrect)} ${f(g.clarifyCorrect)} ${f(g.handoffOnlyAnswered)}` : ''}`,
+      `${t.answer.toFixed(2).padStart(6)} ${t.clarify.toFixed(2).padStart(7)} ${ratios}  ${[w.coverage, w.topic, w.fuse, w.unknown].join('/').padEnd(27)} | ${f(d.answeredCorrect)} ${f(d.clarifyCorrect)} ${f(d.wrongAnswers)} ${f(d.handoffCorrect)} | ${g ? `${f(g.answeredCorrect)} ${f(g.clarifyCorrect)} ${f(g.handoffOnlyAnswered)}` : ''}`,
     );
   }
   if (results.length === 0) console.log('No setting meets the constraints: improve the catalogue or lexicon first.');

@@ -62,6 +62,8 @@ export const OUT_OF_SCOPE_TOPICS = [
   'nguoi su dung lao dong', 'huong bao hiem', 'co phan', 'von dieu le',
   'nha dau tu', 'dien luc', 'mat dien', 'mat nuoc', 'cap nuoc', 'gia xang', 'vay tien', 'cho vay', 'khoa hoc', 'den bu', 'tien dien', 'tien nuoc', 'internet cap', 'bang dai hoc', 'van bang', 'bang tot nghiep', 'the tam tru', 'the thuong tru', 'hoan thue', 'xuat khau', 'nhap khau hang', 'thue nhap khau', 'giay phep nhap khau', 'hang nhap khau', 'thuong mai', 'hang hoa', 'duoc pham', 'giao vien', 'can bo cong chuc',
   'vien chuc', 'ky luat', 'luan van', 'bai van', 'bai tap', 'dang vien', 'ket nap', 'tam giam', 'hinh su', 'an phi', 'phap nhan',
+  // Commune procedures the catalogue does not hold yet: a person answers them.
+  'con nuoi', 'nhan con nuoi', 'nuoi con nuoi',
 ];
 
 /**
