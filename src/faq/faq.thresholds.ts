@@ -14,6 +14,8 @@ export type Thresholds = {
   clarify: number;
   /** A runner-up ranked at least this share of the best turns a direct answer into a clarify (> 1: never). */
   ambiguousRankRatio: number;
+  /** `ambiguousRankRatio` when the message names both the best entry's and the runner-up's topics in full (a wider lead). */
+  bothNamedRankRatio: number;
   /**
    * A best entry whose topic the message names in full, with the runner-up ranked at most
    * `dominantRankRatio` of it and naming its own topic less than `dominantRunnerUpTopic`, is answered
@@ -22,8 +24,6 @@ export type Thresholds = {
   dominantRankRatio: number;
   dominantRunnerUpTopic: number;
   dominantAnswer: number;
-  /** The same when the message names both the best entry's and the runner-up's topics in full. */
-  bothNamedRankRatio: number;
   /** Clarify options: candidates whose rank is at least this share of the best one's. */
   clarifyRankRatio: number;
 };
