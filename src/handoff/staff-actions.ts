@@ -135,7 +135,10 @@ async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) 
   const text = args.command.text.trim();
   if (!text) return args.reply(`Ghi chú trống. Gõ /ghichu ${ticket.code} nội dung.`, ticket.id);
   const result = await transition(ctx, args, ticket, { type: 'note', staffId: args.staff.id }, text);
-  if (result) await args.reply(noteSavedText({ code: ticket.code }), ticket.id);
+  if (!result) return;
+  // Linked like a reply: erasing the resident's data finds the note's message through it (privacy.repository.ts).
+  await ctx.links.addMessageLink({ ticketId: ticket.id, conversationRef: args.message.conversationRef, externalMessageId: args.message.externalMessageId, role: 'staff_message' });
+  await args.reply(noteSavedText({ code: ticket.code }), ticket.id);
 }
 
 /** Exact id, then exact folded name, then folded-name substring; anything ambiguous is asked back. */
