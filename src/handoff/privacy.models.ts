@@ -38,6 +38,8 @@ export function privacyNoticeText({ retentionDays, unitName }: { retentionDays: 
 export const privacyTexts = {
   confirmPrompt:
     'Anh/chị muốn xóa toàn bộ tin nhắn và thông tin cá nhân của mình tại đây? Việc này không hoàn tác được.\n' +
+    // Honest about the limit: what reached the staff groups on Zalo/Telegram cannot be unsent by the bot.
+    'Tin đã chuyển tới nhóm cán bộ trên Zalo/Telegram thì bot không thu hồi được; bản lưu của bot sẽ được xóa.\n' +
     'Để xóa, bấm nút hoặc nhắn: XÁC NHẬN. Để giữ lại, nhắn: HỦY.',
   done: 'Đã xóa tin nhắn và thông tin cá nhân của anh/chị. Cảm ơn anh/chị đã sử dụng dịch vụ.',
   cancelled: 'Đã hủy. Dữ liệu của anh/chị vẫn được giữ như cũ.',
