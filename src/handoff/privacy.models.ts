@@ -12,6 +12,8 @@ export const PRIVACY_NOTICE_VERSION = '2026-01';
 export const REDACTED_TEXT = '[đã xóa]';
 /** conversation_ref of an erased conversation: no channel prefix, so nothing can ever send to it. */
 export const erasedConversationRef = (conversationId: number) => `deleted:${conversationId}`;
+/** True for the ref of an erased conversation (a ticket's resident_ref after "delete my data"). */
+export const isErasedConversationRef = (conversationRef: string) => conversationRef.startsWith('deleted:');
 
 export const PRIVACY_CONFIRM_ACTION = 'privacy:confirm_delete';
 export const PRIVACY_CANCEL_ACTION = 'privacy:cancel_delete';

@@ -21,6 +21,7 @@ import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
 import { erasedConversationRef, REDACTED_TEXT } from './privacy.models.js';
 import { privacyNoticesTable, privacyRequestsTable } from './privacy.table.js';
+import { ACTIVE_TICKET_STATUSES } from './tickets.models.js';
 import { ticketEventsTable, ticketFaqDraftsTable, ticketMessageLinksTable, ticketsTable, ticketThreadsTable } from './tickets.table.js';
 import { staffGroupsTable, unitChoicePromptsTable } from './units.table.js';
 
@@ -68,7 +69,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .update(messagesTable)
         .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null })
         .where(eq(messagesTable.conversationId, conversationId));
-      await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }]);
+      await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
       await tx
         .update(privacyRequestsTable)
@@ -84,7 +85,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
    * before the cutoff loses its staff side too (eraseTicketStaffSide), even rows younger than it.
    * Staff-group conversations keep their ref (the group id is configuration, not a person). Returns what changed.
    */
-  async function eraseOlderThan({ cutoff }: { cutoff: Date }) {
+  async function eraseOlderThan({ cutoff, at = new Date() }: { cutoff: Date; at?: Date }) {
     return db.transaction(async (tx) => {
       const messages = await tx
         .update(messagesTable)
@@ -120,7 +121,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .select({ id: conversationsTable.id, conversationRef: conversationsTable.conversationRef })
         .from(conversationsTable)
         .where(and(lt(conversationsTable.lastSeenAt, cutoff), notLike(conversationsTable.conversationRef, 'deleted:%'), notInArray(conversationsTable.conversationRef, staffRefs)));
-      await eraseConversationIdentity(tx, stale);
+      await eraseConversationIdentity(tx, stale, at);
 
       const outbox = await tx
         .delete(outboxTable)
@@ -134,10 +135,24 @@ export function createPrivacyRepository({ db }: { db: Database }) {
   return { recordNoticeShown, createDeleteRequest, findPendingDeleteRequest, closeDeleteRequest, eraseConversation, eraseOlderThan };
 }
 
-/** Conversation ref, resident name and id, and every copy of them in tickets, links and the outbox. */
-async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: number; conversationRef: string }>): Promise<void> {
+/**
+ * Conversation ref, resident name and id, and every copy of them in tickets, links and the outbox.
+ * A ticket still active is closed (closed_at = now, by no staff member, a system 'close' event saying
+ * why): nobody can be answered any more, and the SLA must stop reminding staff about it.
+ */
+async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: number; conversationRef: string }>, at: Date): Promise<void> {
   for (const { id, conversationRef } of conversations) {
     const erasedRef = erasedConversationRef(id);
+    const closed = await tx
+      .update(ticketsTable)
+      .set({ status: 'closed', closedAt: at, updatedAt: at })
+      .where(and(eq(ticketsTable.conversationId, id), inArray(ticketsTable.status, ACTIVE_TICKET_STATUSES)))
+      .returning({ id: ticketsTable.id });
+    if (closed.length > 0) {
+      await tx
+        .insert(ticketEventsTable)
+        .values(closed.map((t) => ({ ticketId: t.id, type: 'close', actorKind: 'system' as const, data: { reason: 'resident_erased' }, createdAt: at })));
+    }
     const tickets = await tx
       .update(ticketsTable)
       .set({ residentRef: erasedRef, residentName: null, question: redact(ticketsTable.question) })

@@ -21,6 +21,7 @@ import {
   mentionsOf,
   noteSavedText,
   reopenedToStaffText,
+  residentErasedText,
   staffMediaLostText,
   staffMediaNotRelayedText,
   staffReplyToResidentText,
@@ -33,9 +34,16 @@ import type { StaffActionArgs } from './staff.usecases.js';
 import { ACTIVE_TICKET_STATUSES, type TicketEvent } from './tickets.models.js';
 import type { Ticket } from './tickets.repository.js';
 import { isUniqueViolation } from '../db/db.errors.js';
+import { isErasedConversationRef } from './privacy.models.js';
+
+/** What would reach the resident again; refused with an explanation once they erased their data. */
+const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen']);
 
 export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs): Promise<void> {
   const { command, ticket } = args;
+  if (ticket && REACHES_RESIDENT.has(command.verb) && isErasedConversationRef(ticket.residentRef)) {
+    return args.reply(residentErasedText({ code: ticket.code }), ticket.id);
+  }
   switch (command.verb) {
     case 'help':
       return args.reply(helpText());

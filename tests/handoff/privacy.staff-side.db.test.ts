@@ -125,6 +125,34 @@ describe('erasure reaches the staff side of the resident tickets (real pipeline 
     expect(await databaseDump(h)).not.toContain('0912 345 678');
   });
 
+  it('a ticket still open is closed by the erasure; staff trying to answer or reopen it are told why', async () => {
+    h = await createHandoffHarness({ groups });
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'gặp cán bộ về thửa đất ngõ 77' }));
+    const { conversation } = await h.conversations.findConversationByRef({ conversationRef: RESIDENT_TG });
+    const { ticket } = await h.handoff.tickets.findActiveTicket({ conversationId: conversation!.id });
+
+    await createPrivacyRepository({ db: h.db }).eraseConversation({ conversationId: conversation!.id, at: h.clock.now() });
+    const [closed] = await h.db.select().from(ticketsTable).where(eq(ticketsTable.id, ticket!.id));
+    expect(closed).toMatchObject({ status: 'closed', closedByStaffId: null, residentRef: `deleted:${conversation!.id}` });
+    expect(closed!.closedAt).toEqual(h.clock.now());
+    const { events } = await h.handoff.tickets.listEvents({ ticketId: ticket!.id });
+    expect(events.at(-1)).toMatchObject({ type: 'close', actorKind: 'system', data: { reason: 'resident_erased' } });
+
+    const erasedText = 'Người dân của phiếu HS-0001 đã xóa dữ liệu của mình nên phiếu đã đóng; bot không còn gửi tin cho họ được.';
+    const toResident = h.sentIn(RESIDENT_TG).length;
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '#HS-0001 anh mang sổ tới nhé' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe(erasedText);
+    await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '/mo HS-0001' }));
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe(erasedText);
+    expect((await h.handoff.tickets.getTicketById({ ticketId: ticket!.id })).ticket.status).toBe('closed');
+    expect(h.sentIn(RESIDENT_TG).length).toBe(toResident);
+    // Writing again, the resident starts afresh (a new conversation), with no ticket of the old one.
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, text: 'xin chào' }));
+    const { conversation: fresh } = await h.conversations.findConversationByRef({ conversationRef: RESIDENT_TG });
+    expect(fresh!.id).not.toBe(conversation!.id);
+    expect((await h.handoff.tickets.findActiveTicket({ conversationId: fresh!.id })).ticket).toBeUndefined();
+  });
+
   it('retention erases the staff side of a ticket closed before the cutoff, even while the resident is still active', async () => {
     h = await createHandoffHarness({ groups });
     const { conversationId, ticketId } = await ticketWithStaffSide(h);
