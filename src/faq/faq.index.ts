@@ -6,9 +6,9 @@
  */
 import MiniSearch from 'minisearch';
 import { createFuseRescorer, type FuseRescorer } from './faq.search.fuse.js';
-import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
+import { normalizePrepared, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { FaqEntry } from './faq.types.js';
-import { foldDiacritics, hasDiacritics } from './text.normalize.js';
+import { createTextPreparer, foldDiacritics, type PreparedText } from './text.normalize.js';
 
 export type RankedEntry = {
   entryId: string;
@@ -40,10 +40,12 @@ type IndexDoc = { id: number; entryId: string; terms: string };
 
 /** Terms of one text: folded content words, their pairs, and content words as typed with diacritics. */
 export function termsOf(text: NormalizedText): string[] {
-  const accented = text.accented
-    .split(' ')
-    .filter((w) => hasDiacritics(w) && text.unigrams.includes(foldDiacritics(w)));
-  return [...text.unigrams, ...text.bigrams, ...accented];
+  const terms = [...text.unigrams, ...text.bigrams];
+  for (const w of text.accented.split(' ')) {
+    const folded = foldDiacritics(w);
+    if (folded !== w && text.unigrams.includes(folded)) terms.push(w);
+  }
+  return terms;
 }
 
 /** Only the best candidate's fuse.js score feeds the confidence, so only it is re-scored. */
@@ -59,7 +61,29 @@ const MIN_TOPIC_IDF = 4;
 /** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
 const RANK_WEIGHTS = { coverage: 0.4, topic: 0.4, bm25: 0.2 };
 
-export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexicon: Lexicon }): FaqIndex {
+/** What one catalogue text adds to its entry; computed once per distinct text in a build. */
+type TextFacts = {
+  expanded: string;
+  terms: string[];
+  fuseText: string;
+  /** Folded words and pairs. */
+  words: string[];
+  /** Words as typed with diacritics. */
+  accented: string[];
+  /** The folded words (before synonyms and stopwords), " a b ". */
+  spaced: string;
+};
+
+export function createFaqIndex({
+  entries,
+  lexicon,
+  prepare = createTextPreparer(),
+}: {
+  entries: FaqEntry[];
+  lexicon: Lexicon;
+  /** The build's shared preparer (see compileLexicon), so each distinct text is cleaned and folded once. */
+  prepare?: (raw: string) => PreparedText;
+}): FaqIndex {
   // One BM25 document per entry (title, questions and keywords together): 2,000 entries stay 2,000
   // documents, so a query's OR search touches few documents and stays fast.
   const docs: IndexDoc[] = [];
@@ -69,31 +93,48 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
   const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
   const topicTerms = new Map<string, string[][]>(); // entryId → title and keywords as term lists
   const topicWords = new Map<string, string[]>(); // entryId → title and keywords as folded words (" a b ")
+  // Entries share many texts (keywords, common questions): each distinct text is normalised once.
+  const factsByText = new Map<string, TextFacts>();
+  const factsOf = (text: string): TextFacts => {
+    let facts = factsByText.get(text);
+    if (facts === undefined) {
+      const normalized = normalizePrepared(prepare(text), lexicon);
+      facts = {
+        expanded: normalized.expanded.join(' '),
+        terms: termsOf(normalized),
+        fuseText: normalized.unigrams.join(' '),
+        words: [...new Set([...normalized.unigrams, ...normalized.bigrams])],
+        accented: [...normalized.typed.values()],
+        spaced: ` ${normalized.words.join(' ')} `,
+      };
+      factsByText.set(text, facts);
+    }
+    return facts;
+  };
   for (const entry of entries) {
     const words = new Set<string>();
     const accented = new Set<string>();
     const texts: string[] = [];
-    const terms: string[] = [];
+    const terms = new Set<string>();
     const topics: string[][] = [];
     const topicWordList: string[] = [];
     const topicTexts = new Set([entry.title, ...entry.keywords]);
     for (const text of [entry.title, ...entry.questions, ...entry.keywords]) {
-      const normalized = normalizeForSearch(text, lexicon);
-      texts.push(normalized.expanded.join(' '));
-      terms.push(...termsOf(normalized));
-      fuseDocs.push({ entryId: entry.id, text: normalized.unigrams.join(' ') });
-      for (const w of [...normalized.unigrams, ...normalized.bigrams]) words.add(w);
-      for (const w of normalized.typed.values()) accented.add(w);
-      const topic = [...new Set([...normalized.unigrams, ...normalized.bigrams])];
-      if (topicTexts.has(text) && topic.length > 0) {
-        topics.push(topic);
-        topicWordList.push(` ${normalized.words.join(' ')} `);
+      const facts = factsOf(text);
+      texts.push(facts.expanded);
+      for (const t of facts.terms) terms.add(t);
+      fuseDocs.push({ entryId: entry.id, text: facts.fuseText });
+      for (const w of facts.words) words.add(w);
+      for (const w of facts.accented) accented.add(w);
+      if (topicTexts.has(text) && facts.words.length > 0) {
+        topics.push(facts.words);
+        topicWordList.push(facts.spaced);
       }
     }
     topicWords.set(entry.id, topicWordList);
     // Each term once per entry: a word repeated across an entry's questions says no more about the
     // entry, and indexing it once makes building 2,000 entries about a quarter faster.
-    docs.push({ id: docs.length, entryId: entry.id, terms: [...new Set(terms)].join(' ') });
+    docs.push({ id: docs.length, entryId: entry.id, terms: [...terms].join(' ') });
     accentedVocabulary.set(entry.id, accented);
     vocabulary.set(entry.id, words);
     expandedText.set(entry.id, ` ${texts.join(' | ')} `);
@@ -108,7 +149,8 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   };
 
-  const knownTerms = new Set([...vocabulary.values(), ...accentedVocabulary.values()].flatMap((set) => [...set]));
+  const knownTerms = new Set<string>();
+  for (const set of [...vocabulary.values(), ...accentedVocabulary.values()]) for (const t of set) knownTerms.add(t);
   const miniSearch = new MiniSearch<IndexDoc>({
     fields: ['terms'],
     storeFields: ['entryId'],
