@@ -1,10 +1,10 @@
 /**
- * The in-memory retrieval index over a catalogue: MiniSearch (BM25 over folded unigrams,
- * bigrams and accented words) ranks entries; fuse.js token search re-scores the top few.
- * Long answer bodies are never indexed: only titles, questions and keywords.
- * Built from any list of entries in a few milliseconds, so admin edits rebuild it whole.
+ * The in-memory retrieval index over a catalogue: BM25 (faq.bm25.ts, scored as MiniSearch does,
+ * over folded unigrams, bigrams and accented words) ranks entries; fuse.js token search re-scores
+ * the top few. Long answer bodies are never indexed: only titles, questions and keywords.
+ * Built from any list of entries in well under a second, so admin edits rebuild it whole.
  */
-import MiniSearch from 'minisearch';
+import { createBm25 } from './faq.bm25.js';
 import { createFuseRescorer, type FuseRescorer } from './faq.search.fuse.js';
 import { normalizePrepared, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { FaqEntry } from './faq.types.js';
@@ -36,7 +36,6 @@ export type FaqIndex = {
   namedWithin(args: { entryId: string; phrase: string }): boolean;
 };
 
-type IndexDoc = { id: number; entryId: string; terms: string };
 
 /** Terms of one text: folded content words, their pairs, and content words as typed with diacritics. */
 export function termsOf(text: NormalizedText): string[] {
@@ -86,7 +85,7 @@ export function createFaqIndex({
 }): FaqIndex {
   // One BM25 document per entry (title, questions and keywords together): 2,000 entries stay 2,000
   // documents, so a query's OR search touches few documents and stays fast.
-  const docs: IndexDoc[] = [];
+  const docs: Array<{ entryId: string; terms: string[] }> = [];
   const fuseDocs: Array<{ entryId: string; text: string }> = [];
   const vocabulary = new Map<string, Set<string>>(); // entryId → folded words
   const accentedVocabulary = new Map<string, Set<string>>(); // entryId → words as written with diacritics
@@ -134,7 +133,7 @@ export function createFaqIndex({
     topicWords.set(entry.id, topicWordList);
     // Each term once per entry: a word repeated across an entry's questions says no more about the
     // entry, and indexing it once makes building 2,000 entries about a quarter faster.
-    docs.push({ id: docs.length, entryId: entry.id, terms: [...terms].join(' ') });
+    docs.push({ entryId: entry.id, terms: [...terms] });
     accentedVocabulary.set(entry.id, accented);
     vocabulary.set(entry.id, words);
     expandedText.set(entry.id, ` ${texts.join(' | ')} `);
@@ -151,20 +150,15 @@ export function createFaqIndex({
 
   const knownTerms = new Set<string>();
   for (const set of [...vocabulary.values(), ...accentedVocabulary.values()]) for (const t of set) knownTerms.add(t);
-  const miniSearch = new MiniSearch<IndexDoc>({
-    fields: ['terms'],
-    storeFields: ['entryId'],
-    tokenize: (s) => s.split(' ').filter(Boolean),
-    processTerm: (t) => t,
-    searchOptions: {
-      combineWith: 'OR',
+  const bm25 = createBm25({
+    docs: docs.map((d) => d.terms),
+    options: {
       // One typo per word of four letters or more, only for words the catalogue does not know
       // (a known word is not a typo, and fuzzy search over a large vocabulary is the costly part).
       fuzzy: (term) => (term.length >= 4 && !term.includes('_') && !knownTerms.has(term) ? 0.26 : false),
-      weights: { fuzzy: 0.6, prefix: 0.3 },
+      fuzzyWeight: 0.6,
     },
   });
-  miniSearch.addAll(docs);
   const fuse: FuseRescorer = createFuseRescorer({ docs: fuseDocs });
   const byId = new Map(entries.map((e) => [e.id, e]));
   // What each entry is about: its title and keyword phrases, with their IDF mass precomputed.
@@ -205,8 +199,8 @@ export function createFaqIndex({
     const terms = [...known, ...typos];
     if (terms.length === 0) return [];
     const perEntry = new Map<string, { bm25: number; matched: Set<string> }>();
-    for (const hit of miniSearch.search(terms.join(' '))) {
-      const entryId = hit.entryId as string;
+    for (const hit of bm25.search(terms)) {
+      const entryId = docs[hit.doc]!.entryId;
       const agg = perEntry.get(entryId) ?? { bm25: 0, matched: new Set<string>() };
       agg.bm25 = Math.max(agg.bm25, hit.score);
       for (const t of hit.queryTerms) agg.matched.add(t);
@@ -223,7 +217,7 @@ export function createFaqIndex({
       .sort((a, b) => b[1].bm25 - a[1].bm25)
       .slice(0, CANDIDATES)
       .map(([entryId, { bm25, matched }]) => {
-        // `matched` holds MiniSearch's matches (typos included); the entry's vocabulary holds the rest.
+        // `matched` holds BM25's matches (typos included); the entry's vocabulary holds the rest.
         const hasPair = (p: string) => matched.has(p) || (vocabulary.get(entryId)?.has(p) ?? false);
         const known = [...unigrams.filter((w) => covers(entryId, w, matched, query)), ...pairs.filter(hasPair)];
         return {

@@ -1,0 +1,122 @@
+/**
+ * BM25 over one field of pre-split terms, with fuzzy matching for chosen query terms: the same
+ * scores, in the same order, as MiniSearch 7 configured as faq.index.ts had it (one field, `OR`,
+ * no prefix, no boosts), which it replaces for speed. MiniSearch builds a radix-tree entry for every
+ * (document, term) pair and a result object per hit; at 2,000 entries that was half the build and
+ * half of each query. Here postings are plain arrays and scores one typed array, and MiniSearch's
+ * radix tree (SearchableMap) is kept only for the fuzzy lookups of a few unknown words.
+ * tests/faq/faq.bm25.test.ts checks scores and order against MiniSearch itself.
+ */
+import SearchableMap from 'minisearch/SearchableMap';
+
+export type Bm25Options = {
+  /** Edit distance for a query term: a fraction of its length (rounded, at most 6), or false for none. */
+  fuzzy: (term: string) => number | false;
+  /** Weight of a fuzzy match, scaled by term length / (term length + distance). */
+  fuzzyWeight: number;
+};
+
+export type Bm25Hit = {
+  /** Index of the document in the list given to createBm25. */
+  doc: number;
+  score: number;
+  /** The query terms that matched (exactly or fuzzily), each once. */
+  queryTerms: string[];
+};
+
+export type Bm25 = {
+  /** Documents that match any term, best first (ties in order of first match), like MiniSearch's `search`. */
+  search(terms: readonly string[]): Bm25Hit[];
+};
+
+// MiniSearch's defaults (BM25+).
+const K = 1.2;
+const B = 0.7;
+const D = 0.5;
+const MAX_FUZZY = 6;
+
+/** `docs[i]`: the terms of document i (a term may repeat: its frequency counts). */
+export function createBm25({ docs, options }: { docs: ReadonlyArray<readonly string[]>; options: Bm25Options }): Bm25 {
+  const count = docs.length;
+  // term → documents holding it, ascending, and how often each holds it.
+  const postings = new Map<string, { docs: number[]; freqs: number[] }>();
+  const lengths = new Float64Array(count);
+  let avgLength = 0;
+  docs.forEach((terms, doc) => {
+    const unique = new Set(terms);
+    lengths[doc] = unique.size;
+    // MiniSearch's running mean, step for step, so the floating-point result is the same.
+    avgLength = (avgLength * doc + unique.size) / (doc + 1);
+    for (const term of terms) {
+      let posting = postings.get(term);
+      if (!posting) postings.set(term, (posting = { docs: [], freqs: [] }));
+      const last = posting.docs.length - 1;
+      if (posting.docs[last] === doc) posting.freqs[last]! += 1;
+      else {
+        posting.docs.push(doc);
+        posting.freqs.push(1);
+      }
+    }
+  });
+  // Same terms inserted in the same order as MiniSearch did, so fuzzy matches come in the same order.
+  const tree = new SearchableMap<{ docs: number[]; freqs: number[] }>();
+  for (const [term, posting] of postings) tree.set(term, posting);
+
+  const scores = new Float64Array(count); // accumulated over query terms
+  const termScores = new Float64Array(count); // the current query term's score
+  const seen = new Uint8Array(count);
+  const inTerm = new Uint8Array(count);
+  const matched = new Array<string[]>(count);
+
+  return {
+    search(terms) {
+      const order: number[] = [];
+      for (const term of terms) {
+        const touched: number[] = [];
+        const add = ({ docs: list, freqs }: { docs: number[]; freqs: number[] }, weight: number) => {
+          const df = list.length;
+          const idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
+          for (let i = 0; i < df; i++) {
+            const doc = list[i]!;
+            const tf = freqs[i]!;
+            const score = weight * (idf * (D + (tf * (K + 1)) / (tf + K * (1 - B + (B * lengths[doc]!) / avgLength))));
+            if (inTerm[doc]) termScores[doc]! += score;
+            else {
+              inTerm[doc] = 1;
+              termScores[doc] = score;
+              touched.push(doc);
+            }
+          }
+        };
+        const exact = postings.get(term);
+        if (exact) add(exact, 1);
+        const fuzzy = options.fuzzy(term);
+        if (fuzzy !== false) {
+          const maxDistance = fuzzy < 1 ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy)) : fuzzy;
+          if (maxDistance) {
+            for (const [derived, [posting, distance]] of tree.fuzzyGet(term, maxDistance)) {
+              if (distance) add(posting, (options.fuzzyWeight * derived.length) / (derived.length + distance));
+            }
+          }
+        }
+        for (const doc of touched) {
+          inTerm[doc] = 0;
+          if (seen[doc]) {
+            scores[doc]! += termScores[doc]!;
+            if (!matched[doc]!.includes(term)) matched[doc]!.push(term);
+          } else {
+            seen[doc] = 1;
+            scores[doc] = termScores[doc]!;
+            matched[doc] = [term];
+            order.push(doc);
+          }
+        }
+      }
+      const hits = order.map((doc) => {
+        seen[doc] = 0;
+        return { doc, score: scores[doc]! * (matched[doc]!.length || 1), queryTerms: matched[doc]! };
+      });
+      return hits.sort((a, b) => b.score - a.score);
+    },
+  };
+}
