@@ -25,8 +25,11 @@ export type Bm25Hit = {
 };
 
 export type Bm25 = {
-  /** Documents that match any term, best first (ties in order of first match), like MiniSearch's `search`. */
-  search(terms: readonly string[]): Bm25Hit[];
+  /**
+   * Documents that match any term, best first (ties in order of first match), like MiniSearch's
+   * `search`; only the first `limit` of them when given (picked without sorting every hit).
+   */
+  search(terms: readonly string[], limit?: number): Bm25Hit[];
 };
 
 // MiniSearch's defaults (BM25+).
@@ -69,7 +72,7 @@ export function createBm25({ docs, options }: { docs: ReadonlyArray<readonly str
   const matched = new Array<string[]>(count);
 
   return {
-    search(terms) {
+    search(terms, limit = Infinity) {
       const order: number[] = [];
       for (const term of terms) {
         const touched: number[] = [];
@@ -112,11 +115,26 @@ export function createBm25({ docs, options }: { docs: ReadonlyArray<readonly str
           }
         }
       }
-      const hits = order.map((doc) => {
+      if (limit >= order.length) {
+        const all = order.map((doc) => {
+          seen[doc] = 0;
+          return { doc, score: scores[doc]! * (matched[doc]!.length || 1), queryTerms: matched[doc]! };
+        });
+        return all.sort((a, b) => b.score - a.score);
+      }
+      // The best `limit` in a list kept sorted: a newcomer goes after every hit scoring as much
+      // (earlier matches win ties, as a stable sort keeps them), and most are skipped at a glance.
+      const best: Bm25Hit[] = [];
+      for (const doc of order) {
         seen[doc] = 0;
-        return { doc, score: scores[doc]! * (matched[doc]!.length || 1), queryTerms: matched[doc]! };
-      });
-      return hits.sort((a, b) => b.score - a.score);
+        const score = scores[doc]! * (matched[doc]!.length || 1);
+        if (best.length >= limit && score <= best[best.length - 1]!.score) continue;
+        let at = best.length;
+        while (at > 0 && best[at - 1]!.score < score) at--;
+        best.splice(at, 0, { doc, score, queryTerms: matched[doc]! });
+        if (best.length > limit) best.pop();
+      }
+      return best;
     },
   };
 }

@@ -161,6 +161,7 @@ export function createFaqIndex({
   });
   const fuse: FuseRescorer = createFuseRescorer({ docs: fuseDocs });
   const byId = new Map(entries.map((e) => [e.id, e]));
+  const uniqueIds = byId.size === entries.length;
   // What each entry is about: its title and keyword phrases, with their IDF mass precomputed.
   const topicPhrases = new Map(
     [...topicTerms].map(([id, phrases]) => [id, phrases.map((terms) => ({ terms, total: terms.reduce((s, t) => s + idf(t), 0) }))]),
@@ -199,7 +200,9 @@ export function createFaqIndex({
     const terms = [...known, ...typos];
     if (terms.length === 0) return [];
     const perEntry = new Map<string, { bm25: number; matched: Set<string> }>();
-    for (const hit of bm25.search(terms)) {
+    // One document per entry: only the CANDIDATES best documents can become candidates, and the
+    // best of them has the highest score. (Repeated ids would merge documents: all are needed then.)
+    for (const hit of bm25.search(terms, uniqueIds ? CANDIDATES : Infinity)) {
       const entryId = docs[hit.doc]!.entryId;
       const agg = perEntry.get(entryId) ?? { bm25: 0, matched: new Set<string>() };
       agg.bm25 = Math.max(agg.bm25, hit.score);

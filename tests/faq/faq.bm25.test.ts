@@ -22,7 +22,7 @@ function bothOver(docs: string[][]) {
   const ours = createBm25({ docs, options: { fuzzy, fuzzyWeight: 0.6 } });
   return {
     expected: (terms: string[]) => mini.search(terms.join(' ')).map((h) => ({ doc: h.id as number, score: h.score, queryTerms: h.queryTerms })),
-    actual: (terms: string[]) => ours.search(terms),
+    actual: (terms: string[], limit?: number) => ours.search(terms, limit),
   };
 }
 
@@ -30,6 +30,7 @@ describe('createBm25', () => {
   // One document per entry, as the index builds them (each term once), plus repeated terms.
   const docs = files.entries.map((e) => [...new Set([e.title, ...e.questions, ...e.keywords].flatMap((t) => termsOf(normalizeForSearch(t, lexicon))))]);
   docs.push(['khai_sinh', 'khai', 'khai', 'sinh', 'sinh']);
+  docs.push([...docs[0]!], [...docs[1]!]); // exact ties: the earlier document first
   const { expected, actual } = bothOver(docs);
 
   it('matches MiniSearch on catalogue queries, typos and unknown words included', () => {
@@ -47,6 +48,8 @@ describe('createBm25', () => {
       const want = expected(terms);
       expect(want.length).toBeGreaterThan(0);
       expect(actual(terms)).toEqual(want);
+      // The best few only, picked without sorting everything: the same prefix, ties included.
+      for (const limit of [1, 2, 5, 30]) expect(actual(terms, limit)).toEqual(want.slice(0, limit));
     }
   });
 
