@@ -73,15 +73,25 @@ export function compileLexicon(
     const { accentedWords, foldedWords: folded } = prepare(text);
     // Only words that are certainly content teach pairs: a stopword as written, or a word typed
     // without diacritics that folds to a stopword ("can" in "can giay to gi"), is left out.
-    const words = accentedWords.flatMap((w, i) =>
-      stopAccented.has(w) || (w === folded[i] && stopFolded.has(w)) ? [null] : (abbreviations.get(folded[i]!) ?? [folded[i]!]),
-    );
-    words.forEach((w, i) => {
-      if (w === null) return;
-      contentFolds.add(w);
-      const next = words[i + 1];
-      if (next) contentPairs.add(`${w}_${next}`);
-    });
+    // Plain loops: this runs over every word of the catalogue at each build.
+    let previous: string | null = null;
+    const learn = (word: string | null) => {
+      if (word !== null) {
+        contentFolds.add(word);
+        if (previous !== null) contentPairs.add(`${previous}_${word}`);
+      }
+      previous = word;
+    };
+    for (let i = 0; i < accentedWords.length; i++) {
+      const w = accentedWords[i]!;
+      const f = folded[i]!;
+      if (stopAccented.has(w) || (w === f && stopFolded.has(w))) learn(null);
+      else {
+        const expansion = abbreviations.get(f);
+        if (expansion === undefined) learn(f);
+        else for (const word of expansion) learn(word);
+      }
+    }
   }
   return {
     stopAccented,
