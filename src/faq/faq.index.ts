@@ -143,10 +143,12 @@ export function createFaqIndex({
   const documentFrequency = new Map<string, number>();
   for (const words of vocabulary.values()) for (const w of words) documentFrequency.set(w, (documentFrequency.get(w) ?? 0) + 1);
   const n = entries.length;
-  const idf = (word: string) => {
-    const df = documentFrequency.get(word) ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  };
+  const idfOf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  // Computed once per known word: queries sort and sum by IDF many times over.
+  const idfByWord = new Map<string, number>();
+  for (const [word, df] of documentFrequency) idfByWord.set(word, idfOf(df));
+  const unknownIdf = idfOf(0);
+  const idf = (word: string) => idfByWord.get(word) ?? unknownIdf;
 
   const knownTerms = new Set<string>();
   for (const set of [...vocabulary.values(), ...accentedVocabulary.values()]) for (const t of set) knownTerms.add(t);
