@@ -57,6 +57,16 @@ describe('createBm25', () => {
     for (const terms of [['khai', 'khai', 'sinh'], ['zzzz'], []]) expect(actual(terms)).toEqual(expected(terms));
   });
 
+  it('matches MiniSearch with more than 32 distinct terms (several words of bits per document)', () => {
+    const many = [...new Set(docs.slice(0, 6).flat())].filter((_, i) => i % 3 === 0).slice(0, 45);
+    expect(many.length).toBeGreaterThan(32);
+    for (const terms of [many, [...many, 'chung thucc'.split(' ')[1]!, many[0]!]]) {
+      expect(actual(terms)).toEqual(expected(terms));
+      expect(actual(terms, 7)).toEqual(expected(terms).slice(0, 7));
+    }
+    expect(actual(['khai', 'sinh'])).toEqual(expected(['khai', 'sinh']));
+  });
+
   it('gives the same results when searched again (no state left over between queries)', () => {
     const terms = ['tam', 'tru', 'tam_tru', 'onlinee'];
     const first = actual(terms);
