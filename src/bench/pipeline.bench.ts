@@ -1,8 +1,9 @@
 /**
  * Pipeline benchmark: messages per second and p50/p99 latency from "inbound handed to the
- * pipeline" to "reply queued in the outbox" (store + dedupe + decide + render + enqueue), through
- * the real pipeline, the real FAQ engine and catalogue, and the real outbox (its worker sends to
- * an in-memory channel meanwhile, as in production). Runs on PGlite and, when a URL is given, on
+ * pipeline" to "reply queued in the outbox" (store + dedupe + staff group? + privacy + unit +
+ * open ticket? + decide + render + enqueue), through the pipeline exactly as main.ts wires it
+ * (pipeline.assembly.ts: handoff, privacy and unit choice included), the real FAQ engine and
+ * catalogue, and the real outbox (its worker sends to an in-memory channel meanwhile, as in production). Runs on PGlite and, when a URL is given, on
  * a throw-away database of that Postgres server.
  *
  * Throughput: residents send one message at a time (each waits for the previous one to be
@@ -15,22 +16,18 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createMemoryAdapter } from '../bot/adapters/memory/memory.adapter.js';
-import { defaultBotTexts } from '../bot/core/bot.texts.js';
 import type { ChannelAdapter } from '../bot/core/channel.port.js';
-import { createNoHandoff } from '../bot/core/handoff.none.js';
 import type { ChannelName, InboundMessage } from '../bot/core/message.types.js';
-import { createPipeline } from '../bot/core/pipeline.js';
-import { createOutbox } from '../bot/outbox/outbox.js';
-import { createOutboxRepository } from '../bot/outbox/outbox.repository.js';
-import { createOutboxWorker } from '../bot/outbox/outbox.worker.js';
+import { defaultPipelineLimits } from '../bot/core/pipeline.js';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
-import { createConversationsRepository } from '../db/conversations.repository.js';
 import { messagesTable } from '../db/messages.table.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { loadCatalogueFiles } from '../faq/catalogue.loader.js';
 import { createFaqEngine } from '../faq/faq.engine.js';
 import type { FaqEngine } from '../faq/faq.engine.port.js';
+import { syncUnitsFromData } from '../handoff/units.sync.js';
 import { createLogger } from '../logger.js';
+import { assemblePipeline } from '../pipeline.assembly.js';
 
 export type PipelineBenchResult = {
   backend: 'pglite' | 'postgres';
@@ -81,7 +78,7 @@ export async function runPipelineBench({
   for (const backend of backends) {
     const { handle, dispose } = await backend.open();
     try {
-      const result = await benchOne({ handle, backend: backend.name, questions, catalogue, messages, residents, engineCostMs });
+      const result = await benchOne({ handle, backend: backend.name, dataDir, questions, catalogue, messages, residents, engineCostMs });
       results.push(result);
       const target = TARGETS[backend.name];
       log(
@@ -101,6 +98,7 @@ export async function runPipelineBench({
 async function benchOne({
   handle,
   backend,
+  dataDir,
   questions,
   catalogue,
   messages,
@@ -109,6 +107,7 @@ async function benchOne({
 }: {
   handle: DatabaseHandle;
   backend: 'pglite' | 'postgres';
+  dataDir: string;
   questions: string[];
   catalogue: ReturnType<typeof loadCatalogueFiles>;
   messages: number;
@@ -118,18 +117,18 @@ async function benchOne({
   const logger = createLogger({ level: 'silent' });
   const adapter = createMemoryAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['memory', adapter]]);
-  const repository = createOutboxRepository({ db: handle.db });
-  const outbox = createOutbox({ repository, adapters });
-  const worker = createOutboxWorker({ repository, adapters, logger, batchSize: 50, pollIntervalMs: 50 });
-  outbox.onEnqueued(() => worker.wake());
-  const pipeline = createPipeline({
-    conversations: createConversationsRepository({ db: handle.db }),
+  // As at start-up: data/units.yaml seeds the units (its staff groups are on channels this bench does
+  // not run, so a ticket gets the honest "no staff group" reply, as in a bot with only the web chat).
+  await syncUnitsFromData({ db: handle.db, dataDir });
+  // The same wiring as main.ts: handoff, privacy and unit choice are asked about every message.
+  const { pipeline, outbox, outboxWorker: worker, unitsListener } = await assemblePipeline({
+    database: handle,
+    adapters,
     faq: engineCostMs === undefined ? createFaqEngine(catalogue) : createMemoizedEngine({ catalogue, questions, costMs: engineCostMs }),
-    handoff: createNoHandoff({ outbox, texts: defaultBotTexts }),
-    outbox,
     logger,
+    retentionDays: 365,
     // Residents here type faster than people do; the throttle is not what is measured.
-    limits: { maxInputChars: 4_000, messagesPerMinute: 1_000_000, handlerTimeoutMs: 30_000 },
+    limits: { ...defaultPipelineLimits, messagesPerMinute: 1_000_000 },
   });
 
   // Warm-up (JIT, connection pool, first-contact rows) outside the measurement.
@@ -173,6 +172,7 @@ async function benchOne({
   );
   while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
   await worker.stop();
+  await unitsListener.stop();
 
   latencies.sort((a, b) => a - b);
   return {

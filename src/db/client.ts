@@ -24,6 +24,12 @@ export type DatabaseHandle = {
   kind: 'pglite' | 'postgres';
   /** Resolves with the round-trip time; rejects when the database cannot answer. */
   ping(): Promise<{ latencyMs: number }>;
+  /**
+   * Postgres LISTEN: `onNotify` runs for every NOTIFY on `channel` from any process (and from this
+   * one). On Postgres it also runs each time the listening connection is (re)established, since
+   * notifications sent while it was down are lost: a listener that drops a cache re-reads then.
+   */
+  listen(args: { channel: string; onNotify: (payload: string) => void }): Promise<{ stop(): Promise<void> }>;
   close(): Promise<void>;
 };
 
@@ -72,6 +78,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     db,
     kind: 'pglite',
     ping: () => timed(() => db.execute(sql`select 1`)),
+    async listen({ channel, onNotify }) {
+      // One process owns a PGlite folder, so only its own NOTIFYs arrive here.
+      const unlisten = await client.listen(channel, onNotify);
+      return { stop: () => (client.closed ? Promise.resolve() : unlisten()) };
+    },
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -95,6 +106,12 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     db,
     kind: 'postgres',
     ping: () => timed(() => client`select 1`),
+    async listen({ channel, onNotify }) {
+      // postgres.js keeps one extra connection for LISTEN and re-listens after it drops; the third
+      // argument runs on every (re)listen.
+      const { unlisten } = await client.listen(channel, onNotify, () => onNotify(''));
+      return { stop: () => unlisten() };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -279,6 +279,8 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
   }
 
   return {
+    changeChannel: 'mot_cua_units_changed',
+    invalidate: invalidateCalendars,
     listUnits,
     findUnit,
     getUnit,
