@@ -44,6 +44,8 @@ export type PipelineBenchResult = {
   insertsPerSecond: number;
   /** Time for the worker to send everything queued, after the last message was handled. */
   outboxDrainMs: number;
+  /** CPU of this process per message in the throughput phase (pipeline, engine, outbox worker, driver; PGlite itself too). */
+  cpuMsPerMessage: number;
 };
 
 const TARGETS = { pglite: 100, postgres: 200, p99Ms: 50 };
@@ -72,6 +74,9 @@ export async function runPipelineBench({
     { name: 'pglite', open: async () => ({ handle: await createDatabase({ pgliteDataDir: 'memory://' }), dispose: async () => {} }) },
   ];
   if (databaseUrl) backends.push({ name: 'postgres', open: () => openScratchPostgres({ url: databaseUrl }) });
+  // BENCH_BACKEND=postgres (or pglite) runs one backend only: for a CPU profile of just that one.
+  const only = process.env.BENCH_BACKEND;
+  if (only) backends.splice(0, backends.length, ...backends.filter((b) => b.name === only));
 
   const engine = engineCostMs === undefined ? 'real FAQ engine' : `real FAQ decisions memoised, ${engineCostMs} ms CPU each`;
   log(`pipeline bench: ${messages} messages from ${residents} residents at once, then a steady stream at the target rate; ${engine} (${catalogue.entries.length} entries)`);
@@ -85,7 +90,7 @@ export async function runPipelineBench({
         `  ${backend.name.padEnd(8)} ${result.messagesPerSecond.toFixed(0).padStart(5)} msg/s (target ≥${target}${result.messagesPerSecond >= target ? ' ✓' : ' ✗'})` +
           `  | at ${result.latencyRate} msg/s: p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms (target ≤${TARGETS.p99Ms}${result.p99Ms <= TARGETS.p99Ms ? ' ✓' : ' ✗'})` +
           `  | baseline: 1 insert p50 ${result.insertP50Ms.toFixed(2)} ms, ${result.insertsPerSecond.toFixed(0)} inserts/s sequential` +
-          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later`,
+          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later  | CPU ${result.cpuMsPerMessage.toFixed(2)} ms/msg`,
       );
     } finally {
       await handle.close();
@@ -140,6 +145,7 @@ async function benchOne({
   // Phase 1, throughput: every resident sends its next message as soon as the previous is handled.
   const perResident = Math.ceil(messages / residents);
   let handled = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: residents }, async (_, r) => {
@@ -153,6 +159,9 @@ async function benchOne({
   const drainStarted = performance.now();
   while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
   const outboxDrainMs = performance.now() - drainStarted;
+  // This process's CPU (pipeline, engine, outbox worker, driver; PGlite's database too) per message handled.
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / handled;
 
   // Phase 2, latency: messages arrive at the target rate (open loop, as from many people), and
   // each one's time from hand-over to "reply queued" is measured.
@@ -186,6 +195,7 @@ async function benchOne({
     insertP50Ms: baseline.p50Ms,
     insertsPerSecond: baseline.perSecond,
     outboxDrainMs,
+    cpuMsPerMessage,
   };
 }
 

@@ -101,7 +101,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       { cause: error },
     );
   }
-  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  const db = drizzlePostgres({ client: withPreparedStatements(client), schema }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
@@ -114,6 +114,23 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * drizzle tells postgres.js not to prepare its (unnamed) queries, and postgres.js then sends every
+ * query that has parameters as "describe", waits for the answer, then "execute": two round trips.
+ * Prepared, a query is described once per connection (postgres.js keeps one statement per distinct
+ * SQL text) and each later run is one round trip. Transactions run on postgres.js's own handle and
+ * keep the default. Behind PgBouncer in transaction mode use PgBouncer ≥ 1.21 (max_prepared_statements).
+ */
+function withPreparedStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver);
+      return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+        target.unsafe(query, parameters, { ...options, prepare: true });
+    },
+  });
 }
 
 /** One dedicated connection holds an advisory lock so concurrent starts migrate one at a time. */
