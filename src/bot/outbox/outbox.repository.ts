@@ -24,14 +24,24 @@ export type NewOutboxRow = {
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
 export function createOutboxRepository({ db }: { db: Database }) {
-  /** Inserts in the given order (ids ascend), so the parts of one reply leave in order. */
-  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ rows: OutboxRow[] }> {
-    if (rows.length === 0) return { rows: [] };
-    const inserted = await db
-      .insert(outboxTable)
-      .values(rows.map((r) => ({ ...r, meta: r.meta ?? null })))
-      .returning();
-    return { rows: inserted.sort((a, b) => a.id - b.id) };
+  /**
+   * Inserts in the given order (ids ascend), so the parts of one reply leave in order. Every reply
+   * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
+   * builder (every column, per row) cost more CPU than the rest of the enqueue.
+   */
+  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ ids: number[] }> {
+    if (rows.length === 0) return { ids: [] };
+    const values = rows.map(
+      (r) =>
+        sql`(${r.conversationRef}, ${r.channel}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
+    );
+    const result = await db.execute(sql`
+      insert into outbox (conversation_ref, channel, payload, meta, min_interval_ms, next_attempt_at)
+      values ${sql.join(values, sql`, `)}
+      returning id`);
+    // postgres.js returns the rows themselves, PGlite a { rows } object.
+    const inserted = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+    return { ids: inserted.map((r) => Number(r.id)).sort((a, b) => a - b) };
   }
 
   async function claimDue({

@@ -65,9 +65,9 @@ export function createOutbox({
 
   async function enqueueAll({ messages, ...options }: { messages: OutboundMessage[] } & EnqueueOptions) {
     const rows = messages.flatMap((message) => toRows({ message, ...options }));
-    const { rows: inserted } = await repository.insertRows({ rows });
+    const { ids } = await repository.insertRows({ rows });
     for (const listener of listeners) listener();
-    return { ids: inserted.map((r) => r.id) };
+    return { ids };
   }
 
   return {
