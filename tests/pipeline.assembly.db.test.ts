@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../src/bot/adapters/memory/memory.adapter.js';
 import type { ChannelAdapter } from '../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../src/bot/core/message.types.js';
-import type { Database } from '../src/db/client.js';
+import { countStatements } from '../src/db/statement-counter.js';
 import { syncUnitsFromData } from '../src/handoff/units.sync.js';
 import { createLogger } from '../src/logger.js';
 import { assemblePipeline, type PipelineAssembly } from '../src/pipeline.assembly.js';
@@ -25,24 +25,6 @@ units:
     phone: "0200 000 001"
     hours: Giờ hành chính
 `;
-
-const STATEMENT_METHODS = new Set(['execute', 'select', 'selectDistinct', 'insert', 'update', 'delete', 'transaction']);
-
-/** The database with every statement counted (query builders are counted when started). */
-function counting(db: Database) {
-  const counter = { statements: 0 };
-  const proxy = new Proxy(db, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof property !== 'string' || !STATEMENT_METHODS.has(property) || typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        counter.statements += 1;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { db: proxy, counter };
-}
 
 let n = 0;
 function inbound(args: Partial<InboundMessage>): InboundMessage {
@@ -73,7 +55,7 @@ describe.each([
   beforeAll(async () => {
     database = await createTestDatabase();
     await syncUnitsFromData({ db: database.db, dataDir: writeDataDir({ 'units.yaml': yaml }) });
-    const counted = counting(database.db);
+    const counted = countStatements(database.db);
     counter = counted.counter;
     assembly = await assemblePipeline({
       database: { ...database, db: counted.db },

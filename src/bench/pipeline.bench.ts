@@ -11,7 +11,8 @@
  * residents (an open loop), so the percentiles are those of a loaded but not saturated bot.
  * Baseline beside it: the raw cost of one INSERT into messages on the same database.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -20,6 +21,7 @@ import type { ChannelAdapter } from '../bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../bot/core/message.types.js';
 import { defaultPipelineLimits } from '../bot/core/pipeline.js';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
+import { countStatements } from '../db/statement-counter.js';
 import { messagesTable } from '../db/messages.table.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { loadCatalogueFiles } from '../faq/catalogue.loader.js';
@@ -46,6 +48,8 @@ export type PipelineBenchResult = {
   outboxDrainMs: number;
   /** CPU of this process per message in the throughput phase (pipeline, engine, outbox worker, driver; PGlite itself too). */
   cpuMsPerMessage: number;
+  /** Database statements per message in the throughput phase, the outbox worker's included. */
+  statementsPerMessage: number;
 };
 
 const TARGETS = { pglite: 100, postgres: 200, p99Ms: 50 };
@@ -71,7 +75,7 @@ export async function runPipelineBench({
   const results: PipelineBenchResult[] = [];
 
   const backends: Array<{ name: 'pglite' | 'postgres'; open: () => Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> }> = [
-    { name: 'pglite', open: async () => ({ handle: await createDatabase({ pgliteDataDir: 'memory://' }), dispose: async () => {} }) },
+    { name: 'pglite', open: () => openScratchPglite() },
   ];
   if (databaseUrl) backends.push({ name: 'postgres', open: () => openScratchPostgres({ url: databaseUrl }) });
   // BENCH_BACKEND=postgres (or pglite) runs one backend only: for a CPU profile of just that one.
@@ -90,7 +94,7 @@ export async function runPipelineBench({
         `  ${backend.name.padEnd(8)} ${result.messagesPerSecond.toFixed(0).padStart(5)} msg/s (target ≥${target}${result.messagesPerSecond >= target ? ' ✓' : ' ✗'})` +
           `  | at ${result.latencyRate} msg/s: p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms (target ≤${TARGETS.p99Ms}${result.p99Ms <= TARGETS.p99Ms ? ' ✓' : ' ✗'})` +
           `  | baseline: 1 insert p50 ${result.insertP50Ms.toFixed(2)} ms, ${result.insertsPerSecond.toFixed(0)} inserts/s sequential` +
-          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later  | CPU ${result.cpuMsPerMessage.toFixed(2)} ms/msg`,
+          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later  | CPU ${result.cpuMsPerMessage.toFixed(2)} ms/msg, ${result.statementsPerMessage.toFixed(1)} statements/msg (worker's included)`,
       );
     } finally {
       await handle.close();
@@ -126,8 +130,9 @@ async function benchOne({
   // not run, so a ticket gets the honest "no staff group" reply, as in a bot with only the web chat).
   await syncUnitsFromData({ db: handle.db, dataDir });
   // The same wiring as main.ts: handoff, privacy and unit choice are asked about every message.
+  const counted = countStatements(handle.db);
   const { pipeline, outbox, outboxWorker: worker, unitsListener } = await assemblePipeline({
-    database: handle,
+    database: { ...handle, db: counted.db },
     adapters,
     faq: engineCostMs === undefined ? createFaqEngine(catalogue) : createMemoizedEngine({ catalogue, questions, costMs: engineCostMs }),
     logger,
@@ -146,6 +151,7 @@ async function benchOne({
   const perResident = Math.ceil(messages / residents);
   let handled = 0;
   const cpuBefore = process.cpuUsage();
+  const statementsBefore = counted.counter.statements;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: residents }, async (_, r) => {
@@ -161,6 +167,7 @@ async function benchOne({
   const outboxDrainMs = performance.now() - drainStarted;
   // This process's CPU (pipeline, engine, outbox worker, driver; PGlite's database too) per message handled.
   const cpu = process.cpuUsage(cpuBefore);
+  const statementsPerMessage = (counted.counter.statements - statementsBefore) / handled;
   const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / handled;
 
   // Phase 2, latency: messages arrive at the target rate (open loop, as from many people), and
@@ -196,6 +203,7 @@ async function benchOne({
     insertsPerSecond: baseline.perSecond,
     outboxDrainMs,
     cpuMsPerMessage,
+    statementsPerMessage,
   };
 }
 
@@ -259,6 +267,13 @@ function percentile(sorted: number[], p: number): number {
 function loadQuestions({ dataDir }: { dataDir: string }): string[] {
   const lines = readFileSync(join(dataDir, 'eval', 'dev.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   return lines.map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+/** PGlite in a fresh folder, as `npm start` runs it (files on disk, not memory://), removed afterwards. */
+async function openScratchPglite() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pglite-'));
+  const handle = await createDatabase({ pgliteDataDir: dir });
+  return { handle, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A fresh database on the given server, dropped afterwards, so the bench never touches real data. */
