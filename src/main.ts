@@ -74,7 +74,22 @@ async function main(): Promise<void> {
     });
     adapters.set('telegram', telegram);
   }
-  if (config.zalo.enabled) adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger }));
+  let zaloStandby = false;
+  if (config.zalo.enabled) {
+    // One Zalo listener per account (a second login kicks the first): only the process holding the lock
+    // runs Zalo; the others leave Zalo replies to its outbox worker (theirs claim only their channels).
+    const zaloLock = await database.tryLock({
+      name: 'mot-cua:zalo-listener',
+      onLost: () => logger.error('lost the database connection holding the Zalo lock: another bot process may start Zalo too; restart this one'),
+    });
+    if (zaloLock.acquired) {
+      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger }));
+      stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
+    } else {
+      zaloStandby = true;
+      logger.warn('Zalo runs in another bot process (it holds the Zalo lock); this one leaves Zalo to it. Restart this one to take over if that process stops.');
+    }
+  }
 
   // Pipeline, outbox, handoff, privacy and unit choice, wired as one (the pipeline bench uses the same).
   const { pipeline, conversations, outbox, outboxRepository, outboxWorker, unitsListener, handoff, sla, privacy } = await assemblePipeline({
@@ -98,7 +113,7 @@ async function main(): Promise<void> {
 
   const channels = (): Record<string, ChannelStatus> => ({
     telegram: { state: 'disabled', since: startedAt },
-    zalo: { state: 'disabled', since: startedAt },
+    zalo: { state: 'disabled', since: startedAt, ...(zaloStandby ? { detail: 'another bot process runs Zalo' } : {}) },
     ...Object.fromEntries([...adapters].map(([name, adapter]) => [name, adapter.status()])),
   });
 

@@ -30,6 +30,13 @@ export type DatabaseHandle = {
    * notifications sent while it was down are lost: a listener that drops a cache re-reads then.
    */
   listen(args: { channel: string; onNotify: (payload: string) => void }): Promise<{ stop(): Promise<void> }>;
+  /**
+   * A lock only one process holds at a time (a Postgres session advisory lock, on a connection of its
+   * own): one Zalo listener per account (DESIGN §7). Not acquired: another process holds it now.
+   * `onLost` runs if that connection drops (the lock is then free for another process). PGlite has
+   * one process, so the lock is always granted.
+   */
+  tryLock(args: { name: string; onLost?: () => void }): Promise<{ acquired: boolean; release(): Promise<void> }>;
   close(): Promise<void>;
 };
 
@@ -83,6 +90,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       const unlisten = await client.listen(channel, onNotify);
       return { stop: () => (client.closed ? Promise.resolve() : unlisten()) };
     },
+    tryLock: async () => ({ acquired: true, release: async () => {} }),
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -112,6 +120,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       const { unlisten } = await client.listen(channel, onNotify, () => onNotify(''));
       return { stop: () => unlisten() };
     },
+    tryLock: ({ name, onLost }) => tryAdvisoryLock({ url, name, onLost }),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -131,6 +140,31 @@ function withPreparedStatements(client: postgres.Sql): postgres.Sql {
         target.unsafe(query, parameters, { ...options, prepare: true });
     },
   });
+}
+
+/** Holds `pg_try_advisory_lock(hashtext(name))` on a connection that is never recycled (the lock lives as long as it). */
+async function tryAdvisoryLock({ url, name, onLost }: { url: string; name: string; onLost?: () => void }) {
+  let releasing = false;
+  const lockClient = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    onnotice: () => {},
+    connect_timeout: 10,
+    onclose: () => {
+      if (!releasing) onLost?.();
+    },
+  });
+  const [row] = await lockClient<Array<{ acquired: boolean }>>`select pg_try_advisory_lock(hashtext(${name})) as acquired`;
+  const acquired = row?.acquired === true;
+  const release = async () => {
+    releasing = true;
+    // Ending the session frees the lock; unlocking first says so at once.
+    if (acquired) await lockClient`select pg_advisory_unlock(hashtext(${name}))`.catch(() => undefined);
+    await lockClient.end({ timeout: 5 });
+  };
+  if (!acquired) await release();
+  return { acquired, release };
 }
 
 /** One dedicated connection holds an advisory lock so concurrent starts migrate one at a time. */
