@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './logger.js';
 import { version } from './version.js';
 import { createApp } from './web/app.js';
 import { registerHealthRoutes } from './web/health.routes.js';
+import { createWebUploadsRepository } from './web/uploads.repository.js';
 import type { ChannelAdapter, ChannelStatus } from './bot/core/channel.port.js';
 import { randomBytes } from 'node:crypto';
 import { createTelegramAdapter, type TelegramAdapter } from './bot/adapters/telegram/telegram.adapter.js';
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
   const faq = createFaqEngine({ ...catalogue, entries });
   logger.info({ entries: entries.length, seeded: inserted.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
 
-  // Channels: the web chat always; Telegram and Zalo when configured.
+  // Channels: the web chat always; Telegram and Zalo when configured. Web chat uploads are stored
+  // in the database; the staff-group adapters load them to copy them into the groups.
+  const webUploads = createWebUploadsRepository({ db: database.db });
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
   let telegram: TelegramAdapter | undefined;
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
       apiRoot: config.telegram.apiRoot,
       webhook: webhookUrl ? { url: webhookUrl, secret: webhookSecret || randomBytes(24).toString('base64url') } : undefined,
       logger,
+      loadMedia: webUploads.loadMedia,
     });
     adapters.set('telegram', telegram);
   }
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
       onLost: () => logger.error('lost the database connection holding the Zalo lock: another bot process may start Zalo too; restart this one'),
     });
     if (zaloLock.acquired) {
-      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger }));
+      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
       stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
     } else {
       zaloStandby = true;
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
           history: createWebChatHistory({ conversations, outbox: outboxRepository }),
           logger,
           unitName: catalogue.unit.name,
+          uploads: webUploads,
         }),
     ],
   });

@@ -7,3 +7,4 @@ export * from '../bot/outbox/outbox.table.js';
 export * from '../handoff/tickets.table.js';
 export * from '../handoff/units.table.js';
 export * from '../handoff/privacy.table.js';
+export * from '../web/uploads.table.js';

@@ -5,7 +5,7 @@
  * A wrong confident answer is worse than a handoff, so every doubt leans towards a person.
  */
 import type { FaqIndex, RankedEntry } from './faq.index.js';
-import { ASPECT_WORDS, detectAspect, detectHandoffIntent, findOutOfScopeTopics } from './faq.intents.js';
+import { ASPECT_WORDS, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
 import { normalizeForSearch, type Lexicon } from './faq.lexicon.js';
 import type { Smalltalk } from './faq.smalltalk.js';
 import type { Thresholds } from './faq.thresholds.js';
@@ -21,9 +21,23 @@ export type DecideContext = {
 /** What retrieval found; either a final decision already, or candidates for the policy. */
 export type Analysis =
   | { final: FaqDecision }
-  | { final: null; ranked: RankedEntry[]; unknownShare: number; aspect: Aspect | null; offTopic: boolean };
+  | {
+      final: null;
+      ranked: RankedEntry[];
+      unknownShare: number;
+      aspect: Aspect | null;
+      /** The message names an out-of-scope subject the best entry does not cover: hand off. */
+      offTopic: boolean;
+      /**
+       * It names such a subject at all (with the best entry's own topic), or is written in the official
+       * register: never answered on the topic alone.
+       */
+      topicNotEnough: boolean;
+    };
 
 const MAX_CLARIFY = 3;
+/** Topic recall at which the message names the entry's title or a keyword in full. */
+const FULL_TOPIC = 0.999;
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /**
@@ -59,15 +73,17 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   const best = ranked[0];
   if (!best) return { final: { kind: 'handoff', reason: 'out_of_scope', confidence: 0, candidates: [] } };
   // An off-topic subject (business tax, pensions…) hands off, unless the message plainly names the
-  // entry's own topic ("chứng thực bản sao đơn ly hôn" is still a copy certification).
+  // entry's own topic ("chứng thực bản sao đơn ly hôn" is still a copy certification) outside that
+  // subject ("thẻ tạm trú" of a foreigner names "tạm trú" only inside an out-of-scope phrase).
+  const outOfScope = findOutOfScopeTopics(query.expanded).filter((phrase) => !index.mentions({ entryId: best.entryId, phrase }));
   const offTopic =
-    best.topic < 1 && findOutOfScopeTopics(query.expanded).some((phrase) => !index.mentions({ entryId: best.entryId, phrase }));
-  return { final: null, ranked, unknownShare: index.unknownShare(query), aspect, offTopic };
+    outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
+  return { final: null, ranked, unknownShare: index.unknownShare(query), aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded) };
 }
 
 export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDecision {
   if (analysis.final) return analysis.final;
-  const { ranked, unknownShare, aspect, offTopic } = analysis;
+  const { ranked, unknownShare, aspect, offTopic, topicNotEnough } = analysis;
   // Keep the index's order (its rank is the better ranker); confidence only says how sure we are.
   const scored = ranked.map((r) => ({ r, confidence: round(confidenceOf(r, unknownShare, thresholds.weights)) }));
   const best = scored[0]!;
@@ -75,8 +91,19 @@ export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDeci
 
   if (offTopic) return { kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates };
   const runnerUp = scored[1];
-  const clearWinner = !runnerUp || runnerUp.r.rank < best.r.rank * thresholds.ambiguousRankRatio;
-  if (best.confidence >= thresholds.answer && clearWinner) {
+  // Two entries whose topics the message names in full ("giấy kết hôn … xin bản sao") need a wider lead.
+  const bothNamed = runnerUp !== undefined && runnerUp.r.topic >= FULL_TOPIC && best.r.topic >= FULL_TOPIC;
+  const clearWinner =
+    !runnerUp || runnerUp.r.rank < best.r.rank * (bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio);
+  // A message that fully names one entry's topic, far ahead of every other entry, is answered even
+  // when the rest of it is a long story the catalogue does not know (low coverage, many unknown words).
+  const dominant =
+    !topicNotEnough &&
+    best.r.topic >= FULL_TOPIC &&
+    (!runnerUp || runnerUp.r.topic < thresholds.dominantRunnerUpTopic) &&
+    (!runnerUp || runnerUp.r.rank <= best.r.rank * thresholds.dominantRankRatio) &&
+    best.confidence >= thresholds.dominantAnswer;
+  if ((best.confidence >= thresholds.answer && clearWinner) || dominant) {
     return { kind: 'answer', entryId: best.r.entryId, aspect, confidence: best.confidence, candidates };
   }
   if (best.confidence >= thresholds.clarify) {

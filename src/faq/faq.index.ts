@@ -32,6 +32,8 @@ export type FaqIndex = {
   unknownShare(query: NormalizedText): number;
   /** True when the entry's title, questions or keywords contain the folded phrase. */
   mentions(args: { entryId: string; phrase: string }): boolean;
+  /** True when the folded phrase contains the entry's title or one of its keywords ("the tam tru" holds "tam tru"). */
+  namedWithin(args: { entryId: string; phrase: string }): boolean;
 };
 
 type IndexDoc = { id: number; entryId: string; terms: string };
@@ -66,12 +68,14 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
   const accentedVocabulary = new Map<string, Set<string>>(); // entryId → words as written with diacritics
   const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
   const topicTerms = new Map<string, string[][]>(); // entryId → title and keywords as term lists
+  const topicWords = new Map<string, string[]>(); // entryId → title and keywords as folded words (" a b ")
   for (const entry of entries) {
     const words = new Set<string>();
     const accented = new Set<string>();
     const texts: string[] = [];
     const terms: string[] = [];
     const topics: string[][] = [];
+    const topicWordList: string[] = [];
     const topicTexts = new Set([entry.title, ...entry.keywords]);
     for (const text of [entry.title, ...entry.questions, ...entry.keywords]) {
       const normalized = normalizeForSearch(text, lexicon);
@@ -81,8 +85,12 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
       for (const w of [...normalized.unigrams, ...normalized.bigrams]) words.add(w);
       for (const w of normalized.typed.values()) accented.add(w);
       const topic = [...new Set([...normalized.unigrams, ...normalized.bigrams])];
-      if (topicTexts.has(text) && topic.length > 0) topics.push(topic);
+      if (topicTexts.has(text) && topic.length > 0) {
+        topics.push(topic);
+        topicWordList.push(` ${normalized.words.join(' ')} `);
+      }
     }
+    topicWords.set(entry.id, topicWordList);
     // Each term once per entry: a word repeated across an entry's questions says no more about the
     // entry, and indexing it once makes building 2,000 entries about a quarter faster.
     docs.push({ id: docs.length, entryId: entry.id, terms: [...new Set(terms)].join(' ') });
@@ -204,5 +212,6 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
       return total > 0 ? unknown / total : 0;
     },
     mentions: ({ entryId, phrase }) => expandedText.get(entryId)?.includes(` ${phrase} `) ?? false,
+    namedWithin: ({ entryId, phrase }) => (topicWords.get(entryId) ?? []).some((words) => ` ${phrase} `.includes(words)),
   };
 }

@@ -60,9 +60,22 @@ export const OUT_OF_SCOPE_TOPICS = [
   'lai suat', 'gia vang', 'thoi tiet', 'xo so', 'bong da', 'tuyen dung', 'viec lam', 'nghia vu quan su', 'hop dong lao dong', 'tien luong',
   'cong doan', 'ke toan', 'giay phep lao dong', 'quoc tich', 'tai nan lao dong', 'benh nghe nghiep', 'nguoi lao dong',
   'nguoi su dung lao dong', 'huong bao hiem', 'co phan', 'von dieu le',
-  'nha dau tu', 'dien luc', 'mat dien', 'mat nuoc', 'cap nuoc', 'gia xang', 'vay tien', 'cho vay', 'khoa hoc', 'den bu', 'tien dien', 'tien nuoc', 'internet cap', 'bang dai hoc', 'van bang', 'bang tot nghiep', 'the tam tru', 'the thuong tru', 'hoan thue', 'xuat khau', 'nhap khau hang', 'thuong mai', 'hang hoa', 'duoc pham', 'giao vien', 'can bo cong chuc',
+  'nha dau tu', 'dien luc', 'mat dien', 'mat nuoc', 'cap nuoc', 'gia xang', 'vay tien', 'cho vay', 'khoa hoc', 'den bu', 'tien dien', 'tien nuoc', 'internet cap', 'bang dai hoc', 'van bang', 'bang tot nghiep', 'the tam tru', 'the thuong tru', 'hoan thue', 'xuat khau', 'nhap khau hang', 'thue nhap khau', 'giay phep nhap khau', 'hang nhap khau', 'thuong mai', 'hang hoa', 'duoc pham', 'giao vien', 'can bo cong chuc',
   'vien chuc', 'ky luat', 'luan van', 'bai van', 'bai tap', 'dang vien', 'ket nap', 'tam giam', 'hinh su', 'an phi', 'phap nhan',
+  // Commune procedures the catalogue does not hold yet: a person answers them.
+  'con nuoi', 'nhan con nuoi', 'nuoi con nuoi',
 ];
+
+/**
+ * Words of the official register (laws, agencies, procedure codes) that residents chatting with
+ * their commune rarely use. Such text names a catalogue topic inside a question about another
+ * body's procedure ("trình tự … trực thuộc Bộ …"), so naming the topic is not enough to answer it.
+ */
+const FORMAL_REGISTER = ['trinh tu', 'tham quyen', 'quy pham', 'tthc', 'thu tuc hanh chinh', 'truc thuoc', 'cap tinh', 'doi tuong', 'trach nhiem', 'chap thuan', 'danh muc', 'nghi dinh', 'thong tu', 'phap luat', 'de nghi cap', 'co quan to chuc', 'to chuc ca nhan', 'don vi'];
+
+export function isFormalRegister(words: string[]): boolean {
+  return has(` ${words.join(' ')} `, FORMAL_REGISTER);
+}
 
 export function findOutOfScopeTopics(words: string[]): string[] {
   const text = ` ${words.join(' ')} `;

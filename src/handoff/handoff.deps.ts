@@ -15,6 +15,9 @@ export type HandoffStaffMember = {
   id: string;
   name: string;
   role?: string;
+  /** Platform ids, for real mentions in staff groups (absent: the plain name is shown). */
+  telegramUserId?: string | null;
+  zaloUserId?: string | null;
 };
 
 export type HandoffStaffGroup = {
@@ -60,7 +63,7 @@ export type HandoffUnits = {
 /** Thread operations and media copies: optional adapter methods, looked up per channel. */
 export type HandoffChannels = ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage'>>;
 
-export type HandoffOutbox = Pick<OutboxPort, 'enqueue'>;
+export type HandoffOutbox = Pick<OutboxPort, 'enqueue' | 'enqueueCopy' | 'canCopy'>;
 
 export type HandoffDeps = {
   units: HandoffUnits;
@@ -78,8 +81,8 @@ export type HandoffOutboxMeta = {
   role: import('./ticket-links.repository.js').MessageLinkRole;
   /** Staff-side rows: the group the thread belongs to (for re-creating a deleted topic). */
   groupRef?: string;
-  /** Set on the header row of a resident's photo/file: copy this message right after it. */
-  copyFrom?: { conversationRef: string; externalMessageId: string; kind: string };
+  /** On a copy row (a photo/file): what to send instead if the copy fails for good, so nothing is dropped silently. */
+  fallbackText?: string;
   /** How many times this payload was re-sent after its thread vanished (stops loops). */
   threadRetries?: number;
   /** Close the forum topic once this (the "closed" notice) is sent, so the notice itself gets through. */

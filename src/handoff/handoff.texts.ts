@@ -3,6 +3,7 @@
  * compact cards that also say which command to type (channels without buttons show only the text).
  * Pure functions; plain text only (adapters escape), so a resident's "<3" can never break a card.
  */
+import type { OutboundMention } from '../bot/core/message.types.js';
 import type { Candidate } from '../faq/faq.types.js';
 import type { HandoffStaffMember } from './handoff.deps.js';
 
@@ -18,7 +19,19 @@ function clip(text: string, max = MAX_QUOTED): string {
   return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
 }
 
-const names = (staff: HandoffStaffMember[]) => staff.map((s) => s.name).join(', ');
+/** Staff are named "@Tên": the span each staff group adapter turns into a real mention (see mentionsOf). */
+const mentionText = (staff: HandoffStaffMember) => `@${staff.name}`;
+const names = (staff: HandoffStaffMember[]) => staff.map(mentionText).join(', ');
+
+/** The mentions for staff named in a text built here: their "@Tên" span and their platform ids. */
+export function mentionsOf(staff: Array<HandoffStaffMember | undefined>): OutboundMention[] {
+  return staff
+    .filter((s): s is HandoffStaffMember => s !== undefined)
+    .map((s) => ({
+      text: mentionText(s),
+      userIds: { ...(s.telegramUserId ? { telegram: s.telegramUserId } : {}), ...(s.zaloUserId ? { zalo: s.zaloUserId } : {}) },
+    }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // To the resident
@@ -128,8 +141,9 @@ export function alreadyClaimedText({ code, staffName }: { code: string; staffNam
   return `Phiếu ${code} đã được ${staffName} nhận trước. Nếu cần, ${staffName} có thể chuyển cho anh/chị bằng /chuyen ${code} <tên>.`;
 }
 
-export function transferredText({ code, fromName, toName }: { code: string; fromName: string; toName: string }) {
-  return `🔁 ${fromName} đã chuyển phiếu ${code} cho ${toName}.`;
+/** The new assignee is tagged (mentionsOf([to])) so they hear about it. */
+export function transferredText({ code, fromName, to }: { code: string; fromName: string; to: HandoffStaffMember }) {
+  return `🔁 ${fromName} đã chuyển phiếu ${code} cho ${mentionText(to)}.`;
 }
 
 export function closedToStaffText({ code, staffName }: { code: string; staffName: string }) {
@@ -150,6 +164,11 @@ export function undeliverableText({ code, reason }: { code: string; reason: 'blo
     : `⚠️ Không gửi được tin tới người dân của phiếu ${code} sau nhiều lần thử. Phiếu chuyển sang "không liên lạc được".`;
 }
 
+/** To the resident, when a staff member's photo/file could not be copied to them. */
+export function staffMediaLostText() {
+  return 'Cán bộ có gửi kèm một tệp nhưng bot chưa chuyển được. Anh/chị vui lòng chờ cán bộ nhắn lại.';
+}
+
 export function staffMediaNotRelayedText({ code }: { code: string }) {
   return `Bot chưa chuyển được ảnh/tệp này tới người dân của ${code} (khác kênh). Xin gõ nội dung bằng chữ.`;
 }
@@ -160,7 +179,7 @@ export function slaReminderText({ code, minutesLeft, onDuty }: { code: string; m
 }
 
 export function slaBreachText({ code, lead }: { code: string; lead: HandoffStaffMember | undefined }) {
-  const who = lead ? `${lead.name} (trưởng bộ phận): ` : '';
+  const who = lead ? `${mentionText(lead)} (trưởng bộ phận): ` : '';
   return `🚨 ${who}phiếu ${code} đã quá hạn trả lời. Xin phân công cán bộ xử lý ngay.`;
 }
 

@@ -13,10 +13,11 @@ import type { Database } from '../db/client.js';
 import type { HandoffContext } from './handoff.context.js';
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffUnit } from './handoff.deps.js';
-import { createOutboxEventHandlers, type SentRow, type StaffGroupHealth } from './outbox-events.js';
+import { createOutboxEventHandlers, type SentRow } from './outbox-events.js';
+import { readStaffGroupHealth, type StaffGroupHealth } from './staff-group-health.js';
 import { interceptResidentMessage, openTicket } from './resident.usecases.js';
 import { createStaffThreads } from './staff-threads.js';
-import { handleStaffMessage, resolveStaffScope } from './staff.usecases.js';
+import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff.usecases.js';
 import { createTicketLinksRepository, type TicketLinksRepository } from './ticket-links.repository.js';
 import { getTicketMetrics, type TicketMetricsRow } from './tickets.metrics.js';
 import { createTicketsRepository, type TicketsRepository } from './tickets.repository.js';
@@ -24,8 +25,8 @@ import { createTicketsRepository, type TicketsRepository } from './tickets.repos
 export type Handoff = HandoffPort & {
   handleOutboxSent(row: SentRow): Promise<void>;
   handleOutboxFailed(row: SentRow, failure?: { error?: unknown }): Promise<void>;
-  /** Per staff group: did the last message to it go through? For /healthz. */
-  staffGroupHealth(): StaffGroupHealth;
+  /** Per configured staff group: did the last message to it get through? Read from the outbox, for /healthz. */
+  staffGroupHealth(): Promise<StaffGroupHealth>;
   getTicketMetrics(args: { unitId?: string; from: Date; to: Date }): Promise<{ units: TicketMetricsRow[]; staff: TicketMetricsRow[] }>;
   readonly tickets: TicketsRepository;
   readonly links: TicketLinksRepository;
@@ -75,6 +76,7 @@ export function createHandoff({
       return (await resolveStaffScope(ctx, { conversationRef })) !== undefined;
     },
     handleStaffMessage: (args) => handleStaffMessage(ctx, args),
+    answerIdRequest: (args) => answerIdRequest(ctx, args),
     interceptResidentMessage: (args) => interceptResidentMessage(ctx, args),
     openTicket: (args) => openTicket(ctx, args),
     async opensTicketDirectly({ conversationId, unitId }) {
@@ -84,7 +86,11 @@ export function createHandoff({
     },
     handleOutboxSent: (row) => events.handleSent(row),
     handleOutboxFailed: (row, failure) => events.handleFailed(row, failure),
-    staffGroupHealth: () => events.staffGroupHealth(),
+    async staffGroupHealth() {
+      const { units: all } = deps.units.listUnits ? await deps.units.listUnits() : { units: [] };
+      const { health } = await readStaffGroupHealth({ db, groupRefs: all.flatMap((u) => u.staffGroups.map((g) => g.conversationRef)) });
+      return health;
+    },
     getTicketMetrics: (args) => getTicketMetrics({ db, ...args }),
     tickets,
     links,

@@ -2,26 +2,31 @@
  * The handoff's reaction to what the outbox reports.
  *
  * Sent: link the platform's message id to the ticket (this is what routes a staff reply-to/quote of
- * ANY bot message back to its ticket), copy the resident's photo/file right after its header line,
- * and close a forum topic once its "closed" notice is out.
+ * ANY bot message back to its ticket, copies included), and close a forum topic once its "closed"
+ * notice is out.
  *
  * Failed (permanently, or after the outbox gave up retrying):
- * - staff side, the topic is gone → re-create (deleted) or reopen (closed) it and send again;
+ * - staff side, the topic is gone → re-create (deleted) or reopen (closed) it and send again (a copy
+ *   as a copy);
+ * - a photo/file copy refused while the chat is reachable → its notice text instead;
  * - resident side → the ticket becomes undeliverable and staff are told in the ticket's thread;
- * - staff side, anything else → recorded for /healthz (the outbox already retried transient failures).
+ * - staff side, anything else → logged; /healthz shows it from the outbox row (the outbox already
+ *   retried transient failures).
  */
-import { ChannelApiError, isThreadGoneError } from '../bot/core/channel.errors.js';
+import { ChannelApiError, isRetryable, isThreadGoneError } from '../bot/core/channel.errors.js';
 import { channelOf } from '../bot/core/conversation-ref.js';
-import type { OutboundMessage } from '../bot/core/message.types.js';
+import type { OutboundCopy, OutboundMessage } from '../bot/core/message.types.js';
 import type { HandoffContext } from './handoff.context.js';
 import type { HandoffOutboxMeta } from './handoff.deps.js';
 import { isHandoffError } from './handoff.errors.js';
-import { residentMediaText, undeliverableText } from './handoff.texts.js';
+import { undeliverableText } from './handoff.texts.js';
 
 /** The outbox row fields we read (structurally compatible with OutboxRow). */
 export type SentRow = {
   conversationRef: string;
-  payload: OutboundMessage;
+  /** 'message' or 'copy' (OutboxKind); absent means 'message'. */
+  kind?: string;
+  payload: OutboundMessage | OutboundCopy;
   meta: Record<string, unknown> | null;
   externalMessageId: string | null;
   lastError?: string | null;
@@ -34,50 +39,17 @@ function handoffMeta(row: SentRow): HandoffOutboxMeta | undefined {
   return meta?.handoff === true ? (meta as HandoffOutboxMeta) : undefined;
 }
 
-export type StaffGroupHealth = Record<string, { ok: boolean; lastError?: string; at: Date }>;
-
 export function createOutboxEventHandlers(ctx: HandoffContext) {
-  const groupHealth: StaffGroupHealth = {};
-
   async function handleSent(row: SentRow): Promise<void> {
     const meta = handoffMeta(row);
     if (!meta) return;
-    if (meta.groupRef) groupHealth[meta.groupRef] = { ok: true, at: ctx.deps.clock.now() };
     if (meta.ticketId !== undefined && row.externalMessageId) {
       await ctx.links.addMessageLink({ ticketId: meta.ticketId, conversationRef: row.conversationRef, externalMessageId: row.externalMessageId, role: meta.role });
     }
-    if (meta.copyFrom && meta.ticketId !== undefined) await copyAfterHeader({ row, meta, ticketId: meta.ticketId });
     if (meta.closeThreadAfter && meta.groupRef && row.conversationRef !== meta.groupRef) {
       const adapter = ctx.deps.channels.get(channelOf(row.conversationRef));
       await adapter?.closeThread?.({ conversationRef: row.conversationRef }).catch((error: unknown) => {
         ctx.log.warn({ err: error, threadRef: row.conversationRef }, 'could not close the forum topic');
-      });
-    }
-  }
-
-  /** Copies the original media; if the platform refuses, staff get a notice instead of silence. */
-  async function copyAfterHeader({ row, meta, ticketId }: { row: SentRow; meta: HandoffOutboxMeta; ticketId: number }) {
-    const from = meta.copyFrom!;
-    const adapter = ctx.deps.channels.get(channelOf(row.conversationRef));
-    try {
-      if (!adapter?.copyMessage) throw new Error('this channel cannot copy messages');
-      const { externalMessageId } = await adapter.copyMessage({
-        from: { conversationRef: from.conversationRef, externalMessageId: from.externalMessageId },
-        to: row.conversationRef,
-      });
-      await ctx.links.addMessageLink({ ticketId, conversationRef: row.conversationRef, externalMessageId, role: meta.role });
-    } catch (error) {
-      ctx.log.warn({ err: error, to: row.conversationRef, ticketId }, 'copying a media message failed; sending a notice instead');
-      const { ticket } = await ctx.tickets.getTicketById({ ticketId });
-      const text =
-        meta.role === 'staff_reply'
-          ? 'Cán bộ có gửi kèm một tệp nhưng bot chưa chuyển được. Anh/chị vui lòng chờ cán bộ nhắn lại.'
-          : residentMediaText({ code: ticket.code, residentName: ticket.residentName, kind: from.kind, caption: '', copied: false });
-      const { copyFrom: _dropped, ...rest } = meta;
-      await ctx.deps.outbox.enqueue({
-        message: { conversationRef: row.conversationRef, text },
-        meta: rest,
-        chatType: meta.groupRef ? 'group' : 'private',
       });
     }
   }
@@ -95,13 +67,26 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
         unit,
         failedRef: row.conversationRef,
         payload: row.payload,
+        kind: row.kind,
         meta,
         closed: error.details.reason === 'thread_closed',
       });
       if (recovered) return;
     }
+    // A copy the platform refused (original out of reach, file too big…) while the chat itself is
+    // fine: the other side gets the notice text instead, never silence.
+    if (row.kind === 'copy' && meta.fallbackText && !chatUnreachable(error)) {
+      const { fallbackText, ...rest } = meta;
+      ctx.log.warn({ to: row.conversationRef, ticketId: meta.ticketId, error: row.lastError ?? describe(error) }, 'copying a photo/file failed; sending a notice instead');
+      await ctx.deps.outbox.enqueue({
+        message: { conversationRef: row.conversationRef, text: fallbackText },
+        meta: rest,
+        chatType: meta.groupRef ? 'group' : 'private',
+      });
+      return;
+    }
     if (meta.groupRef) {
-      groupHealth[meta.groupRef] = { ok: false, lastError: row.lastError ?? describe(error), at };
+      // /healthz reads this outcome from the outbox itself (staff-group-health.ts).
       ctx.log.error({ groupRef: meta.groupRef, ticketId: meta.ticketId, error: row.lastError ?? describe(error) }, 'a message to a staff group could not be delivered');
       return;
     }
@@ -134,7 +119,15 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
     await ctx.threads.sendToStaff({ ticket, unit, text: undeliverableText({ code: ticket.code, reason: blocked ? 'blocked' : 'failed' }), role: 'notice' });
   }
 
-  return { handleSent, handleFailed, staffGroupHealth: (): StaffGroupHealth => ({ ...groupHealth }) };
+  return { handleSent, handleFailed };
+}
+
+const UNREACHABLE = new Set(['recipient_blocked', 'chat_not_found', 'unauthorized', 'thread_deleted', 'thread_closed']);
+
+/** The person blocked us, the chat or topic is gone, or the outbox gave up retrying: no point in a notice there. */
+function chatUnreachable(error: unknown): boolean {
+  if (isRetryable(error)) return true;
+  return error instanceof ChannelApiError && error.details.reason !== undefined && UNREACHABLE.has(error.details.reason);
 }
 
 function describe(error: unknown): string {

@@ -9,6 +9,7 @@
  */
 import { and, desc, eq, inArray, isNotNull, lt, ne, notInArray, notLike, or, sql } from 'drizzle-orm';
 import { outboxTable } from '../bot/outbox/outbox.table.js';
+import { webUploadsTable } from '../web/uploads.table.js';
 import type { Database } from '../db/client.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
@@ -73,7 +74,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
 
   /**
    * Retention: erases transcripts older than `cutoff` (messages, ticket questions and events, sent
-   * outbox rows) and the identity of conversations not seen since. Staff-group conversations keep
+   * outbox rows, web chat uploads) and the identity of conversations not seen since. Staff-group conversations keep
    * their ref (the group id is configuration, not a person). Returns what changed.
    */
   async function eraseOlderThan({ cutoff }: { cutoff: Date }) {
@@ -99,6 +100,8 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .set({ text: REDACTED_TEXT })
         .where(and(lt(ticketEventsTable.createdAt, cutoff), isNotNull(ticketEventsTable.text), ne(ticketEventsTable.text, ''), ne(ticketEventsTable.text, REDACTED_TEXT)));
 
+      const uploads = await tx.delete(webUploadsTable).where(lt(webUploadsTable.createdAt, cutoff)).returning({ id: webUploadsTable.id });
+
       const staffRefs = tx.select({ ref: staffGroupsTable.conversationRef }).from(staffGroupsTable);
       const stale = await tx
         .select({ id: conversationsTable.id, conversationRef: conversationsTable.conversationRef })
@@ -111,7 +114,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .where(and(lt(outboxTable.createdAt, cutoff), inArray(outboxTable.status, ['sent', 'failed'])))
         .returning({ id: outboxTable.id });
       await tx.delete(unitChoicePromptsTable).where(lt(unitChoicePromptsTable.askedAt, cutoff));
-      return { messages: messages.length, conversations: stale.length, tickets: tickets.length, outboxRows: outbox.length };
+      return { messages: messages.length, conversations: stale.length, tickets: tickets.length, outboxRows: outbox.length, uploads: uploads.length };
     });
   }
 
@@ -144,6 +147,20 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       .update(outboxTable)
       .set({ conversationRef: erasedRef, payload: sql`jsonb_set(jsonb_set(${outboxTable.payload}, '{text}', ${JSON.stringify(REDACTED_TEXT)}::jsonb), '{conversationRef}', ${JSON.stringify(erasedRef)}::jsonb)` })
       .where(and(eq(outboxTable.conversationRef, conversationRef), inArray(outboxTable.status, ['sent', 'failed'])));
+    // Photos and files they sent from the web chat.
+    await tx.delete(webUploadsTable).where(eq(webUploadsTable.conversationRef, conversationRef));
+    // Copies of the resident's photos/files into staff groups name the source message and hold its
+    // link (a Zalo CDN URL): both go; the row itself stays for the group's delivery history.
+    await tx
+      .update(outboxTable)
+      .set({ payload: sql`jsonb_set(${outboxTable.payload} - 'attachment', '{from}', ${JSON.stringify({ conversationRef: erasedRef, externalMessageId: '' })}::jsonb)` })
+      .where(
+        and(
+          eq(outboxTable.kind, 'copy'),
+          sql`${outboxTable.payload}->'from'->>'conversationRef' = ${conversationRef}`,
+          inArray(outboxTable.status, ['sent', 'failed']),
+        ),
+      );
     await tx
       .update(conversationsTable)
       .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null })

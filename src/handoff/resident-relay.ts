@@ -1,14 +1,16 @@
 /**
  * Resident → staff: a message of a resident with an active ticket is recorded on the ticket and
  * forwarded to every staff thread. Photos, files and voice notes are never silently dropped:
- * same channel → a header line, then the original copied right after it (see outbox-events.ts);
- * another channel → a header saying what was sent (with the link when the platform gave one).
+ * same channel → a header line, then a copy of the original as the next outbox row (a failed copy
+ * becomes a notice, see outbox-events.ts); another channel → uploaded again where the staff side can
+ * (capabilities.copiesAcrossChannels: by link, or from the media store for web uploads), else a
+ * header saying what was sent and where staff can see it (the link when the platform gave one).
  */
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { InboundMessage } from '../bot/core/message.types.js';
 import type { HandoffContext } from './handoff.context.js';
 import type { HandoffUnit } from './handoff.deps.js';
-import { residentFollowUpText, residentMediaText } from './handoff.texts.js';
+import { kindLabel, residentFollowUpText, residentMediaText } from './handoff.texts.js';
 import type { Ticket } from './tickets.repository.js';
 
 export async function forwardResidentMessage(
@@ -40,25 +42,33 @@ export async function forwardResidentMessage(
 async function forwardMedia(ctx: HandoffContext, { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: InboundMessage }) {
   const threads = await ctx.threads.ensureThreads({ ticket, unit });
   const link = message.attachment?.ref && /^https?:\/\//i.test(message.attachment.ref) ? message.attachment.ref : undefined;
+  const about = { code: ticket.code, residentName: ticket.residentName, kind: message.kind, link };
   for (const thread of threads) {
-    const adapter = ctx.deps.channels.get(channelOf(thread.threadRef));
-    const canCopy = channelOf(thread.threadRef) === message.channel && typeof adapter?.copyMessage === 'function';
-    const text = residentMediaText({
-      code: ticket.code,
-      residentName: ticket.residentName,
-      kind: message.kind,
-      caption: message.text,
-      copied: canCopy,
-      link,
-    });
+    const channel = channelOf(thread.threadRef);
+    // Same platform: a real copy. Another platform: uploaded again where the staff side can (a Zalo
+    // photo by its link, a web upload from the store); a copy refused becomes the header's notice.
+    const acrossChannels = message.attachment !== undefined && ctx.deps.channels.get(channel)?.capabilities.copiesAcrossChannels === true;
+    const reachable = channel === message.channel || acrossChannels;
+    const canCopy = reachable && ctx.deps.outbox.canCopy({ channel });
     await ctx.threads.enqueueTo({
       thread,
       ticketId: ticket.id,
-      text,
+      text: residentMediaText({ ...about, caption: message.text, copied: canCopy }),
       role: 'resident_message',
-      extraMeta: canCopy
-        ? { copyFrom: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, kind: message.kind } }
-        : {},
+    });
+    if (!canCopy) continue;
+    // The copy is its own outbox row right behind the header: retried, and kept across a restart.
+    await ctx.threads.enqueueCopyTo({
+      thread,
+      ticketId: ticket.id,
+      copy: {
+        from: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId },
+        kind: message.kind,
+        ...(message.attachment ? { attachment: message.attachment } : {}),
+        text: `(${kindLabel(message.kind)})`,
+      },
+      role: 'resident_message',
+      fallbackText: residentMediaText({ ...about, caption: '', copied: false }),
     });
   }
 }

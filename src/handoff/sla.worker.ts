@@ -10,7 +10,7 @@
 import type { Database } from '../db/client.js';
 import type { HandoffContext } from './handoff.context.js';
 import type { HandoffDeps } from './handoff.deps.js';
-import { slaBreachText, slaReminderText } from './handoff.texts.js';
+import { mentionsOf, slaBreachText, slaReminderText } from './handoff.texts.js';
 import { createStaffThreads } from './staff-threads.js';
 import { createTicketLinksRepository } from './ticket-links.repository.js';
 import { createTicketsRepository, type Ticket } from './tickets.repository.js';
@@ -44,7 +44,7 @@ export function createSlaWorker({
       await tickets.markSlaStep({ ticketId: ticket.id, step: 'reminded', at: now });
       const { staff } = await ctx.deps.units.listStaff({ unitId: unit.id });
       const lead = staff.find((s) => s.id === unit.lead);
-      await threads.sendToStaff({ ticket, unit, text: slaBreachText({ code: ticket.code, lead }), role: 'notice' });
+      await threads.sendToStaff({ ticket, unit, text: slaBreachText({ code: ticket.code, lead }), role: 'notice', mentions: mentionsOf([lead]) });
       await tickets.recordEvent({ ticketId: ticket.id, type: 'sla_escalation', actor: { kind: 'system' }, at: now, isInternal: true });
       result.escalated.push(ticket.code);
       return;
@@ -56,7 +56,13 @@ export function createSlaWorker({
     const { marked } = await tickets.markSlaStep({ ticketId: ticket.id, step: 'reminded', at: now });
     if (!marked) return;
     const { staff: onDuty } = await ctx.deps.units.listOnDuty({ unitId: unit.id, at: now });
-    await threads.sendToStaff({ ticket, unit, text: slaReminderText({ code: ticket.code, minutesLeft: total - elapsed, onDuty }), role: 'notice' });
+    await threads.sendToStaff({
+      ticket,
+      unit,
+      text: slaReminderText({ code: ticket.code, minutesLeft: total - elapsed, onDuty }),
+      role: 'notice',
+      mentions: mentionsOf(onDuty),
+    });
     await tickets.recordEvent({ ticketId: ticket.id, type: 'sla_reminder', actor: { kind: 'system' }, at: now, isInternal: true });
     result.reminded.push(ticket.code);
   }

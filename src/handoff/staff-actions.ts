@@ -18,8 +18,10 @@ import {
   invalidStateText,
   kindLabel,
   listText,
+  mentionsOf,
   noteSavedText,
   reopenedToStaffText,
+  staffMediaLostText,
   staffMediaNotRelayedText,
   staffReplyToResidentText,
   transferTargetText,
@@ -100,18 +102,27 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
   await ctx.links.addMessageLink({ ticketId: ticket.id, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, role: 'staff_message' });
 
   const sameChannel = channelOf(ticket.residentRef) === message.channel;
-  const canCopy = hasMedia && sameChannel && typeof ctx.deps.channels.get(message.channel)?.copyMessage === 'function';
+  const canCopy = hasMedia && sameChannel && ctx.deps.outbox.canCopy({ channel: message.channel });
   if (text || canCopy) {
     await sendTo(ctx, {
       message: {
         conversationRef: ticket.residentRef,
         text: staffReplyToResidentText({ text: text || `Cán bộ gửi anh/chị ${kindLabel(message.kind)}:`, unitName }),
       },
-      meta: {
-        ticketId: ticket.id,
-        role: 'staff_reply',
-        ...(canCopy ? { copyFrom: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, kind: message.kind } } : {}),
+      meta: { ticketId: ticket.id, role: 'staff_reply' },
+    });
+  }
+  if (canCopy) {
+    // Right behind the signed text, as its own outbox row (retried, kept across a restart).
+    await ctx.deps.outbox.enqueueCopy({
+      copy: {
+        conversationRef: ticket.residentRef,
+        from: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId },
+        kind: message.kind,
+        ...(message.attachment ? { attachment: message.attachment } : {}),
+        text: `(${kindLabel(message.kind)})`,
       },
+      meta: { handoff: true, ticketId: ticket.id, role: 'staff_reply', fallbackText: staffMediaLostText() },
     });
   }
   if (hasMedia && !canCopy) await args.reply(staffMediaNotRelayedText({ code: ticket.code }), ticket.id);
@@ -148,8 +159,9 @@ async function transfer(ctx: HandoffContext, args: StaffActionArgs, ticket: Tick
   await ctx.threads.sendToStaff({
     ticket: result.ticket,
     unit: args.scope.unit,
-    text: transferredText({ code: ticket.code, fromName: args.staff.name, toName: to.name }),
+    text: transferredText({ code: ticket.code, fromName: args.staff.name, to }),
     role: 'notice',
+    mentions: mentionsOf([to]),
   });
 }
 

@@ -7,10 +7,10 @@
  * linked to the ticket when the outbox reports it sent, and a topic that vanished (deleted by an admin)
  * is re-created when the outbox reports the failure: see recoverThread.
  */
-import type { OutboundButton, OutboundMessage } from '../bot/core/message.types.js';
+import type { OutboundButton, OutboundCopy, OutboundMention, OutboundMessage } from '../bot/core/message.types.js';
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffOutboxMeta, HandoffStaffMember, HandoffUnit } from './handoff.deps.js';
-import { ticketCardText, topicTitle } from './handoff.texts.js';
+import { mentionsOf, ticketCardText, topicTitle } from './handoff.texts.js';
 import type { MessageLinkRole, TicketLinksRepository } from './ticket-links.repository.js';
 import type { Ticket } from './tickets.repository.js';
 import { toButtonData } from './staff-commands.models.js';
@@ -84,6 +84,7 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     role,
     buttons,
     replyToExternalId,
+    mentions,
     extraMeta,
   }: {
     thread: Pick<StaffThread, 'groupRef' | 'threadRef'>;
@@ -92,13 +93,36 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     role: MessageLinkRole;
     buttons?: OutboundButton[];
     replyToExternalId?: string;
+    mentions?: OutboundMention[];
     extraMeta?: Partial<HandoffOutboxMeta>;
   }) {
     const message: OutboundMessage = { conversationRef: thread.threadRef, text };
     if (buttons && buttons.length > 0 && hasButtons(thread.threadRef)) message.buttons = buttons;
     if (replyToExternalId) message.replyToExternalId = replyToExternalId;
+    if (mentions && mentions.length > 0) message.mentions = mentions;
     const meta: HandoffOutboxMeta = { handoff: true, ticketId, role, groupRef: thread.groupRef, ...extraMeta };
     await outbox.enqueue({ message, meta, chatType: 'group' });
+  }
+
+  /**
+   * Queues a copy of a resident's photo/file into the thread, right behind what was queued before it
+   * (its header line). `fallbackText` is sent instead if the copy fails for good.
+   */
+  async function enqueueCopyTo({
+    thread,
+    ticketId,
+    copy,
+    role,
+    fallbackText,
+  }: {
+    thread: Pick<StaffThread, 'groupRef' | 'threadRef'>;
+    ticketId: number;
+    copy: Omit<OutboundCopy, 'conversationRef'>;
+    role: MessageLinkRole;
+    fallbackText: string;
+  }) {
+    const meta: HandoffOutboxMeta = { handoff: true, ticketId, role, groupRef: thread.groupRef, fallbackText };
+    await outbox.enqueueCopy({ copy: { ...copy, conversationRef: thread.threadRef }, meta, chatType: 'group' });
   }
 
   function cardButtons(ticketId: number): OutboundButton[] {
@@ -148,7 +172,14 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
       inOwnThread: thread.ownThread,
       hasButtons: hasButtons(thread.threadRef),
     });
-    await enqueueTo({ thread, ticketId: ticket.id, text: context ? `${text}\n${context}` : text, role: 'card', buttons: cardButtons(ticket.id) });
+    await enqueueTo({
+      thread,
+      ticketId: ticket.id,
+      text: context ? `${text}\n${context}` : text,
+      role: 'card',
+      buttons: cardButtons(ticket.id),
+      mentions: mentionsOf(onDuty),
+    });
   }
 
   /** Sends one message into all of the ticket's staff threads. */
@@ -157,11 +188,12 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     unit: HandoffUnit;
     text: string;
     role: MessageLinkRole;
+    mentions?: OutboundMention[];
     extraMeta?: Partial<HandoffOutboxMeta>;
   }) {
     const threads = await ensureThreads({ ticket: args.ticket, unit: args.unit });
     for (const thread of threads) {
-      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, extraMeta: args.extraMeta });
+      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta });
     }
     return { threads };
   }
@@ -176,13 +208,16 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     unit,
     failedRef,
     payload,
+    kind,
     meta,
     closed,
   }: {
     ticket: Ticket;
     unit: HandoffUnit;
     failedRef: string;
-    payload: OutboundMessage;
+    payload: OutboundMessage | OutboundCopy;
+    /** The failed row's kind: a copy is re-queued as a copy. */
+    kind?: string;
     meta: HandoffOutboxMeta;
     closed: boolean;
   }): Promise<{ recovered: boolean; threadRef?: string }> {
@@ -219,12 +254,17 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
         const { staff: onDuty } = await deps.units.listOnDuty({ unitId: unit.id, at: clock.now() });
         await enqueueCard({ ticket, thread, onDuty, context: '(Chủ đề cũ đã bị xoá hoặc đóng; bot tạo lại chủ đề này.)' });
       }
-      const message: OutboundMessage = { ...payload, conversationRef: threadRef };
+      const retryMeta = { ...meta, threadRetries: retries + 1 };
+      if (kind === 'copy') {
+        await outbox.enqueueCopy({ copy: { ...(payload as OutboundCopy), conversationRef: threadRef }, meta: retryMeta, chatType: 'group' });
+        return { recovered: true, threadRef };
+      }
+      const message: OutboundMessage = { ...(payload as OutboundMessage), conversationRef: threadRef };
       delete message.replyToExternalId; // the quoted message lived in the old topic
-      await outbox.enqueue({ message, meta: { ...meta, threadRetries: retries + 1 }, chatType: 'group' });
+      await outbox.enqueue({ message, meta: retryMeta, chatType: 'group' });
       return { recovered: true, threadRef };
     });
   }
 
-  return { ensureThreads, sendCard, sendToStaff, enqueueTo, recoverThread, hasButtons };
+  return { ensureThreads, sendCard, sendToStaff, enqueueTo, enqueueCopyTo, recoverThread, hasButtons };
 }

@@ -116,6 +116,27 @@ async function findTargetTicket(
   return {};
 }
 
+/**
+ * `/id` in a group that is not (yet) a staff group: the ids a centre needs to register it, answered
+ * whoever asks (the ids are visible to every member anyway). Other messages are not ours to take.
+ */
+export async function answerIdRequest(ctx: HandoffContext, { message }: { message: InboundMessage }): Promise<{ handled: boolean }> {
+  if (message.chatType !== 'group' || message.action !== undefined) return { handled: false };
+  const { command } = parseStaffCommand({ text: message.text });
+  if (command.verb !== 'id') return { handled: false };
+  ctx.log.info({ conversationRef: message.conversationRef, userId: message.sender.externalUserId }, '/id asked in a group that is not a staff group');
+  await sendTo(ctx, {
+    message: {
+      conversationRef: message.conversationRef,
+      text: idText({ conversationRef: message.conversationRef, externalUserId: message.sender.externalUserId, displayName: message.sender.displayName }),
+      replyToExternalId: message.externalMessageId,
+    },
+    meta: { role: 'notice' },
+    chatType: 'group',
+  });
+  return { handled: true };
+}
+
 /** Answers in the conversation the staff message came from (the topic, or the group quoting it). */
 async function replyInPlace(
   ctx: HandoffContext,

@@ -35,10 +35,10 @@ export function createWebChatHistory({
       const { messages } = await conversations.listMessages({ conversationId: conversation.id, limit });
       const outIds = messages.filter((m) => m.direction === 'out' && m.externalId).map((m) => m.externalId as string);
       const { rows } = await outbox.findSentByExternalIds({ conversationRef, externalMessageIds: outIds });
-      const buttonsById = new Map(rows.map((r) => [r.externalMessageId, r.payload.buttons]));
+      const buttonsById = new Map(rows.map((r) => [r.externalMessageId, 'buttons' in r.payload ? r.payload.buttons : undefined]));
       return {
         items: messages.map((m) => {
-          const item: ChatItem = { id: m.id, from: m.direction === 'in' ? 'resident' : 'bot', text: m.text, at: m.createdAt.toISOString() };
+          const item: ChatItem = { id: m.id, from: m.direction === 'in' ? 'resident' : 'bot', text: m.text || mediaLabel(m.kind), at: m.createdAt.toISOString() };
           if (m.direction === 'in' && m.externalId) item.clientMessageId = clientMessageIdOf({ externalId: m.externalId });
           const buttons = m.externalId ? buttonsById.get(m.externalId) : undefined;
           if (m.direction === 'out' && buttons && buttons.length > 0) item.buttons = buttons;
@@ -47,4 +47,10 @@ export function createWebChatHistory({
       };
     },
   };
+}
+
+/** An upload has no text of its own: the transcript says what was sent. */
+function mediaLabel(kind: string): string {
+  if (kind === 'photo') return '📷 Đã gửi một ảnh';
+  return kind === 'text' ? '' : '📎 Đã gửi một tệp';
 }

@@ -2,6 +2,7 @@
  * The web chat: the static page at `/` and a small JSON API it talks to.
  *
  *   POST /api/chat/messages  { sessionId, clientMessageId, text, action? }  → 202 once handled
+ *   POST /api/chat/uploads?sessionId=…&clientMessageId=…&fileName=…  (body: the photo/PDF bytes) → 202
  *   GET  /api/chat/messages?sessionId=…&after=<id>&wait=<s>  → { items } (long-poll when nothing is newer)
  *   GET  /api/chat/info  → { unitName }
  *
@@ -11,11 +12,12 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { WebAdapter } from '../bot/adapters/web/web.adapter.js';
-import { toConversationRef, toInboundMessage } from '../bot/adapters/web/web.mapper.js';
+import { toConversationRef, toInboundMessage, toInboundUpload } from '../bot/adapters/web/web.mapper.js';
 import { systemClock, type Clock } from '../bot/core/clock.js';
 import { createThrottle } from '../bot/core/throttle.js';
 import type { Logger } from '../logger.js';
 import type { WebChatHistory } from './chat.history.js';
+import type { WebUploadsRepository } from './uploads.repository.js';
 
 export const publicDir = fileURLToPath(new URL('./public', import.meta.url));
 
@@ -35,7 +37,18 @@ const pollSchema = z.object({
   wait: z.coerce.number().min(0).max(MAX_WAIT_S).default(0),
 });
 
+/** Photos and PDFs (what residents send of their papers); 10 MB is far above a phone photo. */
+const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'];
+const MAX_UPLOAD = '10mb';
+const uploadSchema = z.object({
+  sessionId: uuid,
+  clientMessageId: uuid,
+  fileName: z.string().trim().min(1).max(200).transform((name) => name.replace(/[\\/\r\n\t]/g, '_')),
+});
+
 const refusals = {
+  file_too_large: { status: 413, message: 'Tệp quá lớn (tối đa 10 MB). Anh/chị vui lòng chụp lại ảnh nhỏ hơn hoặc gửi từng trang.' },
+  bad_file: { status: 415, message: 'Chỉ gửi được ảnh (JPG, PNG) hoặc tệp PDF. Anh/chị vui lòng chọn lại.' },
   too_large: { status: 413, message: 'Tin nhắn quá dài. Anh/chị vui lòng gửi ngắn hơn, chia làm vài tin.' },
   invalid: { status: 400, message: 'Không đọc được tin nhắn này. Anh/chị vui lòng tải lại trang và thử lại.' },
   rate_limited: { status: 429, message: 'Anh/chị gửi hơi nhanh. Vui lòng chờ một chút rồi gửi tiếp.' },
@@ -55,6 +68,7 @@ export function registerChatRoutes({
   unitName,
   clock = systemClock,
   postsPerMinute = 30,
+  uploads,
 }: {
   app: Express;
   webAdapter: WebAdapter;
@@ -64,13 +78,37 @@ export function registerChatRoutes({
   clock?: Clock;
   /** Per client address: generous for a person, small for a script. The pipeline throttles per resident too. */
   postsPerMinute?: number;
+  /** Where uploaded photos/files are kept; without it the page offers no upload. */
+  uploads?: Pick<WebUploadsRepository, 'saveUpload'>;
 }): void {
   const log = logger.child({ module: 'web-chat' });
   const throttle = createThrottle({ limit: postsPerMinute, windowMs: 60_000, clock });
 
   app.get('/api/chat/info', (_req, res) => {
-    res.json({ unitName });
+    res.json({ unitName, uploads: uploads !== undefined });
   });
+
+  if (uploads) {
+    // The bytes are the body (no multipart parser needed); the names travel in the query string.
+    app.post('/api/chat/uploads', express.raw({ type: () => true, limit: MAX_UPLOAD }), async (req, res) => {
+      const parsed = uploadSchema.safeParse(req.query);
+      if (!parsed.success) return refuse(res, 'invalid');
+      const mimeType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!UPLOAD_TYPES.includes(mimeType) || data.length === 0) return refuse(res, 'bad_file');
+      if (!throttle.check({ key: req.ip ?? 'unknown' }).allowed) return refuse(res, 'rate_limited');
+      const { sessionId, clientMessageId, fileName } = parsed.data;
+      const at = clock.now();
+      try {
+        const { ref } = await uploads.saveUpload({ conversationRef: toConversationRef({ sessionId }), fileName, mimeType, data, at });
+        await webAdapter.receive(toInboundUpload({ upload: { sessionId, clientMessageId, ref, fileName, mimeType }, receivedAt: at }));
+      } catch (error) {
+        log.warn({ err: error, sessionId }, 'web chat upload not accepted');
+        return refuse(res, 'unavailable');
+      }
+      res.status(202).json({ ok: true });
+    });
+  }
 
   app.post('/api/chat/messages', express.json({ limit: MAX_BODY }), async (req, res) => {
     const parsed = postSchema.safeParse(req.body);
@@ -103,8 +141,8 @@ export function registerChatRoutes({
   });
 
   // Body-parser refusals (too large, malformed JSON) for the chat API get the page's own wording.
-  app.use('/api/chat', (error: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.too.large') return refuse(res, 'too_large');
+  app.use('/api/chat', (error: Error & { type?: string }, req: Request, res: Response, next: NextFunction) => {
+    if (error.type === 'entity.too.large') return refuse(res, req.path.startsWith('/uploads') ? 'file_too_large' : 'too_large');
     if (error.type === 'entity.parse.failed') return refuse(res, 'invalid');
     next(error);
   });

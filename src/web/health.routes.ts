@@ -9,7 +9,7 @@ export type HealthDeps = {
   /** Outbox rows not yet sent (pending or in flight); a growing number means a channel is stuck. */
   outboxPending?: () => Promise<{ count: number }>;
   /** Per staff group: did the last handoff message to it get through (ok=false: the outbox gave up on it). */
-  staffGroups?: () => Record<string, { ok: boolean; lastError?: string; at: Date }>;
+  staffGroups?: () => Promise<Record<string, { ok: boolean; lastError?: string; at: Date }>>;
 };
 
 export function registerHealthRoutes({ app, health }: { app: Express; health: HealthDeps }): void {
@@ -28,13 +28,17 @@ export function registerHealthRoutes({ app, health }: { app: Express; health: He
         () => undefined,
       );
     }
+    let staffGroups: Record<string, { ok: boolean; lastError?: string; at: Date }> | undefined;
+    if (database.ok && health.staffGroups) {
+      staffGroups = await withTimeout(health.staffGroups(), 3000).catch(() => undefined);
+    }
     res.status(database.ok ? 200 : 503).json({
       status: database.ok ? 'ok' : 'unhealthy',
       version: health.version,
       database,
       channels: health.channels(),
       ...(outbox ? { outbox } : {}),
-      ...(health.staffGroups ? { staffGroups: health.staffGroups() } : {}),
+      ...(staffGroups ? { staffGroups } : {}),
     });
   });
 }

@@ -40,10 +40,22 @@ describe('FAQ decisions', () => {
     expect(decision.kind === 'smalltalk' && decision.intent).toBe(intent);
   });
 
-  it('asks rather than guesses when much of the message is unknown context', () => {
-    const decision = decide('lam can cuoc cho con 10 tuoi mat may ngay');
+  it('answers a story-like message that plainly names one topic far ahead of any other', () => {
+    expect(answered(decide('lam can cuoc cho con 10 tuoi mat may ngay'))).toBe('can-cuoc:duration');
+  });
+
+  it('asks rather than guesses when the message names two entries nearly as strongly', () => {
+    const decision = decide('mất giấy đăng ký kết hôn thì xin lại bản sao hay đăng ký kết hôn lại');
     expect(decision.kind).toBe('clarify');
-    expect(decision.candidates[0]?.id).toBe('can-cuoc');
+    expect(decision.candidates.map((c) => c.id)).toEqual(expect.arrayContaining(['ket-hon', 'trich-luc-ho-tich']));
+  });
+
+  it.each([
+    ['người nước ngoài xin thẻ tạm trú ở Việt Nam thế nào'], // "tạm trú" only inside "thẻ tạm trú"
+    ['nhận con nuôi ở xã cần giấy tờ gì'], // adoption is not "nhận cha, mẹ, con"
+  ])('hands "%s" to a person: the entry\'s topic is named only inside an out-of-scope subject', (text) => {
+    const decision = decide(text);
+    expect(decision.kind === 'handoff' && decision.reason).toBe('out_of_scope');
   });
 
   it('does not treat a greeting followed by a question as small talk', () => {

@@ -2,7 +2,12 @@
  * The handoff through the real pipeline, outbox, database and units repository, with memory adapters
  * standing in for the platforms (tests/handoff/*.e2e.db.test.ts run the real telegraf/zca-js adapters).
  */
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ChannelApiError, ChannelNetworkError } from '../../src/bot/core/channel.errors.js';
+import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
+import { createOutboxWorker } from '../../src/bot/outbox/outbox.worker.js';
+import { createHandoff } from '../../src/handoff/handoff.usecases.js';
 import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, TG_STAFF, ZALO_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
 const RESIDENT_TG = 'telegram:5001';
@@ -41,7 +46,9 @@ describe('Telegram resident ↔ Telegram forum staff group', { timeout: 90_000 }
     const card = h.sentIn(topicRef)[0]!;
     expect(card.text).toContain('Phiếu HS-0001 · Phạm Văn Dân (Telegram)');
     expect(card.text).toContain('cấp sổ đỏ');
-    expect(card.text).toContain('Cán bộ trực: Trần Văn Minh');
+    expect(card.text).toContain('Cán bộ trực: @Trần Văn Minh');
+    // The on-duty mention travels as data; each adapter renders it (tests/bot/adapters/*).
+    expect(card.mentions).toEqual([{ text: '@Trần Văn Minh', userIds: { telegram: STAFF.minh.telegram, zalo: STAFF.minh.zalo } }]);
     expect(card.buttons?.map((b) => b.data)).toEqual([`t:claim:${ticket.id}`, `t:close:${ticket.id}`]);
 
     // Follow-up text and a photo reach the topic; the photo is copied right after its header line.
@@ -189,7 +196,9 @@ describe('staff commands in a plain Telegram group', { timeout: 90_000 }, () => 
     expect(h.lastIn(RESIDENT_TG)!.text.startsWith('Chị mang sổ hộ khẩu cũ nhé')).toBe(true);
 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '/chuyen HS-0001 Minh' }));
-    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe('🔁 Lê Thị Hoa đã chuyển phiếu HS-0001 cho Trần Văn Minh.');
+    const transferred = h.lastIn(TG_PLAIN_STAFF)!;
+    expect(transferred.text).toBe('🔁 Lê Thị Hoa đã chuyển phiếu HS-0001 cho @Trần Văn Minh.');
+    expect(transferred.mentions).toEqual([{ text: '@Trần Văn Minh', userIds: { telegram: STAFF.minh.telegram, zalo: STAFF.minh.zalo } }]);
     expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.assigneeStaffId).toBe('pm-minh');
 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/ds' }));
@@ -273,6 +282,122 @@ describe('two staff groups for one unit', { timeout: 90_000 }, () => {
     await h.say(h.inbound({ conversationRef: ZALO_STAFF, from: zaloStaff(STAFF.lan), text: '/nhan HS-0001' }));
     expect(h.lastIn(topic!)!.text).toBe('✋ Nguyễn Thị Lan đã nhận phiếu HS-0001.');
     expect(h.lastIn(ZALO_STAFF)!.text).toBe('✋ Nguyễn Thị Lan đã nhận phiếu HS-0001.');
+  });
+});
+
+describe('photos and files are never lost between resident and staff', { timeout: 90_000 }, () => {
+  const refused = () =>
+    new ChannelApiError('telegram', 'copyMessage refused: 400 Bad Request: message to copy not found [bad_request]', {
+      platformCode: 400,
+      retryable: false,
+      reason: 'bad_request',
+    });
+
+  it('a copy Telegram is briefly unable to make is retried; one it refuses becomes a notice in the topic', async () => {
+    h = await createHandoffHarness();
+    await openTicketFrom(h);
+    const [topic] = [...h.telegram.topics.keys()];
+
+    h.telegram.failNextCopies([new ChannelNetworkError('telegram', 'ECONNRESET'), new ChannelApiError('telegram', '502', { platformCode: 502, retryable: true, reason: 'server_error' })]);
+    const first = await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, kind: 'photo', attachment: { ref: 'AgAC1' } }));
+    expect(h.telegram.copies.map((c) => c.from.externalMessageId)).toEqual([first.externalMessageId]);
+    expect(h.sentIn(topic!).at(-1)!.text).toBe('📎 HS-0001 · Phạm Văn Dân gửi một ảnh');
+
+    h.telegram.failNextCopies([refused()]);
+    await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, kind: 'voice', attachment: { ref: 'AwAC2' } }));
+    expect(h.telegram.copies).toHaveLength(1);
+    expect(h.sentIn(topic!).map((m) => m.text).slice(-2)).toEqual([
+      '📎 HS-0001 · Phạm Văn Dân gửi một tin nhắn thoại',
+      '📎 HS-0001 · Phạm Văn Dân gửi một tin nhắn thoại\nBot không chuyển được tệp này sang nhóm; xin hỏi người dân mô tả bằng chữ hoặc mang giấy tờ tới trụ sở.',
+    ]);
+    // The copy and its notice are linked to the ticket like any staff-side message.
+    const { ticketId } = await h.handoff.links.findTicketIdByMessage({ conversationRef: topic!, externalMessageId: h.telegram.copies[0]!.externalMessageId });
+    expect(ticketId).toBe(1);
+  });
+
+  it('a photo sent after the topic was deleted follows the ticket into the re-created topic, as a copy', async () => {
+    h = await createHandoffHarness();
+    await openTicketFrom(h);
+    const [oldTopic] = [...h.telegram.topics.keys()];
+    h.telegram.topics.get(oldTopic!)!.state = 'deleted';
+    const photo = await h.say(h.inbound({ conversationRef: RESIDENT_TG, from: resident, kind: 'photo', attachment: { ref: 'AgAC9' } }));
+    const newTopic = [...h.telegram.topics.keys()][1]!;
+    expect(h.sentIn(newTopic).map((m) => m.text)).toEqual([expect.stringContaining('bot tạo lại chủ đề này'), '📎 HS-0001 · Phạm Văn Dân gửi một ảnh']);
+    expect(h.telegram.copies).toEqual([{ from: { conversationRef: RESIDENT_TG, externalMessageId: photo.externalMessageId }, to: newTopic, externalMessageId: 'copy-1' }]);
+  });
+
+  it('a copy queued before a restart is sent by the next process', async () => {
+    h = await createHandoffHarness();
+    await openTicketFrom(h);
+    h.telegram.failNextCopies([new ChannelNetworkError('telegram', 'ECONNRESET')]);
+    const photo = h.inbound({ conversationRef: RESIDENT_TG, from: resident, kind: 'photo', attachment: { ref: 'AgAC3' } });
+    await h.pipeline.handle(photo);
+    await h.worker.runOnce(); // the header
+    await h.worker.runOnce(); // the copy fails, stays pending
+    expect(h.telegram.copies).toHaveLength(0);
+    // "Restart": a new worker over the same database sends what is still queued.
+    const restarted = createOutboxWorker({ repository: createOutboxRepository({ db: h.db }), adapters: new Map([['telegram', h.telegram]]), logger: pino({ level: 'silent' }), clock: h.clock });
+    restarted.onSent((row) => h.handoff.handleOutboxSent(row));
+    h.clock.advance(5_000);
+    expect(await restarted.runOnce()).toMatchObject({ sent: 1 });
+    expect(h.telegram.copies.map((c) => c.from.externalMessageId)).toEqual([photo.externalMessageId]);
+  });
+
+  it('a staff photo reaches a same-channel resident after the signed line; a refused one is explained to the resident', async () => {
+    h = await createHandoffHarness();
+    await openTicketFrom(h);
+    const [topic] = [...h.telegram.topics.keys()];
+    const shot = await h.say(h.inbound({ conversationRef: topic!, from: tgStaff(STAFF.minh), kind: 'photo', text: 'Mẫu tờ khai đây ạ', attachment: { ref: 'AgACform' } }));
+    expect(h.lastIn(RESIDENT_TG)!.text).toBe('Mẫu tờ khai đây ạ\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu');
+    expect(h.telegram.copies.at(-1)).toMatchObject({ from: { conversationRef: topic, externalMessageId: shot.externalMessageId }, to: RESIDENT_TG });
+
+    h.telegram.failNextCopies([refused()]);
+    await h.say(h.inbound({ conversationRef: topic!, from: tgStaff(STAFF.minh), kind: 'file', attachment: { ref: 'BQACfile' } }));
+    expect(h.sentIn(RESIDENT_TG).map((m) => m.text).slice(-2)).toEqual([
+      'Cán bộ gửi anh/chị một tệp:\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu',
+      'Cán bộ có gửi kèm một tệp nhưng bot chưa chuyển được. Anh/chị vui lòng chờ cán bộ nhắn lại.',
+    ]);
+    expect((await h.handoff.tickets.getTicketById({ ticketId: 1 })).ticket.status).toBe('claimed');
+  });
+});
+
+describe('/id in any group', { timeout: 90_000 }, () => {
+  it('answers in a group that is not registered yet, with the group ref and the sender id; other chatter there is ignored', async () => {
+    h = await createHandoffHarness();
+    const newGroup = 'telegram:-1009999999999';
+    const asker = { id: '123456780', name: 'Trần Văn Minh' };
+    const ask = await h.say(h.inbound({ conversationRef: newGroup, from: asker, text: '/id', chatType: 'group' }));
+    const answer = h.lastIn(newGroup)!;
+    expect(answer.text).toBe(`Mã nhóm/cuộc trò chuyện: ${newGroup}\nMã người dùng của Trần Văn Minh: 123456780`);
+    expect(answer.replyToExternalId).toBe(ask.externalMessageId);
+    // Mentioning the bot with /id (adapters strip the mention) and the Zalo form work the same.
+    await h.say(h.inbound({ conversationRef: 'zalo:group:555', from: { id: '777', name: 'Hoa' }, text: '/ID', chatType: 'group' }));
+    expect(h.lastIn('zalo:group:555')!.text).toBe('Mã nhóm/cuộc trò chuyện: zalo:group:555\nMã người dùng của Hoa: 777');
+
+    const count = h.sentIn(newGroup).length;
+    const chatter = h.inbound({ conversationRef: newGroup, from: asker, text: 'trưa nay ăn gì', chatType: 'group' });
+    await h.say({ ...chatter, addressedToBot: false });
+    expect(h.sentIn(newGroup)).toHaveLength(count);
+  });
+});
+
+describe('/healthz staffGroups comes from the outbox', { timeout: 90_000 }, () => {
+  it('shows the last outcome per staff group, the same from another process and after a restart', async () => {
+    h = await createHandoffHarness({ groups: [{ conversationRef: TG_PLAIN_STAFF, forum: false }, { conversationRef: ZALO_STAFF, forum: false }] });
+    expect(await h.handoff.staffGroupHealth()).toEqual({});
+    h.zalo.failNext({ error: new ChannelApiError('zalo', 'sendMessage refused: không phải thành viên nhóm', { retryable: false }) });
+    await openTicketFrom(h);
+    const health = await h.handoff.staffGroupHealth();
+    expect(health[TG_PLAIN_STAFF]).toMatchObject({ ok: true });
+    expect(health[ZALO_STAFF]).toMatchObject({ ok: false, lastError: expect.stringContaining('không phải thành viên nhóm') });
+
+    // Another process (or this one after a restart) reads the same answer from the database.
+    const other = createHandoff({ db: h.db, units: h.units, outbox: h.outbox, channels: new Map(), clock: h.clock, logger: pino({ level: 'silent' }) });
+    expect(await other.staffGroupHealth()).toEqual(health);
+
+    // The next message that gets through clears it.
+    await h.say(h.inbound({ conversationRef: ZALO_STAFF, from: zaloStaff(STAFF.hoa), text: '/ds' }));
+    expect(await other.staffGroupHealth()).toMatchObject({ [ZALO_STAFF]: { ok: true }, [TG_PLAIN_STAFF]: { ok: true } });
   });
 });
 

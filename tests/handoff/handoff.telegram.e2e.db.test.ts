@@ -24,10 +24,10 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function setup() {
+async function setup({ start }: { start?: Date } = {}) {
   fake = await startFakeTelegramApi();
   adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, logger: pino({ level: 'silent' }), pollingTimeoutSeconds: 1 });
-  h = await createHandoffHarness({ groups: [{ conversationRef: `telegram:${FORUM_ID}`, forum: true }], replace: { telegram: adapter } });
+  h = await createHandoffHarness({ groups: [{ conversationRef: `telegram:${FORUM_ID}`, forum: true }], replace: { telegram: adapter }, ...(start ? { start } : {}) });
   const handled: InboundMessage[] = [];
   const harness = h;
   await adapter.start({
@@ -67,6 +67,11 @@ describe('Telegram resident ↔ Telegram forum staff group (real telegraf, fake 
     expect(topic).toMatchObject({ name: 'HS-0001 · Dân', state: 'open' });
     const card = sentTo(f, FORUM_ID).find((c) => String(c.params.text).includes('Phiếu HS-0001'))!;
     expect(card.params.message_thread_id).toBe(topic!.threadId);
+    // The on-duty staff member (Monday: Minh) is tagged with a text_mention, never via parse_mode.
+    expect(card.params.entities).toEqual([
+      { type: 'text_mention', offset: String(card.params.text).indexOf('@Trần Văn Minh'), length: 14, user: { id: Number(STAFF.minh.telegram) } },
+    ]);
+    expect(card.params.parse_mode).toBeUndefined();
     expect(JSON.stringify(card.params.reply_markup)).toContain('t:claim:');
 
     // A photo is copied into the topic after its header.
@@ -109,5 +114,39 @@ describe('Telegram resident ↔ Telegram forum staff group (real telegraf, fake 
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 2 })).ticket.status).toBe('undeliverable');
     const notice = sentTo(f, FORUM_ID).filter((c) => c.params.message_thread_id === second.threadId).at(-1)!;
     expect(String(notice.params.text)).toContain('người dân đã chặn bot');
+  });
+});
+
+describe('SLA through the real Telegram adapter (fake clock)', { timeout: 90_000 }, () => {
+  it('over a lunch break: reminder at half the working time tags the on-duty staff, the deadline tags the lead', async () => {
+    const vn = (local: string) => new Date(`${local}+07:00`);
+    const { fake: f, h: harness, push, resident, residentChat } = await setup({ start: vn('2026-03-02T10:30:00') }); // Monday
+    await push(f.makeMessage({ chat: residentChat, from: resident, text: 'Cho tôi gặp cán bộ' }));
+    const [topic] = f.topics(FORUM_ID);
+    const check = async (local: string) => {
+      harness.clock.set(vn(local));
+      const result = await harness.sla.runOnce();
+      await harness.flush();
+      return result;
+    };
+    const mentionsIn = (call: { params: Record<string, unknown> }) =>
+      ((call.params.entities ?? []) as Array<{ offset: number; length: number; user: { id: number } }>).map((e) => ({
+        name: String(call.params.text).slice(e.offset, e.offset + e.length),
+        id: e.user.id,
+      }));
+
+    expect(await check('2026-03-02T11:29:00')).toEqual({ reminded: [], escalated: [] });
+    expect(await check('2026-03-02T11:30:00')).toEqual({ reminded: ['HS-0001'], escalated: [] });
+    const reminder = sentTo(f, FORUM_ID).at(-1)!;
+    expect(reminder.params).toMatchObject({ message_thread_id: topic!.threadId, text: '⏰ @Trần Văn Minh: phiếu HS-0001 chưa có trả lời; còn khoảng 60 phút làm việc trước hạn.' });
+    expect(mentionsIn(reminder)).toEqual([{ name: '@Trần Văn Minh', id: Number(STAFF.minh.telegram) }]);
+
+    // 11:30–13:30 is lunch: wall-clock time passes, working time does not.
+    expect(await check('2026-03-02T13:29:00')).toEqual({ reminded: [], escalated: [] });
+    expect(await check('2026-03-02T14:29:00')).toEqual({ reminded: [], escalated: [] });
+    expect(await check('2026-03-02T14:30:00')).toEqual({ reminded: [], escalated: ['HS-0001'] });
+    const breach = sentTo(f, FORUM_ID).at(-1)!;
+    expect(String(breach.params.text)).toBe('🚨 @Nguyễn Thị Lan (trưởng bộ phận): phiếu HS-0001 đã quá hạn trả lời. Xin phân công cán bộ xử lý ngay.');
+    expect(mentionsIn(breach)).toEqual([{ name: '@Nguyễn Thị Lan', id: Number(STAFF.lan.telegram) }]);
   });
 });

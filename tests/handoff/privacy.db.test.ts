@@ -7,6 +7,7 @@ import { messagesTable } from '../../src/db/messages.table.js';
 import { PRIVACY_CONFIRM_ACTION, REDACTED_TEXT } from '../../src/handoff/privacy.models.js';
 import { createPrivacyRepository } from '../../src/handoff/privacy.repository.js';
 import { privacyNoticesTable, privacyRequestsTable } from '../../src/handoff/privacy.table.js';
+import { webUploadsTable } from '../../src/web/uploads.table.js';
 import { createPrivacyUsecases } from '../../src/handoff/privacy.usecases.js';
 import { ticketEventsTable, ticketMessageLinksTable, ticketsTable } from '../../src/handoff/tickets.table.js';
 import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
@@ -72,9 +73,19 @@ describe('privacy (real database)', () => {
     await handle.db.insert(outboxTable).values([
       { conversationRef: ref, channel: 'telegram', payload: { conversationRef: ref, text: 'Chào anh Dân' }, status: 'sent', createdAt: at },
       { conversationRef: ref, channel: 'telegram', payload: { conversationRef: ref, text: 'Đang gửi' }, status: 'pending', createdAt: at },
+      {
+        conversationRef: 'telegram:-100999:topic:5',
+        channel: 'telegram',
+        kind: 'copy',
+        payload: { conversationRef: 'telegram:-100999:topic:5', from: { conversationRef: ref, externalMessageId: `${ref}-2` }, kind: 'photo', attachment: { ref: 'https://cdn.example/anh-cccd.jpg' }, text: '(một ảnh)' },
+        status: 'sent',
+        createdAt: at,
+      },
     ]);
+    await handle.db.insert(webUploadsTable).values({ conversationRef: ref, fileName: 'cccd.jpg', mimeType: 'image/jpeg', size: 4, data: Buffer.from('jpeg'), createdAt: at });
     return { conversationId: id, ticketId: ticket!.id };
   }
+  const uploadsOf = (ref: string) => handle.db.select().from(webUploadsTable).where(eq(webUploadsTable.conversationRef, ref));
 
   it('shows the notice once per conversation and records the version', async () => {
     const { conversationId } = await seedResident('telegram:1001', now);
@@ -120,11 +131,22 @@ describe('privacy (real database)', () => {
     const outbox = await handle.db.select().from(outboxTable).where(eq(outboxTable.status, 'sent'));
     expect(outbox.find((o) => o.conversationRef === `deleted:${conversationId}`)?.payload.text).toBe(REDACTED_TEXT);
     expect(outbox.some((o) => o.conversationRef === 'telegram:1002')).toBe(false);
+    // The copy of the resident's photo in the staff topic no longer names them or holds the link.
+    const copies = outbox.filter((o) => o.kind === 'copy').map((o) => JSON.stringify(o.payload));
+    const erasedCopies = copies.filter((p) => p.includes(`deleted:${conversationId}`));
+    expect(erasedCopies).toHaveLength(1);
+    expect(erasedCopies[0]).not.toContain('cdn.example');
+    expect(copies.some((p) => p.includes('telegram:1002'))).toBe(false);
+    expect(copies.some((p) => p.includes('telegram:1003'))).toBe(true); // the other resident's copy stays
     const [request] = await handle.db.select().from(privacyRequestsTable).where(eq(privacyRequestsTable.conversationId, conversationId));
     expect(request?.status).toBe('done');
 
+    // Their web chat uploads are gone.
+    expect(await uploadsOf('telegram:1002')).toHaveLength(0);
+
     // Another resident's data is untouched.
     expect((await messagesOf(other.conversationId))[0]?.text).toBe('CCCD của tôi là 001234567890');
+    expect((await uploadsOf('telegram:1003'))[0]?.data).toEqual(Buffer.from('jpeg'));
   });
 
   it('accepts the slash command and the confirm button; "hủy" cancels; another message cancels quietly', async () => {
@@ -176,7 +198,10 @@ describe('privacy (real database)', () => {
     expect(result.cutoff.toISOString()).toBe(new Date(now.getTime() - 365 * DAY).toISOString());
     expect(result.messages).toBe(3);
     expect(result.tickets).toBeGreaterThanOrEqual(1);
-    expect(result.outboxRows).toBe(1); // the old sent row; the pending one stays
+    expect(result.outboxRows).toBe(2); // the old sent reply and the old copy of the photo; the pending one stays
+    expect(result.uploads).toBe(1);
+    expect(await uploadsOf('telegram:2001')).toHaveLength(0);
+    expect(await uploadsOf('telegram:2002')).toHaveLength(1);
 
     expect((await messagesOf(old.conversationId)).map((m) => m.text)).toEqual([REDACTED_TEXT, '', REDACTED_TEXT]);
     expect((await messagesOf(recent.conversationId)).map((m) => m.text)).toEqual(['CCCD của tôi là 001234567890', '', 'Dạ, anh Dân cần mang CCCD.']);
@@ -193,7 +218,7 @@ describe('privacy (real database)', () => {
     expect(recentTicket?.question).toBe('Tôi ở số 5 ngõ 7, cần làm sổ đỏ');
 
     const again = await privacy().purgeExpired();
-    expect(again).toMatchObject({ messages: 0, conversations: 0, tickets: 0, outboxRows: 0 });
+    expect(again).toMatchObject({ messages: 0, conversations: 0, tickets: 0, outboxRows: 0, uploads: 0 });
   });
 
   async function messagesOf(conversationId: number) {

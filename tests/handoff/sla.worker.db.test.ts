@@ -32,15 +32,18 @@ describe('SLA worker (first staff reply within 120 working minutes)', { timeout:
     await openAt('2026-03-02T10:30:00'); // Monday
     expect(await checkAt('2026-03-02T11:29:00')).toEqual({ reminded: [], escalated: [] });
     expect(await checkAt('2026-03-02T11:30:00')).toEqual({ reminded: ['HS-0001'], escalated: [] });
-    const reminder = h.lastIn(TG_PLAIN_STAFF)!.text;
-    expect(reminder).toBe('⏰ Trần Văn Minh: phiếu HS-0001 chưa có trả lời; còn khoảng 60 phút làm việc trước hạn.');
+    const reminder = h.lastIn(TG_PLAIN_STAFF)!;
+    expect(reminder.text).toBe('⏰ @Trần Văn Minh: phiếu HS-0001 chưa có trả lời; còn khoảng 60 phút làm việc trước hạn.');
+    expect(reminder.mentions).toEqual([{ text: '@Trần Văn Minh', userIds: { telegram: STAFF.minh.telegram, zalo: STAFF.minh.zalo } }]);
     // Reminded once only.
     expect(await checkAt('2026-03-02T11:45:00')).toEqual({ reminded: [], escalated: [] });
     // 13:00 is lunch; wall-clock 150 minutes have passed but only 60 working minutes.
     expect(await checkAt('2026-03-02T13:00:00')).toEqual({ reminded: [], escalated: [] });
     expect(await checkAt('2026-03-02T14:29:00')).toEqual({ reminded: [], escalated: [] });
     expect(await checkAt('2026-03-02T14:30:00')).toEqual({ reminded: [], escalated: ['HS-0001'] });
-    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe('🚨 Nguyễn Thị Lan (trưởng bộ phận): phiếu HS-0001 đã quá hạn trả lời. Xin phân công cán bộ xử lý ngay.');
+    const breach = h.lastIn(TG_PLAIN_STAFF)!;
+    expect(breach.text).toBe('🚨 @Nguyễn Thị Lan (trưởng bộ phận): phiếu HS-0001 đã quá hạn trả lời. Xin phân công cán bộ xử lý ngay.');
+    expect(breach.mentions).toEqual([{ text: '@Nguyễn Thị Lan', userIds: { telegram: STAFF.lan.telegram, zalo: STAFF.lan.zalo } }]);
     expect(await checkAt('2026-03-02T16:00:00')).toEqual({ reminded: [], escalated: [] });
   });
 

@@ -25,6 +25,7 @@
  *   fake.blockChat(1001);                        // every send to 1001 → 403 until unblockChat
  *   fake.deleteTopic({ chatId, threadId });      // sends there → 400 message thread not found
  *   fake.closeTopic({ chatId, threadId });       // sends there → 400 TOPIC_CLOSED
+ *   fake.unreachableUrl(url);                    // sendPhoto/sendDocument by that link → 400 failed to get HTTP URL content
  *   fake.handle('getChat', (params) => ({ ... })); // add or override any method
  *
  *   await fake.close();
@@ -90,6 +91,8 @@ export type FakeTelegramApi = {
   deleteTopic(args: { chatId: number; threadId: number }): void;
   closeTopic(args: { chatId: number; threadId: number }): void;
   handle(method: string, handler: MethodHandler): void;
+  /** sendPhoto/sendVideo/sendDocument with this URL fail as Telegram does when it cannot download it. */
+  unreachableUrl(url: string): void;
   /** Forgets calls, queued updates, injected errors, blocks, topics and messages. */
   reset(): void;
   close(): Promise<void>;
@@ -158,6 +161,19 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
     return chatId;
   }
 
+  /** Like Telegram: entities must lie inside the text; a text_mention needs its user's id. */
+  function checkEntities(text: string, raw: unknown): Params[] | undefined {
+    if (raw === undefined) return undefined;
+    const entities = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Params[];
+    for (const e of entities) {
+      if (!Number.isInteger(e.offset) || !Number.isInteger(e.length) || e.offset < 0 || e.length < 1 || e.offset + e.length > text.length) {
+        fail({ error_code: 400, description: "Bad Request: can't parse entities: entity is out of the text" });
+      }
+      if (e.type === 'text_mention' && !Number.isInteger(e.user?.id)) fail({ error_code: 400, description: 'Bad Request: USER_ID_INVALID' });
+    }
+    return entities;
+  }
+
   function checkReplyMarkup(p: Params) {
     for (const row of p.reply_markup?.inline_keyboard ?? []) {
       for (const button of row) {
@@ -180,6 +196,24 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
     }
     if (p.reply_markup?.inline_keyboard) message.reply_markup = p.reply_markup;
     return store(message);
+  }
+
+  const unreachableUrls = new Set<string>();
+  function sendMediaByUrl(p: Params, field: 'photo' | 'video' | 'document') {
+    const chatId = checkChat(p);
+    if (p[field]?.uploadedFile) {
+      // An uploaded file (multipart): accepted as sent.
+      const file = { file_id: `fake-upload-${p[field].uploadedFile}`, file_unique_id: p[field].uploadedFile, file_size: p[field].size };
+      return botMessage(chatId, p, field === 'photo' ? { photo: [{ ...file, width: 1, height: 1 }] } : { [field]: { ...file, file_name: p[field].uploadedFile } });
+    }
+    const url = String(p[field] ?? '');
+    if (!/^https?:\/\//.test(url)) fail({ error_code: 400, description: `Bad Request: wrong file identifier/HTTP URL specified` });
+    if (unreachableUrls.has(url)) fail({ error_code: 400, description: 'Bad Request: failed to get HTTP URL content' });
+    if (field === 'document' && !/\.(pdf|zip|gif)$/i.test(new URL(url).pathname)) {
+      fail({ error_code: 400, description: 'Bad Request: wrong type of the web page content' });
+    }
+    const content = field === 'photo' ? { photo: [{ file_id: `fake-${url}`, file_unique_id: url, width: 1, height: 1 }] } : { [field]: { file_id: `fake-${url}`, file_unique_id: url } };
+    return botMessage(chatId, p, { ...content, ...(p.caption ? { caption: p.caption } : {}) });
   }
 
   function topicOf(p: Params): FakeTopic {
@@ -216,8 +250,14 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       const parseError = checkMarkup(text, p.parse_mode);
       if (parseError) fail({ error_code: 400, description: `Bad Request: can't parse entities: ${parseError}` });
       checkReplyMarkup(p);
-      return botMessage(chatId, p, { text });
+      const entities = checkEntities(text, p.entities);
+      return botMessage(chatId, p, { text, ...(entities ? { entities } : {}) });
     },
+    // Media by link (our adapter uploads another platform's media this way). Like Telegram: by URL a
+    // document must be PDF, ZIP or GIF; `fake.unreachableUrls` answers "failed to get HTTP URL content".
+    sendPhoto: (p) => sendMediaByUrl(p, 'photo'),
+    sendVideo: (p) => sendMediaByUrl(p, 'video'),
+    sendDocument: (p) => sendMediaByUrl(p, 'document'),
     editMessageText: (p) => {
       const message = findMessage(Number(p.chat_id), Number(p.message_id));
       if (!message) fail({ error_code: 400, description: 'Bad Request: message to edit not found' });
@@ -485,6 +525,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       topics.set(`${chatId}:${threadId}`, { ...(topics.get(`${chatId}:${threadId}`) ?? { chatId, threadId, name: '?' }), state: 'closed' });
     },
     handle: (method, handler) => void custom.set(method, handler),
+    unreachableUrl: (url) => void unreachableUrls.add(url),
     reset() {
       calls.length = 0;
       queue = [];
@@ -493,6 +534,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       topics = new Map();
       chats = new Map();
       webhook = undefined;
+      unreachableUrls.clear();
     },
     async close() {
       for (const wake of [...pollers]) wake();
@@ -508,9 +550,19 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
 async function readParams(req: IncomingMessage, query: URLSearchParams): Promise<Params> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const body = raw.toString('utf8');
   const params: Params = Object.fromEntries(query.entries());
   const type = req.headers['content-type'] ?? '';
+  if (raw.length > 0 && type.includes('multipart/form-data')) {
+    // telegraf posts files this way; fields arrive as strings (JSON for objects), files as uploads.
+    const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+    for (const [key, value] of form.entries()) {
+      if (typeof value === 'string') params[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+      else params[key] = { uploadedFile: value.name, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) };
+    }
+    return params;
+  }
   if (body && type.includes('application/json')) Object.assign(params, JSON.parse(body));
   else if (body && type.includes('application/x-www-form-urlencoded')) Object.assign(params, Object.fromEntries(new URLSearchParams(body).entries()));
   return params;

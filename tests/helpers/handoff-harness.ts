@@ -69,6 +69,8 @@ ${staff}
 export type ThreadedAdapter = MemoryAdapter & {
   topics: Map<string, { title: string; state: 'open' | 'closed' | 'deleted' }>;
   copies: Array<{ from: { conversationRef: string; externalMessageId: string }; to: string; externalMessageId: string }>;
+  /** The next copyMessage calls throw these, in order (a refused or unreachable copy). */
+  failNextCopies(errors: Error[]): void;
 };
 
 /** A memory adapter that behaves like Telegram towards forum topics: deleted/closed topics refuse sends. */
@@ -77,6 +79,7 @@ export function withThreads(adapter: MemoryAdapter): ThreadedAdapter {
   const copies: ThreadedAdapter['copies'] = [];
   let topicSeq = 10;
   let copySeq = 0;
+  const copyFailures: Error[] = [];
   const gone = (ref: string) => {
     const topic = topics.get(ref);
     if (topic?.state === 'deleted') {
@@ -92,6 +95,7 @@ export function withThreads(adapter: MemoryAdapter): ThreadedAdapter {
     capabilities: { ...adapter.capabilities, threads: true },
     topics,
     copies,
+    failNextCopies: (errors) => void copyFailures.push(...errors),
     async send(message: OutboundMessage) {
       const error = gone(message.conversationRef);
       if (error) throw error;
@@ -113,7 +117,7 @@ export function withThreads(adapter: MemoryAdapter): ThreadedAdapter {
       if (topic && topic.state === 'open') topic.state = 'closed';
     },
     async copyMessage({ from, to }) {
-      const error = gone(to);
+      const error = gone(to) ?? copyFailures.shift();
       if (error) throw error;
       copySeq += 1;
       const externalMessageId = `copy-${copySeq}`;

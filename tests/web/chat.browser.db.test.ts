@@ -24,6 +24,8 @@ import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/web/app.js';
 import { createWebChatHistory } from '../../src/web/chat.history.js';
 import { registerChatRoutes } from '../../src/web/chat.routes.js';
+import { createWebUploadsRepository } from '../../src/web/uploads.repository.js';
+import { webUploadsTable } from '../../src/web/uploads.table.js';
 import { loadCatalogueFiles } from '../../src/faq/catalogue.loader.js';
 import { createFaqEngine } from '../../src/faq/faq.engine.js';
 import { createFakeHandoff } from '../helpers/fake-handoff.js';
@@ -64,6 +66,7 @@ async function startServer({ database, port }: { database: TestDatabase; port: n
           history: createWebChatHistory({ conversations, outbox: repository }),
           logger,
           unitName: 'Trung tâm Phục vụ hành chính công phường Mẫu',
+          uploads: createWebUploadsRepository({ db: database.db }),
         }),
     ],
   });
@@ -161,6 +164,20 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await page.locator('#input').press('Enter');
     await page.getByText(EXPECTED_ANSWER).nth(1).waitFor({ timeout: 10_000 });
     expect((await bubbles(page, 'bot')).filter((t) => t.startsWith('Xin chào anh/chị!'))).toHaveLength(1);
+  });
+
+  it('sends a photo of a paper with the 📎 button; it is stored and the bot answers', async () => {
+    const botBubbles = (await bubbles(page, 'bot')).length;
+    await page.locator('#attach').waitFor({ state: 'visible' });
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
+    await page.locator('#file').setInputFiles({ name: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
+    expect((await bubbles(page, 'me')).at(-1)).toBe('📷 Đã gửi một ảnh');
+    const [stored] = await database.db.select().from(webUploadsTable);
+    expect(stored).toMatchObject({ fileName: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', data: jpeg });
+    // After a reload the transcript shows the same bubble.
+    await page.reload();
+    await page.getByText('📷 Đã gửi một ảnh').waitFor({ timeout: 10_000 });
   });
 
   it('refuses an oversized message politely', async () => {

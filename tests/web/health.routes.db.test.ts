@@ -15,7 +15,12 @@ async function serve(database: TestDatabase): Promise<{ server: Server; url: str
       (a) =>
         registerHealthRoutes({
           app: a,
-          health: { version: '9.9.9', database, channels: () => ({ web: { state: 'running', since }, zalo: { state: 'needs_qr', since } }) },
+          health: {
+            version: '9.9.9',
+            database,
+            channels: () => ({ web: { state: 'running', since }, zalo: { state: 'needs_qr', since } }),
+            staffGroups: async () => ({ 'zalo:group:1': { ok: false, lastError: 'zalo: not a member', at: since } }),
+          },
         }),
     ],
   });
@@ -39,6 +44,7 @@ describe('GET /healthz', () => {
     const body = await res.json();
     expect(res.status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', version: '9.9.9', database: { ok: true }, channels: { zalo: { state: 'needs_qr' } } });
+    expect((body as { staffGroups?: unknown }).staffGroups).toEqual({ 'zalo:group:1': { ok: false, lastError: 'zalo: not a member', at: '2026-01-05T00:00:00.000Z' } });
   });
 
   it('answers 503 once the database is gone', async () => {

@@ -2,7 +2,7 @@
  * What every channel adapter offers the core. Platform differences are data in `capabilities`,
  * never `if (channel === …)` in the core.
  */
-import type { ChannelName, InboundMessage, OutboundMessage } from './message.types.js';
+import type { ChannelName, InboundMessage, MessageKind, OutboundMessage } from './message.types.js';
 
 export type ChannelCapabilities = {
   /** Longest text one send may carry (Telegram 4096, Zalo 2000). Longer replies are split by the core. */
@@ -24,6 +24,12 @@ export type ChannelCapabilities = {
    * are implemented. Absent means false.
    */
   threads?: boolean;
+  /**
+   * copyMessage also takes another channel's media and uploads it again: from its attachment.ref when
+   * that is an http(s) link (a Zalo photo's CDN link), or from the media store (web chat uploads, see
+   * media.port.ts). Media it cannot reach is refused as bad_request. Absent means false.
+   */
+  copiesAcrossChannels?: boolean;
 };
 
 /** disabled: not configured; needs_qr: Zalo credentials missing/expired; kicked: another session took over. */
@@ -64,10 +70,16 @@ export type ChannelAdapter = {
   closeThread?(args: { conversationRef: string }): Promise<void>;
   /**
    * Copies a message (photo, voice, file, location…) received in one conversation into another of the
-   * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic).
+   * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic);
+   * with `capabilities.copiesAcrossChannels`, also another channel's media (by link or from the media store).
+   * `kind` and `attachment` (as the mapper gave them) let an adapter re-upload when it cannot reach
+   * the original any more (Zalo keeps originals in memory only). Called by the outbox worker for rows
+   * of kind 'copy'; throws like send.
    */
   copyMessage?(args: {
     from: { conversationRef: string; externalMessageId: string };
     to: string;
+    kind?: MessageKind;
+    attachment?: InboundMessage['attachment'];
   }): Promise<{ externalMessageId: string }>;
 };

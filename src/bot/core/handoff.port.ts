@@ -10,6 +10,12 @@ export type HandoffPort = {
   isStaffConversation(args: { conversationRef: string }): Promise<boolean>;
   handleStaffMessage(args: { message: InboundMessage }): Promise<void>;
   /**
+   * Offered every message of a group that is not a staff group: `/id` (typed, or after mentioning the
+   * bot) is answered with the group's ref and the sender's id in ANY group, so a centre can register
+   * a new staff group while the bot runs. handled=true means the pipeline stops there.
+   */
+  answerIdRequest?(args: { message: InboundMessage }): Promise<{ handled: boolean }>;
+  /**
    * Offered every resident message first. Returns handled=true when the handoff module took it
    * (appended to an open ticket and forwarded to staff, a rating digit after close, a unit choice…).
    */

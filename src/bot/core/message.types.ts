@@ -34,6 +34,14 @@ export type InboundMessage = {
 
 export type OutboundButton = { label: string; data: string };
 
+/**
+ * A person named in the text, as data: `text` is the exact span of the message text that names them
+ * (its first occurrence after the previous mention's is the mention), `userIds` the person's id per
+ * channel. Each adapter renders what its platform can (a Zalo tag, a Telegram text_mention) and
+ * otherwise leaves the plain name, which is why the name is always in the text.
+ */
+export type OutboundMention = { text: string; userIds: Partial<Record<ChannelName, string>> };
+
 export type OutboundMessage = {
   conversationRef: string;
   text: string;
@@ -41,4 +49,20 @@ export type OutboundMessage = {
   buttons?: OutboundButton[];
   /** Quote/reply to this external message id where the channel can. */
   replyToExternalId?: string;
+  /** People named in `text`; rendered as real mentions where the channel can (capabilities.mentions). */
+  mentions?: OutboundMention[];
+};
+
+/**
+ * A copy of a message received in some conversation (a resident's photo) into another one (the staff
+ * topic). The outbox stores it as a row of kind 'copy', so it is retried and survives a restart like
+ * any text. `kind` and `attachment` let an adapter re-upload when the original is out of its reach;
+ * `text` describes the copy in the transcript.
+ */
+export type OutboundCopy = {
+  conversationRef: string;
+  from: { conversationRef: string; externalMessageId: string };
+  kind: MessageKind;
+  attachment?: InboundMessage['attachment'];
+  text: string;
 };

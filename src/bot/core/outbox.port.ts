@@ -3,7 +3,7 @@
  * capabilities. Replies never go straight to an SDK; src/bot/outbox implements this.
  */
 import type { ChannelCapabilities } from './channel.port.js';
-import type { ChannelName, OutboundMessage } from './message.types.js';
+import type { ChannelName, OutboundCopy, OutboundMessage } from './message.types.js';
 
 export type EnqueueOptions = {
   /** Handed back unchanged with the row in onSent/onFailed and findSentByExternalId (e.g. { ticketId, role }). */
@@ -17,6 +17,14 @@ export type OutboxPort = {
   enqueue(args: { message: OutboundMessage } & EnqueueOptions): Promise<{ ids: number[] }>;
   /** Several messages to one or more conversations in one insert; each conversation's keep their order. */
   enqueueAll(args: { messages: OutboundMessage[] } & EnqueueOptions): Promise<{ ids: number[] }>;
+  /**
+   * Stores a media copy (a row of kind 'copy') in the conversation's queue: it leaves after the rows
+   * enqueued before it, is retried like text, and a permanent failure reaches onFailed like text.
+   * Throws outbox.copy_unsupported when the target channel's adapter cannot copy (send text instead).
+   */
+  enqueueCopy(args: { copy: OutboundCopy } & EnqueueOptions): Promise<{ ids: number[] }>;
+  /** True when the channel's adapter can copy messages (enqueueCopy accepts it). */
+  canCopy(args: { channel: ChannelName }): boolean;
   /** Throws outbox.unknown_channel when no adapter for the channel is configured. */
   capabilitiesOf(args: { channel: ChannelName }): ChannelCapabilities;
 };

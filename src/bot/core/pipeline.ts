@@ -2,7 +2,7 @@
  * THE inbound pipeline (DESIGN §3): every channel's messages take this one path, so behaviour is
  * identical on Telegram, Zalo and the web chat.
  *
- *   store (dedupe) → staff group? → group not addressed? → empty? → flood? → /start, /help
+ *   store (dedupe) → staff group? → /id in a group? → group not addressed? → empty? → flood? → /start, /help
  *   → first-contact greeting → delete-my-data? → unit chosen? → open ticket takes it? → button
  *   → non-text → "1/2/3" → FAQ decision
  *
@@ -137,6 +137,7 @@ export function createPipeline({
       await handoff.handleStaffMessage({ message });
       return;
     }
+    if (message.chatType === 'group' && (await handoff.answerIdRequest?.({ message }))?.handled) return;
     if (message.chatType === 'group' && !message.addressedToBot && !groupPolicy({ conversationRef }).answerUnaddressed) return;
 
     let text = message.text.trim();

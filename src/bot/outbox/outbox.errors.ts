@@ -1,6 +1,6 @@
 export class OutboxError extends Error {
   constructor(
-    readonly code: 'outbox.unknown_channel' | 'outbox.empty_message',
+    readonly code: 'outbox.unknown_channel' | 'outbox.empty_message' | 'outbox.copy_unsupported',
     message: string,
   ) {
     super(message);

@@ -9,13 +9,15 @@
 import { and, asc, count, eq, inArray, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client.js';
-import { outboxTable, type OutboxMeta, type OutboxRow } from './outbox.table.js';
-import type { OutboundMessage } from '../core/message.types.js';
+import { outboxTable, type OutboxKind, type OutboxMeta, type OutboxRow } from './outbox.table.js';
+import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
 
 export type NewOutboxRow = {
   conversationRef: string;
   channel: string;
-  payload: OutboundMessage;
+  /** Default 'message'. */
+  kind?: OutboxKind;
+  payload: OutboundMessage | OutboundCopy;
   meta?: OutboxMeta | null;
   minIntervalMs: number;
   nextAttemptAt: Date;
@@ -33,10 +35,10 @@ export function createOutboxRepository({ db }: { db: Database }) {
     if (rows.length === 0) return { ids: [] };
     const values = rows.map(
       (r) =>
-        sql`(${r.conversationRef}, ${r.channel}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
+        sql`(${r.conversationRef}, ${r.channel}, ${r.kind ?? 'message'}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
     );
     const result = await db.execute(sql`
-      insert into outbox (conversation_ref, channel, payload, meta, min_interval_ms, next_attempt_at)
+      insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}
       returning id`);
     // postgres.js returns the rows themselves, PGlite a { rows } object.
@@ -141,6 +143,8 @@ export function createOutboxRepository({ db }: { db: Database }) {
     sentAt: Date;
   }): Promise<{ row: OutboxRow | undefined }> {
     const at = sentAt.toISOString();
+    // A copy is recorded with the media kind it carried (its text describes it), a message as text.
+    const kind = row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
     const result = await db.execute(sql`
       with sent as (
         update outbox set status = 'sent', external_message_id = ${externalMessageId}, sent_at = ${at}::timestamptz,
@@ -157,7 +161,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
         select id from created union all select id from conversations where conversation_ref = ${row.conversationRef}
       )
       insert into messages (conversation_id, direction, channel, external_id, kind, text, created_at)
-      select (select id from conv limit 1), 'out', ${row.channel}, ${externalMessageId}, 'text', ${row.payload.text}, ${at}::timestamptz
+      select (select id from conv limit 1), 'out', ${row.channel}, ${externalMessageId}, ${kind}, ${row.payload.text}, ${at}::timestamptz
       from sent
       returning id`);
     // postgres.js returns the rows themselves, PGlite a { rows } object.

@@ -1,10 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { OutboundMessage } from '../core/message.types.js';
+import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import { createdAt } from '../../db/columns.js';
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** 'message': payload is an OutboundMessage (adapter.send); 'copy': an OutboundCopy (adapter.copyMessage). */
+export const OUTBOX_KINDS = ['message', 'copy'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** Caller data carried with a row and handed back in onSent/onFailed (handoff: { ticketId, role }). */
 export type OutboxMeta = Record<string, unknown>;
@@ -21,7 +25,9 @@ export const outboxTable = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     conversationRef: text('conversation_ref').notNull(),
     channel: text('channel').notNull(),
-    payload: jsonb('payload').$type<OutboundMessage>().notNull(),
+    kind: text('kind', { enum: OUTBOX_KINDS }).notNull().default('message'),
+    /** OutboundMessage for kind 'message', OutboundCopy for kind 'copy' (both carry conversationRef and text). */
+    payload: jsonb('payload').$type<OutboundMessage | OutboundCopy>().notNull(),
     meta: jsonb('meta').$type<OutboxMeta>(),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -44,6 +50,10 @@ export const outboxTable = pgTable(
     index('outbox_conversation_sent_idx').on(t.conversationRef, t.sentAt),
     // Handoff maps a staff-side reply to its ticket through the id the platform gave our message.
     index('outbox_external_id_idx').on(t.conversationRef, t.externalMessageId).where(sql`${t.externalMessageId} is not null`),
+    // /healthz: the last finished row per staff group (handoff meta.groupRef), found from the newest end.
+    index('outbox_group_ref_finished_idx')
+      .on(sql`(${t.meta}->>'groupRef')`, t.id)
+      .where(sql`${t.meta}->>'groupRef' is not null and ${t.status} in ('sent', 'failed')`),
   ],
 );
 

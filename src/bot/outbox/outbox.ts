@@ -1,12 +1,13 @@
 /**
  * The enqueue side of the outbox: turns OutboundMessages into durable rows, split to the
- * channel's maxTextLength (buttons on the last part, the quote on the first) and stamped with
- * the channel's pacing. Also the read side that handoff and /healthz use.
+ * channel's maxTextLength (buttons on the last part, the quote on the first, each mention with the
+ * part that names the person) and stamped with the channel's pacing; media copies become rows of
+ * kind 'copy' in the same per-conversation order. Also the read side that handoff and /healthz use.
  */
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel.port.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { channelOf } from '../core/conversation-ref.js';
-import type { ChannelName, OutboundMessage } from '../core/message.types.js';
+import type { ChannelName, OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import type { EnqueueOptions, OutboxPort } from '../core/outbox.port.js';
 import { splitText } from '../core/text-split.js';
 import { OutboxError } from './outbox.errors.js';
@@ -29,7 +30,7 @@ export function createOutbox({
   clock = systemClock,
 }: {
   repository: OutboxRepository;
-  adapters: ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities'>>;
+  adapters: ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'copyMessage'>>;
   clock?: Clock;
 }): Outbox {
   const listeners = new Set<() => void>();
@@ -59,6 +60,9 @@ export function createOutbox({
       const payload: OutboundMessage = { conversationRef: message.conversationRef, text };
       if (index === 0 && message.replyToExternalId) payload.replyToExternalId = message.replyToExternalId;
       if (index === parts.length - 1 && message.buttons && message.buttons.length > 0) payload.buttons = message.buttons;
+      // A mention goes with the part that names the person (a long card split in two keeps its tags).
+      const mentions = message.mentions?.filter((m) => m.text !== '' && text.includes(m.text));
+      if (mentions && mentions.length > 0) payload.mentions = mentions;
       return { conversationRef: message.conversationRef, channel, payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: now };
     });
   }
@@ -70,8 +74,33 @@ export function createOutbox({
     return { ids };
   }
 
+  function canCopy({ channel }: { channel: ChannelName }): boolean {
+    return typeof adapters.get(channel)?.copyMessage === 'function';
+  }
+
+  async function enqueueCopy({ copy, meta, chatType = 'private' }: { copy: OutboundCopy } & EnqueueOptions) {
+    const channel = channelOf(copy.conversationRef);
+    if (!canCopy({ channel })) {
+      throw new OutboxError(
+        'outbox.copy_unsupported',
+        `The ${channel} adapter cannot copy messages, so a copy into ${copy.conversationRef} could never be sent: check outbox.canCopy first and send text instead.`,
+      );
+    }
+    const capabilities = capabilitiesOf({ channel });
+    const minIntervalMs =
+      chatType === 'group' ? (capabilities.groupMinSendIntervalMs ?? capabilities.minSendIntervalMs) : capabilities.minSendIntervalMs;
+    const payload: OutboundCopy = { ...copy, text: copy.text.trim() || `(${copy.kind})` };
+    const { ids } = await repository.insertRows({
+      rows: [{ conversationRef: copy.conversationRef, channel, kind: 'copy', payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: clock.now() }],
+    });
+    for (const listener of listeners) listener();
+    return { ids };
+  }
+
   return {
     enqueue: ({ message, ...options }) => enqueueAll({ messages: [message], ...options }),
+    enqueueCopy,
+    canCopy,
     enqueueAll,
     capabilitiesOf,
     async findSentByExternalId(args) {

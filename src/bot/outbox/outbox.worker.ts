@@ -6,7 +6,8 @@
  * is sent again (at-least-once, the only honest promise a chat API allows).
  */
 import type { ChannelAdapter } from '../core/channel.port.js';
-import type { ChannelName } from '../core/message.types.js';
+import { ChannelApiError } from '../core/channel.errors.js';
+import type { ChannelName, OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import type { Logger } from '../../logger.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { OutboxRepository } from './outbox.repository.js';
@@ -72,7 +73,7 @@ export function createOutboxWorker({
     const adapter = adapters.get(row.channel as ChannelName);
     try {
       if (!adapter) throw new Error(`no adapter for channel ${row.channel}`);
-      const { externalMessageId } = await withTimeout(adapter.send(row.payload), Math.max(1, Math.floor(leaseMs / 2)));
+      const { externalMessageId } = await withTimeout(dispatch(adapter, row), Math.max(1, Math.floor(leaseMs / 2)));
       const { row: sent } = await repository.markSent({ row, externalMessageId, sentAt: clock.now() });
       if (!sent) {
         log.warn({ outboxId: row.id, conversationRef: row.conversationRef }, 'sent after the lease expired; another worker may send it again');
@@ -155,6 +156,23 @@ export function createOutboxWorker({
       return () => failedListeners.delete(listener);
     },
   };
+}
+
+/** A text row goes to send, a copy row to copyMessage (an adapter without it refuses for good). */
+function dispatch(adapter: ChannelAdapter, row: OutboxRow): Promise<{ externalMessageId: string }> {
+  if (row.kind !== 'copy') return adapter.send(row.payload as OutboundMessage);
+  const copy = row.payload as OutboundCopy;
+  if (!adapter.copyMessage) {
+    return Promise.reject(
+      new ChannelApiError(adapter.channel, `the ${adapter.channel} adapter cannot copy messages (outbox row ${row.id})`, { retryable: false, reason: 'bad_request' }),
+    );
+  }
+  return adapter.copyMessage({
+    from: copy.from,
+    to: copy.conversationRef,
+    kind: copy.kind,
+    ...(copy.attachment ? { attachment: copy.attachment } : {}),
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -13,6 +13,9 @@
   var form = document.getElementById('composer');
   var input = document.getElementById('input');
   var sendButton = document.getElementById('send');
+  var attach = document.getElementById('attach');
+  var fileInput = document.getElementById('file');
+  var MAX_UPLOAD = 10 * 1024 * 1024;
 
   var sessionId = loadSession();
   var lastId = 0;
@@ -184,6 +187,34 @@
     });
   }
 
+  /** A photo or PDF of the resident's papers: the bytes are the body, the names in the query. */
+  function sendFile(file) {
+    if (!file) return;
+    if (file.size > MAX_UPLOAD) { setStatus('Tệp quá lớn (tối đa 10 MB). Anh/chị vui lòng chụp lại ảnh nhỏ hơn hoặc gửi từng trang.'); return; }
+    var clientMessageId = uuid();
+    // The same words the transcript keeps (chat.history.ts), so a reload shows the same bubble.
+    var el = bubble('me', file.type.indexOf('image/') === 0 ? '📷 Đã gửi một ảnh' : '📎 Đã gửi một tệp');
+    el.classList.add('pending');
+    log.insertBefore(el, typing);
+    pending.set(clientMessageId, el);
+    intro.hidden = true;
+    showButtons([]);
+    setTyping(true);
+    var query = 'sessionId=' + encodeURIComponent(sessionId) + '&clientMessageId=' + encodeURIComponent(clientMessageId) + '&fileName=' + encodeURIComponent(file.name);
+    return fetch(API + '/uploads?' + query, { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file }).then(function (res) {
+      if (res.ok) { setStatus(''); return; }
+      return errorMessage(res, 'Chưa gửi được tệp. Anh/chị vui lòng thử lại.').then(function (msg) {
+        el.classList.add('failed');
+        setTyping(false);
+        setStatus(msg);
+      });
+    }, function () {
+      el.classList.add('failed');
+      setTyping(false);
+      setStatus('Mất kết nối mạng. Anh/chị kiểm tra mạng rồi gửi lại giúp.');
+    });
+  }
+
   function poll(wait) {
     var url = API + '/messages?sessionId=' + encodeURIComponent(sessionId) + '&after=' + lastId + '&wait=' + wait;
     fetch(url, { cache: 'no-store' })
@@ -229,8 +260,15 @@
     btn.addEventListener('click', function () { send({ text: btn.textContent }); });
   });
 
+  fileInput.addEventListener('change', function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = '';
+    sendFile(file);
+  });
+
   fetch(API + '/info').then(function (r) { return r.json(); }).then(function (info) {
     if (info && info.unitName) document.getElementById('unit-name').textContent = info.unitName;
+    if (info && info.uploads) attach.hidden = false;
   }, function () {});
 
   poll(0);

@@ -209,6 +209,104 @@ describe('outbox', () => {
     expect(await outbox.pendingCount()).toEqual({ count: 0 });
   });
 
+  describe('copies (a photo/file as its own row of kind "copy")', () => {
+    let copier: MemoryAdapter;
+    const photo = {
+      conversationRef: 'memory:staff',
+      from: { conversationRef: 'memory:resident', externalMessageId: 'in-7' },
+      kind: 'photo' as const,
+      attachment: { ref: 'AgACphoto', mimeType: 'image/jpeg' },
+      text: '(một ảnh)',
+    };
+    beforeEach(() => {
+      copier = createMemoryAdapter({ canCopy: true, capabilities: { minSendIntervalMs: 0 } });
+      adapters.set('memory', copier);
+      outbox = createOutbox({ repository, adapters, clock });
+      worker = createOutboxWorker({ repository, adapters, logger, clock, leaseMs: LEASE_MS });
+    });
+
+    it('leaves right behind the text queued before it, through copyMessage, and is recorded with its media kind', async () => {
+      const sent: OutboxRow[] = [];
+      worker.onSent((row) => void sent.push(row));
+      await outbox.enqueue({ message: { conversationRef: 'memory:staff', text: '📎 HS-0001 gửi một ảnh' }, chatType: 'group' });
+      const { ids } = await outbox.enqueueCopy({ copy: photo, meta: { ticketId: 1, role: 'resident_message' }, chatType: 'group' });
+      expect(await rowOf(ids[0]!)).toMatchObject({ kind: 'copy', status: 'pending', payload: photo });
+      expect(await worker.runOnce()).toMatchObject({ claimed: 1, sent: 1 }); // the header only: the copy waits its turn
+      expect(copier.copies).toHaveLength(0);
+      expect(await worker.runOnce()).toMatchObject({ claimed: 1, sent: 1 });
+      expect(copier.copies).toEqual([{ from: photo.from, to: 'memory:staff', kind: 'photo', attachment: photo.attachment, externalMessageId: 'memory-copy-2' }]);
+      expect(sent[1]).toMatchObject({ kind: 'copy', externalMessageId: 'memory-copy-2', meta: { ticketId: 1, role: 'resident_message' } });
+      const transcript = await database.db.select().from(messagesTable).where(eq(messagesTable.direction, 'out'));
+      expect(transcript.map((m) => [m.kind, m.text, m.externalId])).toEqual([
+        ['text', '📎 HS-0001 gửi một ảnh', 'memory-out-1'],
+        ['photo', '(một ảnh)', 'memory-copy-2'],
+      ]);
+    });
+
+    it('retries a copy on 5xx, 429 and network errors like text, then sends it once', async () => {
+      const { ids } = await outbox.enqueueCopy({ copy: photo });
+      copier.failNext({ error: new ChannelApiError('memory', '502 Bad Gateway', { platformCode: 502, retryable: true, reason: 'server_error' }) });
+      copier.failNext({ error: new ChannelApiError('memory', '429', { platformCode: 429, retryable: true, retryAfterMs: 7_000, reason: 'rate_limited' }) });
+      copier.failNext({ error: new ChannelNetworkError('memory', 'ECONNRESET') });
+      expect(await worker.runOnce()).toMatchObject({ retried: 1 });
+      clock.advance(2_000);
+      expect(await worker.runOnce()).toMatchObject({ retried: 1 });
+      expect((await rowOf(ids[0]!)).nextAttemptAt.getTime() - clock.now().getTime()).toBe(7_000);
+      clock.advance(7_000);
+      expect(await worker.runOnce()).toMatchObject({ retried: 1 });
+      clock.advance(8_000);
+      expect(await worker.runOnce()).toMatchObject({ sent: 1 });
+      expect(copier.copies).toHaveLength(1);
+      expect(await rowOf(ids[0]!)).toMatchObject({ status: 'sent', attempts: 4 });
+    });
+
+    it('is still sent after a restart (the row, not the memory, holds it)', async () => {
+      const { ids } = await outbox.enqueueCopy({ copy: photo });
+      copier.failNext({ error: new ChannelNetworkError('memory', 'ECONNRESET') });
+      await worker.runOnce();
+      await worker.stop();
+      const restarted = createOutboxWorker({ repository: createOutboxRepository({ db: database.db }), adapters, logger, clock });
+      clock.advance(2_000);
+      expect(await restarted.runOnce()).toMatchObject({ sent: 1 });
+      expect(copier.copies.map((c) => c.from)).toEqual([photo.from]);
+      expect((await rowOf(ids[0]!)).status).toBe('sent');
+    });
+
+    it('records a permanent refusal and tells onFailed with the row and the error', async () => {
+      const failed: Array<{ row: OutboxRow; error: unknown }> = [];
+      worker.onFailed((row, failure) => void failed.push({ row, error: failure?.error }));
+      const refusal = new ChannelApiError('memory', 'message to copy not found', { platformCode: 400, retryable: false, reason: 'bad_request' });
+      copier.failNext({ error: refusal });
+      const { ids } = await outbox.enqueueCopy({ copy: photo, meta: { fallbackText: 'ảnh không chuyển được' } });
+      expect(await worker.runOnce()).toMatchObject({ failed: 1 });
+      expect(await rowOf(ids[0]!)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(failed).toEqual([{ row: expect.objectContaining({ kind: 'copy', meta: { fallbackText: 'ảnh không chuyển được' } }), error: refusal }]);
+    });
+
+    it('refuses a copy for a channel whose adapter cannot copy (the caller sends text instead)', async () => {
+      adapters.set('web', createMemoryAdapter({ channel: 'web' }));
+      expect(outbox.canCopy({ channel: 'web' })).toBe(false);
+      expect(outbox.canCopy({ channel: 'memory' })).toBe(true);
+      await expect(outbox.enqueueCopy({ copy: { ...photo, conversationRef: 'web:abc' } })).rejects.toMatchObject({ code: 'outbox.copy_unsupported' });
+    });
+  });
+
+  it('keeps each mention with the part of a split message that names the person', async () => {
+    const text = 'Phiếu HS-0001 chưa có ai nhận.\n\nCán bộ trực: @Lan, @Minh';
+    const mentions = [
+      { text: '@Lan', userIds: { memory: '1' } },
+      { text: '@Minh', userIds: { memory: '2' } },
+      { text: '@Hoa', userIds: { memory: '3' } },
+    ];
+    await outbox.enqueue({ message: { conversationRef: 'memory:staff', text, mentions } });
+    await worker.runOnce();
+    await worker.runOnce();
+    expect(adapter.sent.map((m) => [m.text, m.mentions])).toEqual([
+      ['Phiếu HS-0001 chưa có ai nhận.', undefined],
+      ['Cán bộ trực: @Lan, @Minh', mentions.slice(0, 2)],
+    ]);
+  });
+
   it('finds the meta of a sent message by the id the platform gave it', async () => {
     const sent: OutboxRow[] = [];
     worker.onSent((row) => void sent.push(row));

@@ -7,11 +7,15 @@ import type { ChannelName, InboundMessage, OutboundMessage } from '../../core/me
 
 export type SentRecord = OutboundMessage & { externalMessageId: string; sentAt: Date };
 
+export type CopyRecord = Parameters<NonNullable<ChannelAdapter['copyMessage']>>[0] & { externalMessageId: string };
+
 export type MemoryAdapter = ChannelAdapter & {
   readonly sent: SentRecord[];
+  /** copyMessage calls that succeeded (only with `canCopy`). */
+  readonly copies: CopyRecord[];
   /** Feeds a message to the registered handler as the platform would. Throws when not started. */
   receive(message: InboundMessage): Promise<void>;
-  /** The next `times` sends (default 1) throw `error` instead of sending. */
+  /** The next `times` sends or copies (default 1) throw `error` instead of sending. */
   failNext(args: { error: Error; times?: number }): void;
   /** While set, every send waits for this promise first (to hold a send "in flight"). */
   holdSends(args: { until: Promise<void> } | null): void;
@@ -32,8 +36,15 @@ export const defaultMemoryCapabilities: ChannelCapabilities = {
 export function createMemoryAdapter({
   channel = 'memory',
   capabilities = {},
-}: { channel?: ChannelName; capabilities?: Partial<ChannelCapabilities> } = {}): MemoryAdapter {
+  canCopy = false,
+}: {
+  channel?: ChannelName;
+  capabilities?: Partial<ChannelCapabilities>;
+  /** Offer copyMessage (records into `copies`), like Telegram and Zalo; off by default, like the web chat. */
+  canCopy?: boolean;
+} = {}): MemoryAdapter {
   const sent: SentRecord[] = [];
+  const copies: CopyRecord[] = [];
   const failures: Error[] = [];
   let hold: Promise<void> | null = null;
   let handler: InboundHandler | undefined;
@@ -41,10 +52,11 @@ export function createMemoryAdapter({
   let counter = 0;
   const waiters = new Set<() => void>();
 
-  return {
+  const adapter: MemoryAdapter = {
     channel,
     capabilities: { ...defaultMemoryCapabilities, ...capabilities },
     sent,
+    copies,
     async start({ onMessage }) {
       handler = onMessage;
       status = { state: 'running', since: new Date() };
@@ -93,4 +105,16 @@ export function createMemoryAdapter({
     },
     sentTo: ({ conversationRef }) => sent.filter((m) => m.conversationRef === conversationRef),
   };
+  if (canCopy) {
+    adapter.copyMessage = async (args) => {
+      if (hold) await hold;
+      const failure = failures.shift();
+      if (failure) throw failure;
+      counter += 1;
+      const record: CopyRecord = { ...structuredClone(args), externalMessageId: `${channel}-copy-${counter}` };
+      copies.push(record);
+      return { externalMessageId: record.externalMessageId };
+    };
+  }
+  return adapter;
 }

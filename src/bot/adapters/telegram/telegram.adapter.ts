@@ -17,15 +17,19 @@ import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Express } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
+import type { MediaLoader } from '../../core/media.port.js';
 import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
+import { ChannelApiError } from '../../core/channel.errors.js';
 import { invalidRequestError, toChannelError } from './telegram.errors.js';
-import { toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
+import { parseTelegramRef, toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
 import {
   MAX_TEXT_LENGTH,
   TelegramPayloadError,
   toCopyMessagePayload,
   toCreateTopicPayload,
+  toUploadPayload,
+  type SendMessagePayload,
   toSendMessagePayload,
   toTopicPayload,
   toTypingPayload,
@@ -43,6 +47,7 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   minSendIntervalMs: 1000,
   groupMinSendIntervalMs: 3000,
   threads: true,
+  copiesAcrossChannels: true,
 };
 
 /** Only what the mapper and the handoff use; edited messages are ignored by the mapper anyway. */
@@ -68,6 +73,8 @@ export type TelegramAdapterOptions = {
   pollingTimeoutSeconds?: number;
   /** Delay between failed getUpdates / start-up attempts. Default 1 s doubling to 60 s. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Media other channels keep (web chat uploads), for copying it into staff groups. */
+  loadMedia?: MediaLoader;
 };
 
 export type TelegramAdapter = ChannelAdapter &
@@ -279,7 +286,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     async send(message: OutboundMessage) {
       const { payload, droppedQuote } = validated('sendMessage', () => toSendMessagePayload({ message }));
       if (droppedQuote) logger.warn({ conversationRef: message.conversationRef, droppedQuote }, 'quote is not in this chat; sent without it');
-      const sent = await call<{ message_id: number }>('sendMessage', payload);
+      const sent = await sendMessageCall(payload);
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: sent.message_id }) };
     },
 
@@ -301,12 +308,38 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       await topicCall('closeForumTopic', conversationRef);
     },
 
-    async copyMessage({ from, to }) {
+    async copyMessage({ from, to, kind, attachment }) {
+      if (!isTelegramRef(from.conversationRef)) {
+        // Another platform's media: Telegram fetches a link (a Zalo photo) itself; stored bytes (a web
+        // chat upload) are posted as a file.
+        const ref = attachment?.ref ?? '';
+        const stored = /^https?:\/\//i.test(ref) ? undefined : await options.loadMedia?.({ ref });
+        const media = stored ? { file: { source: stored.data, filename: stored.fileName } } : { url: ref };
+        const { method, payload } = validated('copyMessage', () => toUploadPayload({ to, kind: kind ?? 'file', media }));
+        const uploaded = await call<{ message_id: number }>(method, payload);
+        return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: uploaded.message_id }) };
+      }
       const payload = validated('copyMessage', () => toCopyMessagePayload({ from, to }));
       const copied = await call<{ message_id: number }>('copyMessage', payload);
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: copied.message_id }) };
     },
   };
+
+  /**
+   * A mention Telegram will not render (a user the bot cannot see) must not cost the message: a 400
+   * with entities present is retried once as plain text, the names still in it.
+   */
+  async function sendMessageCall(payload: SendMessagePayload): Promise<{ message_id: number }> {
+    try {
+      return await call<{ message_id: number }>('sendMessage', payload);
+    } catch (error) {
+      const refused = error instanceof ChannelApiError && error.details.platformCode === 400 && error.details.reason === 'bad_request';
+      if (!payload.entities || !refused) throw error;
+      logger.warn({ err: error, chatId: payload.chat_id }, 'Telegram refused the mentions; sending the names as plain text');
+      const { entities: _dropped, ...plain } = payload;
+      return call<{ message_id: number }>('sendMessage', plain);
+    }
+  }
 
   /** Reopening an open topic (or closing a closed one) answers TOPIC_NOT_MODIFIED: the goal is met. */
   async function topicCall(method: 'reopenForumTopic' | 'closeForumTopic', conversationRef: string) {
@@ -320,3 +353,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   }
 }
 
+
+function isTelegramRef(conversationRef: string): boolean {
+  try {
+    parseTelegramRef(conversationRef);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,7 +5,8 @@
  * Text is always sent as plain text (no parse_mode): resident and staff text containing < > & _ *
  * reaches the other side exactly as typed and can never cause "can't parse entities".
  */
-import type { OutboundMessage } from '../../core/message.types.js';
+import { locateMentions } from '../../core/mentions.js';
+import type { MessageKind, OutboundMessage } from '../../core/message.types.js';
 import { TelegramRefError, parseTelegramMessageId, parseTelegramRef, type TelegramTarget } from './telegram.mapper.js';
 
 export const MAX_TEXT_LENGTH = 4096;
@@ -28,6 +29,8 @@ export type SendMessagePayload = {
   reply_parameters?: { message_id: number; allow_sending_without_reply: true };
   reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
   link_preview_options: { is_disabled: true };
+  /** Mentions as text_mention entities: no parse_mode needed, so user text can never break parsing. */
+  entities?: Array<{ type: 'text_mention'; offset: number; length: number; user: { id: number } }>;
 };
 
 /**
@@ -44,6 +47,8 @@ export function toSendMessagePayload({ message }: { message: OutboundMessage }):
   const payload: SendMessagePayload = { chat_id: target.chatId, text, link_preview_options: { is_disabled: true } };
   if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
   if (message.buttons?.length) payload.reply_markup = toInlineKeyboard({ buttons: message.buttons });
+  const entities = toMentionEntities({ message });
+  if (entities.length > 0) payload.entities = entities;
 
   let droppedQuote: string | undefined;
   if (message.replyToExternalId) {
@@ -56,6 +61,16 @@ export function toSendMessagePayload({ message }: { message: OutboundMessage }):
     }
   }
   return droppedQuote ? { payload, droppedQuote } : { payload };
+}
+
+/**
+ * A person's name becomes a text_mention (a tap opens their profile and they are notified), for
+ * people who have a numeric Telegram user id; anyone else keeps the plain name.
+ */
+export function toMentionEntities({ message }: { message: Pick<OutboundMessage, 'text' | 'mentions'> }): NonNullable<SendMessagePayload['entities']> {
+  return locateMentions({ message, channel: 'telegram' })
+    .spans.filter((span) => /^[1-9]\d{0,15}$/.test(span.userId))
+    .map((span) => ({ type: 'text_mention' as const, offset: span.offset, length: span.length, user: { id: Number(span.userId) } }));
 }
 
 /** One button per row: labels stay readable on small phones. */
@@ -103,6 +118,34 @@ export function toCopyMessagePayload({ from, to }: { from: { conversationRef: st
   const payload: ReturnType<typeof toCopyMessagePayload> = { chat_id: target.chatId, from_chat_id: message.chatId, message_id: message.messageId };
   if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
   return payload;
+}
+
+export type UploadMethod = 'sendPhoto' | 'sendVideo' | 'sendDocument';
+/** telegraf's InputFile for bytes we hold (it then posts multipart/form-data). */
+export type UploadFile = { source: Buffer; filename: string };
+
+/**
+ * Uploads another platform's media into a Telegram chat: from its http(s) link (Telegram downloads
+ * it itself: photos up to 5 MB, other files 20 MB, documents by link only as PDF, ZIP or GIF) or from
+ * bytes we hold (a web chat upload). Voice notes go as documents because sendVoice wants OGG/Opus and
+ * Zalo records AAC. A refusal is a bad_request the caller turns into a notice.
+ */
+export function toUploadPayload({ to, kind, media }: { to: string; kind: MessageKind; media: { url: string } | { file: UploadFile } }): {
+  method: UploadMethod;
+  payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown>;
+} {
+  if ('url' in media && !/^https?:\/\//i.test(media.url)) {
+    throw new TelegramPayloadError(`cannot upload "${media.url}": only an http(s) link can be re-uploaded`);
+  }
+  const target = parseRef(to);
+  const field = kind === 'photo' ? 'photo' : kind === 'video' ? 'video' : 'document';
+  const method: UploadMethod = kind === 'photo' ? 'sendPhoto' : kind === 'video' ? 'sendVideo' : 'sendDocument';
+  const payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown> = {
+    chat_id: target.chatId,
+    [field]: 'url' in media ? media.url : media.file,
+  };
+  if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
+  return { method, payload };
 }
 
 export function toTypingPayload({ conversationRef }: { conversationRef: string }): { chat_id: number; action: 'typing'; message_thread_id?: number } {

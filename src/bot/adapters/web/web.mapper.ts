@@ -37,3 +37,21 @@ export function toInboundMessage({ post, receivedAt }: { post: WebChatPost; rece
 export function clientMessageIdOf({ externalId }: { externalId: string }): string {
   return externalId.slice(externalId.indexOf(':') + 1);
 }
+
+/** A photo or file the resident uploaded (stored first; `ref` is the store's "web-upload:<id>"). */
+export type WebChatUpload = { sessionId: string; clientMessageId: string; ref: string; fileName: string; mimeType: string };
+
+export function toInboundUpload({ upload, receivedAt }: { upload: WebChatUpload; receivedAt: Date }): InboundMessage {
+  return {
+    channel: 'web',
+    conversationRef: toConversationRef({ sessionId: upload.sessionId }),
+    chatType: 'private',
+    externalMessageId: `${upload.sessionId}:${upload.clientMessageId}`,
+    sender: { externalUserId: upload.sessionId, displayName: '' },
+    text: '',
+    kind: upload.mimeType.startsWith('image/') ? 'photo' : 'file',
+    attachment: { ref: upload.ref, mimeType: upload.mimeType, fileName: upload.fileName },
+    addressedToBot: true,
+    receivedAt,
+  };
+}

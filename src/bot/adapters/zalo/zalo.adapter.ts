@@ -11,17 +11,18 @@
  * - the listener's 'error' event always has a handler (an unhandled one kills the process, #165).
  * Rotated cookies are re-saved (atomic, mode 0600) after login and after successful sends.
  */
-import type { SendMessageQuote, UserMessage, GroupMessage } from 'zca-js';
+import type { MessageContent, SendMessageQuote, UserMessage, GroupMessage } from 'zca-js';
+import type { MediaLoader } from '../../core/media.port.js';
 import { ChannelApiError, ChannelNetworkError } from '../../core/channel.errors.js';
 import type { ChannelAdapter, ChannelCapabilities, ChannelState, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
 import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './zalo.backoff.js';
 import { createZaloSession } from './zalo.client.js';
-import { buildCopyContent, fetchMediaOverHttp, type MediaFetcher } from './zalo.copy.js';
+import { buildCopyContent, fetchMediaOverHttp, toCopySource, toUploadContent, type MediaFetcher } from './zalo.copy.js';
 import { credentialsFingerprint, readZaloCredentials, saveZaloCredentials, snapshotZaloCredentials } from './zalo.credentials.js';
 import { classifyLoginFailure, translateZaloError } from './zalo.errors.js';
-import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage } from './zalo.mapper.js';
+import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions } from './zalo.mapper.js';
 import type { CreateZaloSession, ZaloApi, ZaloCredentials, ZaloSession } from './zalo.ports.js';
 
 export const ZALO_MAX_TEXT_LENGTH = 2000;
@@ -52,6 +53,8 @@ export type ZaloAdapterOptions = {
   quoteCacheSize?: number;
   /** Downloads a Zalo CDN link for copyMessage (re-upload); defaults to global fetch. */
   fetchMedia?: MediaFetcher;
+  /** Media other channels keep (web chat uploads), for copying it into staff groups. */
+  loadMedia?: MediaLoader;
 };
 
 export type ZaloAdapter = ChannelAdapter & {
@@ -88,6 +91,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     // Unofficial API on a personal account: stay well under anything that looks like spam (zalo.md §2).
     minSendIntervalMs: 1_500,
     groupMinSendIntervalMs: 3_000,
+    copiesAcrossChannels: true,
   };
 
   let status: ChannelStatus = { state: 'stopped', since: new Date(now()) };
@@ -339,9 +343,10 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     const remembered = message.replyToExternalId ? quotes.get(message.replyToExternalId) : undefined;
     const quote = remembered && remembered.threadId === thread.threadId ? remembered.quote : undefined;
 
+    const { mentions } = toZaloMentions({ message, threadType: thread.threadType });
     let result;
     try {
-      result = await api.sendMessage(quote ? { msg: text, quote } : { msg: text }, thread.threadId, thread.threadType);
+      result = await api.sendMessage({ msg: text, ...(quote ? { quote } : {}), ...(mentions.length > 0 ? { mentions } : {}) }, thread.threadId, thread.threadType);
     } catch (error) {
       throw translateZaloError({ error, action: 'sendMessage' });
     }
@@ -365,29 +370,37 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
   }
 
   /**
-   * Copies a recent inbound message (kept in memory since start) into another Zalo conversation:
-   * text as text, media re-uploaded (or its link when the download fails). Messages from before
-   * the last restart are not in memory: that is a permanent, explained failure.
+   * Copies a message into a Zalo conversation: text as text, media re-uploaded (or its link when the
+   * download fails). A recent Zalo message is copied from its data kept in memory; after a restart,
+   * or for another channel's media, from the attachment the mapper gave: its http(s) link, or the
+   * media store (web chat uploads). With none of these it is a permanent, explained failure.
    */
   async function copyMessage({
     from,
     to,
-  }: {
-    from: { conversationRef: string; externalMessageId: string };
-    to: string;
-  }): Promise<{ externalMessageId: string }> {
-    const source = threadOf(from.conversationRef);
+    kind,
+    attachment,
+  }: Parameters<NonNullable<ChannelAdapter['copyMessage']>>[0]): Promise<{ externalMessageId: string }> {
     const target = threadOf(to);
-    const remembered = quotes.get(from.externalMessageId);
-    if (!remembered || remembered.threadId !== source.threadId) {
+    const source = from.conversationRef.startsWith('zalo:') ? threadOf(from.conversationRef) : undefined;
+    const remembered = source ? quotes.get(from.externalMessageId) : undefined;
+    let content: MessageContent | undefined;
+    if (remembered && remembered.threadId === source?.threadId) {
+      ({ content } = await buildCopyContent({ original: remembered.quote, fetchMedia }));
+    } else if (kind && attachment && /^https?:\/\//i.test(attachment.ref)) {
+      ({ content } = await buildCopyContent({ original: toCopySource({ kind, attachment }).original, fetchMedia }));
+    } else if (attachment && options.loadMedia) {
+      const stored = await options.loadMedia({ ref: attachment.ref });
+      if (stored) content = toUploadContent({ media: stored });
+    }
+    if (!content) {
       throw new ChannelApiError(
         'zalo',
-        `copyMessage: message ${from.externalMessageId} of ${from.conversationRef} is not among the ${quoteCacheSize} recent messages kept in memory; send its attachment.ref as text instead`,
+        `copyMessage: message ${from.externalMessageId} of ${from.conversationRef} is not among the ${quoteCacheSize} recent messages kept in memory and came without an attachment to re-upload; send its attachment.ref as text instead`,
         { retryable: false, reason: 'bad_request' },
       );
     }
     const api = liveApi();
-    const { content } = await buildCopyContent({ original: remembered.quote, fetchMedia });
     let result;
     try {
       result = await api.sendMessage(content, target.threadId, target.threadType);

@@ -5,6 +5,8 @@
  * photo or file must never be dropped silently.
  */
 import type { MessageContent, SendMessageQuote } from 'zca-js';
+import type { LoadedMedia } from '../../core/media.port.js';
+import type { InboundMessage, MessageKind } from '../../core/message.types.js';
 
 export type MediaFetcher = (args: { url: string }) => Promise<{ data: Buffer }>;
 
@@ -22,6 +24,38 @@ const LABELS: Record<string, { label: string; ext: string }> = {
   'chat.location.new': { label: 'Vị trí', ext: '' },
   'chat.recommended': { label: 'Danh thiếp / liên kết', ext: '' },
 };
+
+const MSG_TYPE_BY_KIND: Partial<Record<MessageKind, string>> = {
+  photo: 'chat.photo',
+  voice: 'chat.voice',
+  video: 'chat.video.msg',
+  file: 'share.file',
+  sticker: 'chat.sticker',
+  location: 'chat.location.new',
+  contact: 'chat.recommended',
+};
+
+/**
+ * Rebuilds the copy's source from what the mapper kept (kind + attachment.ref, the CDN link) when the
+ * original message is no longer in memory (after a restart). Pure.
+ */
+export function toCopySource({ kind, attachment }: { kind: MessageKind; attachment: NonNullable<InboundMessage['attachment']> }): {
+  original: SendMessageQuote;
+} {
+  const href = /^https?:\/\//i.test(attachment.ref) ? attachment.ref : '';
+  return {
+    original: {
+      content: { href, title: attachment.fileName ?? '', description: '' },
+      msgType: MSG_TYPE_BY_KIND[kind] ?? 'other',
+      propertyExt: undefined,
+      uidFrom: '',
+      msgId: '',
+      cliMsgId: '',
+      ts: '',
+      ttl: 0,
+    } as SendMessageQuote,
+  };
+}
 
 /**
  * Builds what to send for a copy. Text → the text. Media with a link → an attachment when the
@@ -90,3 +124,12 @@ export const fetchMediaOverHttp: MediaFetcher = async ({ url }) => {
   if (data.length > MAX_MEDIA_BYTES) throw new Error(`media is ${data.length} bytes, over the ${MAX_MEDIA_BYTES} cap`);
   return { data };
 };
+
+const EXT_BY_MIME: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf' };
+
+/** Bytes we hold (a web chat upload) as a zca-js attachment; the file name gets an extension zca-js accepts. Pure. */
+export function toUploadContent({ media }: { media: LoadedMedia }): MessageContent {
+  const ext = EXT_BY_MIME[media.mimeType] ?? 'bin';
+  const filename = (/\.[A-Za-z0-9]{1,8}$/.test(media.fileName) ? media.fileName : `${media.fileName || 'tep'}.${ext}`) as `${string}.${string}`;
+  return { msg: '', attachments: [{ data: media.data, filename, metadata: { totalSize: media.data.length } }] };
+}

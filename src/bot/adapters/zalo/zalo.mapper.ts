@@ -9,8 +9,9 @@
  *   (`cliMsgId` is only the sender's client-local counter), so msgId is the external id as is.
  * - User ids are per viewer: store them as the bot account sees them.
  */
-import { ThreadType, type GroupMessage, type TAttachmentContent, type TMention, type UserMessage } from 'zca-js';
-import type { InboundMessage, MessageKind } from '../../core/message.types.js';
+import { ThreadType, type GroupMessage, type Mention, type TAttachmentContent, type TMention, type UserMessage } from 'zca-js';
+import { locateMentions } from '../../core/mentions.js';
+import type { InboundMessage, MessageKind, OutboundMessage } from '../../core/message.types.js';
 
 export type ZaloThreadKind = 'user' | 'group';
 export type ZaloThread = { threadId: string; threadType: ThreadType };
@@ -144,4 +145,14 @@ function stripMentions({ text, mentions, uid }: { text: string; mentions: TMenti
   let result = text;
   for (const { pos, len } of spans) result = result.slice(0, pos) + result.slice(pos + len);
   return result.replace(/[ \t]{2,}/g, ' ').trim();
+}
+
+/**
+ * An outbound message's mentions as zca-js sendMessage wants them ({ pos, uid, len }, positions in
+ * the text). Zalo tags people in groups only, so a private chat gets none (zca-js would drop them).
+ */
+export function toZaloMentions({ message, threadType }: { message: Pick<OutboundMessage, 'text' | 'mentions'>; threadType: ThreadType }): { mentions: Mention[] } {
+  if (threadType !== ThreadType.Group) return { mentions: [] };
+  const { spans } = locateMentions({ message, channel: 'zalo' });
+  return { mentions: spans.filter((s) => THREAD_ID.test(s.userId)).map((s) => ({ pos: s.offset, uid: s.userId, len: s.length })) };
 }

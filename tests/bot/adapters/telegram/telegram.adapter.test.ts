@@ -265,6 +265,33 @@ describe('send', () => {
     expect(fake.callsTo('sendMessage').length).toBe(before);
   });
 
+  it('renders mentions as text_mention entities (no parse_mode), so staff are notified by a tap-able name', async () => {
+    const adapter = await sender();
+    const text = '⏰ @Trần Văn Minh: phiếu HS-0001 chưa có trả lời.';
+    await adapter.send({ conversationRef: `telegram:${GROUP}`, text, mentions: [{ text: '@Trần Văn Minh', userIds: { telegram: '100000002', zalo: '9' } }] });
+    const { params } = fake.callsTo('sendMessage')[0]!;
+    expect(params.parse_mode).toBeUndefined();
+    expect(params.entities).toEqual([{ type: 'text_mention', offset: 2, length: 14, user: { id: 100000002 } }]);
+    expect(fake.messages(GROUP).at(-1)).toMatchObject({ text, entities: [{ type: 'text_mention', offset: 2, length: 14 }] });
+  });
+
+  it('when Telegram refuses the mentions, sends the same text without them rather than losing the message', async () => {
+    const adapter = await sender();
+    fake.failNext({ method: 'sendMessage', error: { error_code: 400, description: 'Bad Request: USER_ID_INVALID' } });
+    const text = '🚨 @Nguyễn Thị Lan (trưởng bộ phận): phiếu HS-0001 đã quá hạn.';
+    const { externalMessageId } = await adapter.send({ conversationRef: `telegram:${GROUP}`, text, mentions: [{ text: '@Nguyễn Thị Lan', userIds: { telegram: '100000001' } }] });
+    const calls = fake.callsTo('sendMessage');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.params.entities).toBeDefined();
+    expect(calls[1]!.params).toMatchObject({ text });
+    expect(calls[1]!.params.entities).toBeUndefined();
+    expect(externalMessageId).toBe(`${GROUP}:${fake.messages(GROUP).at(-1)!.message_id}`);
+    // Any other 400 without mentions is not retried.
+    fake.failNext({ method: 'sendMessage', error: { error_code: 400, description: 'Bad Request: USER_ID_INVALID' } });
+    await expect(adapter.send({ conversationRef: `telegram:${GROUP}`, text })).rejects.toMatchObject({ details: { retryable: false } });
+    expect(fake.callsTo('sendMessage')).toHaveLength(3);
+  });
+
   it('drops a quote that points into another chat instead of failing the reply', async () => {
     const adapter = await sender();
     await adapter.send({ conversationRef: `telegram:${RESIDENT}`, text: 'ok', replyToExternalId: `${GROUP}:5` });
@@ -356,6 +383,42 @@ describe('forum topics for staff groups', () => {
     const copied = fake.messages(FORUM).at(-1)!;
     expect(copied).toMatchObject({ caption: 'giấy chứng sinh', message_thread_id: topic.threadId });
     expect(copy.externalMessageId).toBe(`${FORUM}:${copied.message_id}`);
+  });
+
+  it('uploads a Zalo photo into a topic from its link (copyMessage cannot reach another platform); a link Telegram cannot fetch is a permanent refusal', async () => {
+    const adapter = await sender();
+    expect(adapter.capabilities.copiesAcrossChannels).toBe(true);
+    const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0043' });
+    const url = 'https://photo-stal-01.zdn.vn/jpg/anon/p.jpg';
+    const from = { conversationRef: 'zalo:user:3000000000000000001', externalMessageId: '7412345678902' };
+    const { externalMessageId } = await adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: url } });
+    expect(fake.callsTo('copyMessage')).toHaveLength(0);
+    const upload = fake.callsTo('sendPhoto')[0]!;
+    expect(upload.params).toMatchObject({ chat_id: FORUM, photo: url, message_thread_id: fake.topics(FORUM)[0]!.threadId });
+    expect(externalMessageId).toBe(`${FORUM}:${fake.messages(FORUM).at(-1)!.message_id}`);
+
+    fake.unreachableUrl('https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg');
+    await expect(
+      adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: 'https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg' } }),
+    ).rejects.toMatchObject({ details: { retryable: false, reason: 'bad_request' } });
+    await expect(adapter.copyMessage({ from, to: topicRef, kind: 'sticker', attachment: { ref: '{"id":7}' } })).rejects.toMatchObject({ details: { retryable: false } });
+  });
+
+  it('posts a web chat upload into a topic as a file, loaded from the media store', async () => {
+    const stored = { data: Buffer.from('%PDF-1.4 tờ khai'), fileName: 'to-khai.pdf', mimeType: 'application/pdf' };
+    const loaded: string[] = [];
+    const adapter = await startPolling(async () => {}, { loadMedia: async ({ ref }) => (loaded.push(ref), ref === 'web-upload:5' ? stored : undefined) });
+    const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0044' });
+    const from = { conversationRef: 'web:7d3f0c1e-0000-4000-8000-000000000001', externalMessageId: 'x:y' };
+    await adapter.copyMessage({ from, to: topicRef, kind: 'file', attachment: { ref: 'web-upload:5', fileName: 'to-khai.pdf', mimeType: 'application/pdf' } });
+    const upload = fake.callsTo('sendDocument')[0]!;
+    expect(upload.response.ok).toBe(true);
+    expect(upload.params.document).toMatchObject({ uploadedFile: 'to-khai.pdf', bytes: stored.data });
+    expect(Number(upload.params.chat_id)).toBe(FORUM);
+    expect(Number(upload.params.message_thread_id)).toBe(fake.topics(FORUM)[0]!.threadId);
+    // An erased upload is a permanent refusal (the caller sends the notice instead).
+    await expect(adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: 'web-upload:6' } })).rejects.toMatchObject({ details: { retryable: false } });
+    expect(loaded).toEqual(['web-upload:5', 'web-upload:6']);
   });
 
   it('reports a deleted topic as thread-gone (deleted) and a closed one as thread-gone (closed), then reopens it', async () => {

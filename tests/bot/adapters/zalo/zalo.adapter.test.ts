@@ -112,6 +112,21 @@ describe('Zalo adapter: conversations', () => {
     expect(zalo.current.api.sent.map((s) => s.content.quote)).toEqual([undefined, undefined]);
   });
 
+  it('tags staff in a group with zca-js mentions { pos, uid, len }; a private chat gets the plain names', async () => {
+    const { zalo, adapter } = await startRunning();
+    const mentions = [
+      { text: '@Lê Thị Hoa', userIds: { zalo: '2000000000000000003', telegram: '100000003' } },
+      { text: '@Trần Văn Minh', userIds: { telegram: '100000002' } }, // no Zalo id: plain name
+    ];
+    const text = '⏰ @Lê Thị Hoa, @Trần Văn Minh: phiếu HS-0001 chưa có trả lời.';
+    await adapter.send({ conversationRef: `zalo:group:${GROUP_ID}`, text, mentions });
+    await adapter.send({ conversationRef: `zalo:user:${RESIDENT_ID}`, text, mentions });
+    const [group, direct] = zalo.current.api.sent;
+    expect(group!.content).toEqual({ msg: text, mentions: [{ pos: 2, uid: '2000000000000000003', len: 11 }] });
+    expect(text.slice(2, 13)).toBe('@Lê Thị Hoa');
+    expect(direct!.content).toEqual({ msg: text });
+  });
+
   it('shows typing in the right thread', async () => {
     const { zalo, adapter } = await startRunning();
     await adapter.sendTyping!({ conversationRef: `zalo:group:${GROUP_ID}` });
@@ -386,6 +401,39 @@ describe('Zalo adapter: copyMessage', () => {
       '[Tệp]\nto-khai-khai-sinh.pdf\nhttps://f21-zpc.zdn.vn/anon/to-khai-khai-sinh.pdf',
       'cho em hỏi đăng ký khai sinh cho con cần giấy tờ gì ạ',
     ]);
+  });
+
+  it('after a restart (original no longer in memory) re-uploads from the attachment the mapper kept', async () => {
+    const fetched: string[] = [];
+    const { zalo, adapter } = await startRunning({ fetchMedia: async ({ url }) => (fetched.push(url), { data: Buffer.from('voice-bytes') }) });
+    await adapter.copyMessage!({
+      from: { conversationRef: `zalo:user:${RESIDENT_ID}`, externalMessageId: '7400000000099' },
+      to: `zalo:group:${GROUP_ID}`,
+      kind: 'voice',
+      attachment: { ref: 'https://voice-aac-dl.zdn.vn/anon/voice-0099.aac' },
+    });
+    expect(fetched).toEqual(['https://voice-aac-dl.zdn.vn/anon/voice-0099.aac']);
+    expect(zalo.current.api.sent[0]).toMatchObject({ threadId: GROUP_ID, type: ThreadType.Group });
+    expect(zalo.current.api.sent[0]!.content.attachments).toEqual([{ data: Buffer.from('voice-bytes'), filename: expect.stringMatching(/\.aac$/), metadata: { totalSize: 11 } }]);
+  });
+
+  it('uploads a web chat photo into the group from the media store, naming the file so zca-js accepts it', async () => {
+    const { zalo, adapter } = await startRunning({
+      loadMedia: async ({ ref }) => (ref === 'web-upload:3' ? { data: Buffer.from('png-bytes'), fileName: 'giay to', mimeType: 'image/png' } : undefined),
+    });
+    await adapter.copyMessage!({
+      from: { conversationRef: 'web:7d3f0c1e-0000-4000-8000-000000000001', externalMessageId: 'a:b' },
+      to: `zalo:group:${GROUP_ID}`,
+      kind: 'photo',
+      attachment: { ref: 'web-upload:3', mimeType: 'image/png', fileName: 'giay to' },
+    });
+    expect(zalo.current.api.sent[0]).toMatchObject({ threadId: GROUP_ID, type: ThreadType.Group, content: { msg: '' } });
+    expect(zalo.current.api.sent[0]!.content.attachments).toEqual([{ data: Buffer.from('png-bytes'), filename: 'giay to.png', metadata: { totalSize: 9 } }]);
+    // A Telegram file id is neither a link nor in the store: refused for good, before any call.
+    await expect(
+      adapter.copyMessage!({ from: { conversationRef: 'telegram:5001', externalMessageId: '5001:9' }, to: `zalo:group:${GROUP_ID}`, kind: 'photo', attachment: { ref: 'AgACfile' } }),
+    ).rejects.toMatchObject({ details: { retryable: false } });
+    expect(zalo.current.api.sent).toHaveLength(1);
   });
 
   it('a message not kept in memory is a permanent, explained failure', async () => {

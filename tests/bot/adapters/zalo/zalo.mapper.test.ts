@@ -5,6 +5,7 @@ import {
   parseZaloConversationRef,
   toInboundMessage,
   toZaloConversationRef,
+  toZaloMentions,
 } from '../../../../src/bot/adapters/zalo/zalo.mapper.js';
 import { GROUP_ID, OWN_ID, RESIDENT_ID, STAFF_ID, zaloFixture } from './zalo.fakes.js';
 
@@ -132,5 +133,40 @@ describe('toInboundMessage', () => {
     const message = zaloFixture('user-text') as UserMessage;
     message.data.msgId = '';
     expect(() => toInboundMessage({ message, ownId: OWN_ID })).toThrow(/no msgId/);
+  });
+});
+
+describe('toZaloMentions (outbound)', () => {
+  const group = ThreadType.Group;
+  it('places each mention at its span, in order, so a name that starts another is not confused', () => {
+    const text = 'Cán bộ trực: @Lan Anh, @Lan';
+    const { mentions } = toZaloMentions({
+      message: { text, mentions: [{ text: '@Lan Anh', userIds: { zalo: '11' } }, { text: '@Lan', userIds: { zalo: '22' } }] },
+      threadType: group,
+    });
+    expect(mentions).toEqual([
+      { pos: 13, uid: '11', len: 8 },
+      { pos: 23, uid: '22', len: 4 },
+    ]);
+    expect(mentions.map((m) => text.slice(m.pos, m.pos + m.len))).toEqual(['@Lan Anh', '@Lan']);
+  });
+
+  it('counts positions in UTF-16 units, as zca-js does, across emoji and Vietnamese', () => {
+    const text = '🚨 @Nguyễn Thị Lan (trưởng bộ phận): quá hạn';
+    const { mentions } = toZaloMentions({ message: { text, mentions: [{ text: '@Nguyễn Thị Lan', userIds: { zalo: '9' } }] }, threadType: group });
+    expect(mentions).toEqual([{ pos: 3, uid: '9', len: '@Nguyễn Thị Lan'.length }]);
+  });
+
+  it('skips people without a Zalo uid, spans not in the text, non-numeric ids, and private chats', () => {
+    const message = {
+      text: 'Cán bộ trực: @A, @B',
+      mentions: [
+        { text: '@A', userIds: { telegram: '1' } },
+        { text: '@C', userIds: { zalo: '3' } },
+        { text: '@B', userIds: { zalo: 'not-a-uid' } },
+      ],
+    };
+    expect(toZaloMentions({ message, threadType: group })).toEqual({ mentions: [] });
+    expect(toZaloMentions({ message: { text: '@A', mentions: [{ text: '@A', userIds: { zalo: '1' } }] }, threadType: ThreadType.User })).toEqual({ mentions: [] });
   });
 });

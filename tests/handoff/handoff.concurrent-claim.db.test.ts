@@ -1,0 +1,80 @@
+/**
+ * Two staff members tap "Nhận" on the same ticket at the same moment, each handled by a different bot
+ * process (its own database connection, pipeline and handoff). The database decides: exactly one
+ * wins, the other is told who has it. On PGlite both "processes" share the one connection; with
+ * TEST_DATABASE_URL (CI) they are two real Postgres connections racing.
+ */
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
+import type { ChannelName } from '../../src/bot/core/message.types.js';
+import { createPipeline } from '../../src/bot/core/pipeline.js';
+import { createOutbox } from '../../src/bot/outbox/outbox.js';
+import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
+import { createDatabase, type DatabaseHandle } from '../../src/db/client.js';
+import { createConversationsRepository } from '../../src/db/conversations.repository.js';
+import { createHandoff } from '../../src/handoff/handoff.usecases.js';
+import { createUnitsRepository } from '../../src/handoff/units.repository.js';
+import { createFakeFaqEngine } from '../helpers/fake-faq-engine.js';
+import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
+import { backendName } from '../helpers/test-db.js';
+
+let h: HandoffHarness | undefined;
+let second: DatabaseHandle | undefined;
+afterEach(async () => {
+  await second?.close();
+  await h?.close();
+  h = second = undefined;
+});
+
+describe(`concurrent claims across two bot processes (${backendName})`, { timeout: 120_000 }, () => {
+  it('exactly one of two simultaneous "Nhận" taps wins; the other is told who has the ticket', async () => {
+    h = await createHandoffHarness({ groups: [{ conversationRef: TG_PLAIN_STAFF, forum: false }] });
+    const harness = h;
+    // The second process: its own connection (on Postgres), repositories, outbox, handoff and pipeline.
+    second = h.database.url ? await createDatabase({ url: h.database.url }) : undefined;
+    const db2 = second?.db ?? h.db;
+    const adapters = new Map<ChannelName, ChannelAdapter>([
+      ['telegram', h.telegram],
+      ['zalo', h.zalo],
+      ['web', h.web],
+    ]);
+    const logger = pino({ level: 'silent' });
+    const outbox2 = createOutbox({ repository: createOutboxRepository({ db: db2 }), adapters, clock: h.clock });
+    const units2 = createUnitsRepository({ db: db2, clock: h.clock });
+    const handoff2 = createHandoff({ db: db2, units: units2, outbox: outbox2, channels: adapters, clock: h.clock, logger });
+    const pipeline2 = createPipeline({ conversations: createConversationsRepository({ db: db2 }), faq: createFakeFaqEngine(), handoff: handoff2, outbox: outbox2, logger, clock: h.clock });
+
+    const minh = { id: STAFF.minh.telegram, name: STAFF.minh.name };
+    const hoa = { id: STAFF.hoa.telegram, name: STAFF.hoa.name };
+    const wins: Record<string, number> = { [STAFF.minh.name]: 0, [STAFF.hoa.name]: 0 };
+    const ROUNDS = 6;
+    for (let i = 1; i <= ROUNDS; i++) {
+      const resident = { id: `${7000 + i}`, name: `Cư dân ${i}` };
+      await harness.say(harness.inbound({ conversationRef: `telegram:${7000 + i}`, from: resident, text: 'Cho tôi gặp cán bộ' }));
+      const { ticket } = await harness.handoff.tickets.findTicketByCode({ code: `HS-${String(i).padStart(4, '0')}` });
+      const before = harness.sentIn(TG_PLAIN_STAFF).length;
+      // Alternate who is first in line, so neither process always starts ahead.
+      const taps = [
+        () => harness.pipeline.handle(harness.inbound({ conversationRef: TG_PLAIN_STAFF, from: i % 2 ? minh : hoa, action: `t:claim:${ticket!.id}` })),
+        () => pipeline2.handle(harness.inbound({ conversationRef: TG_PLAIN_STAFF, from: i % 2 ? hoa : minh, action: `t:claim:${ticket!.id}` })),
+      ];
+      await Promise.all(taps.map((tap) => tap()));
+      await harness.flush();
+
+      const { ticket: after } = await harness.handoff.tickets.getTicketById({ ticketId: ticket!.id });
+      expect(after.status).toBe('claimed');
+      const winner = after.assigneeStaffId === STAFF.minh.id ? STAFF.minh.name : STAFF.hoa.name;
+      wins[winner] = (wins[winner] ?? 0) + 1;
+      const texts = harness.sentIn(TG_PLAIN_STAFF).slice(before).map((m) => m.text);
+      const code = ticket!.code;
+      expect(texts.filter((t) => t === `✋ ${winner} đã nhận phiếu ${code}.`)).toHaveLength(1);
+      expect(texts.filter((t) => t.startsWith(`Phiếu ${code} đã được ${winner} nhận trước.`))).toHaveLength(1);
+      expect(texts).toHaveLength(2);
+      const { events } = await harness.handoff.tickets.listEvents({ ticketId: ticket!.id });
+      expect(events.filter((e) => e.type === 'claim')).toHaveLength(1);
+    }
+    expect(Object.values(wins).reduce((a, b) => a + b, 0)).toBe(ROUNDS);
+    console.info(`claims won: ${JSON.stringify(wins)} (${backendName})`);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * Cross-channel handoff through the REAL adapters: a resident on the web chat (the real web adapter)
+ * or on Zalo (the real Zalo adapter over a fake zca-js API) is served by staff in a Telegram forum
+ * group (real telegraf over the in-repo fake Bot API), with the real pipeline, outbox and database.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UserMessage, type TMessage } from 'zca-js';
+import { createTelegramAdapter, type TelegramAdapter } from '../../src/bot/adapters/telegram/telegram.adapter.js';
+import { createWebAdapter, type WebAdapter } from '../../src/bot/adapters/web/web.adapter.js';
+import { toInboundMessage as fromWebPost, toInboundUpload } from '../../src/bot/adapters/web/web.mapper.js';
+import { createZaloAdapter, type ZaloAdapter } from '../../src/bot/adapters/zalo/zalo.adapter.js';
+import { saveZaloCredentials } from '../../src/bot/adapters/zalo/zalo.credentials.js';
+import type { InboundMessage } from '../../src/bot/core/message.types.js';
+import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
+import { createWebChatHistory } from '../../src/web/chat.history.js';
+import { createWebUploadsRepository, type WebUploadsRepository } from '../../src/web/uploads.repository.js';
+import { createFakeZalo, createRecordingSleep, OWN_ID, savedCredentials } from '../bot/adapters/zalo/zalo.fakes.js';
+import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
+import { createHandoffHarness, STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
+
+const FORUM_ID = -1001000000001;
+const silent = pino({ level: 'silent' });
+
+let fake: FakeTelegramApi | undefined;
+let telegram: TelegramAdapter | undefined;
+let web: WebAdapter | undefined;
+let zalo: ZaloAdapter | undefined;
+let h: HandoffHarness | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await telegram?.stop();
+  await web?.stop();
+  await zalo?.stop();
+  await h?.close();
+  await fake?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  fake = telegram = web = zalo = h = dir = undefined;
+});
+
+/** The harness with real adapters; `handled` counts messages the pipeline finished. */
+async function setup({ withZalo = false } = {}) {
+  fake = await startFakeTelegramApi();
+  // The web uploads store lives in the harness's database, created below: bound late.
+  let uploads: WebUploadsRepository | undefined;
+  telegram = createTelegramAdapter({
+    token: fake.token,
+    apiRoot: fake.apiRoot,
+    logger: silent,
+    pollingTimeoutSeconds: 1,
+    loadMedia: (args) => uploads!.loadMedia(args),
+  });
+  web = createWebAdapter();
+  const zaloFake = createFakeZalo();
+  if (withZalo) {
+    dir = mkdtempSync(join(tmpdir(), 'mcb-cross-'));
+    await saveZaloCredentials({ path: join(dir, 'zalo.json'), credentials: savedCredentials });
+    zalo = createZaloAdapter({
+      credentialsPath: join(dir, 'zalo.json'),
+      logger: silent,
+      createApi: zaloFake.createApi,
+      sleep: createRecordingSleep().sleep,
+      fetchMedia: async () => {
+        throw new Error('tests never download');
+      },
+    });
+  }
+  h = await createHandoffHarness({
+    groups: [{ conversationRef: `telegram:${FORUM_ID}`, forum: true }],
+    replace: { telegram, web, ...(zalo ? { zalo } : {}) },
+  });
+  const harness = h;
+  const store = (uploads = createWebUploadsRepository({ db: h.db }));
+  const handled: InboundMessage[] = [];
+  const onMessage = async (message: InboundMessage) => {
+    await harness.pipeline.handle(message);
+    handled.push(message);
+  };
+  await telegram.start({ onMessage });
+  await web.start({ onMessage });
+  if (zalo) {
+    await zalo.start({ onMessage });
+    await vi.waitFor(() => expect(zaloFake.current.listener.startCalls).toHaveLength(1));
+    zaloFake.current.listener.emit('connected');
+  }
+  async function until(count: number) {
+    await vi.waitFor(() => expect(handled.length).toBeGreaterThanOrEqual(count), { timeout: 10_000, interval: 20 });
+    await harness.flush();
+  }
+  const f = fake;
+  const w = web;
+  return {
+    f,
+    h: harness,
+    zaloFake,
+    /** A Telegram update through getUpdates. */
+    async push(update: ReturnType<FakeTelegramApi['makeMessage']>) {
+      const before = handled.length;
+      f.enqueueUpdate(update);
+      await until(before + 1);
+    },
+    /** A web chat POST as chat.routes.ts hands it to the adapter. */
+    async post(post: { text: string; action?: string }) {
+      const before = handled.length;
+      await w.receive(fromWebPost({ post: { sessionId: 'sess-1', clientMessageId: `c${before}`, ...post }, receivedAt: harness.clock.now() }));
+      await until(before + 1);
+    },
+    /** A web chat upload as chat.routes.ts handles it: stored, then handed to the adapter. */
+    async upload(file: { data: Buffer; fileName: string; mimeType: string }) {
+      const before = handled.length;
+      const at = harness.clock.now();
+      const { ref } = await store.saveUpload({ conversationRef: 'web:sess-1', ...file, at });
+      await w.receive(toInboundUpload({ upload: { sessionId: 'sess-1', clientMessageId: `u${before}`, ref, fileName: file.fileName, mimeType: file.mimeType }, receivedAt: at }));
+      await until(before + 1);
+    },
+    async zaloMessage(message: UserMessage) {
+      const before = handled.length;
+      zaloFake.current.listener.emit('message', message);
+      await until(before + 1);
+    },
+    forum: f.forum(FORUM_ID, 'Một cửa – cán bộ'),
+    minh: f.user(Number(STAFF.minh.telegram), 'Minh'),
+  };
+}
+
+const inForum = (f: FakeTelegramApi) => f.callsTo('sendMessage').filter((c) => c.params.chat_id === FORUM_ID && c.response.ok);
+
+describe('web resident ↔ Telegram forum staff group (real web adapter, real telegraf)', { timeout: 90_000 }, () => {
+  it('ticket topic with a real mention, follow-up, an uploaded photo, staff answer into the web transcript, close and rating', async () => {
+    const { f, h: harness, push, post, upload, forum, minh } = await setup();
+
+    await post({ text: 'cho tôi gặp cán bộ về hộ khẩu' });
+    const [topic] = f.topics(FORUM_ID);
+    expect(topic).toMatchObject({ name: 'HS-0001 · Người dân', state: 'open' });
+    const card = inForum(f).find((c) => String(c.params.text).includes('Phiếu HS-0001'))!;
+    expect(String(card.params.text)).toContain('(Web)');
+    const tag = '@Trần Văn Minh';
+    expect(card.params.entities).toEqual([{ type: 'text_mention', offset: String(card.params.text).indexOf(tag), length: tag.length, user: { id: Number(STAFF.minh.telegram) } }]);
+    expect(card.params.parse_mode).toBeUndefined();
+
+    await post({ text: 'Nhà tôi ở tổ 5' });
+    expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '💬 HS-0001 · Người dân: Nhà tôi ở tổ 5' });
+
+    // A photo from the web chat is posted into the topic as a file, right after its header line.
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9]);
+    await upload({ data: photo, fileName: 'so-ho-khau.jpg', mimeType: 'image/jpeg' });
+    expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '📎 HS-0001 · Người dân gửi một ảnh' });
+    const sentPhoto = f.callsTo('sendPhoto').at(-1)!;
+    expect(sentPhoto.response.ok).toBe(true);
+    expect(sentPhoto.params.photo).toMatchObject({ uploadedFile: 'so-ho-khau.jpg', bytes: photo });
+    expect(Number(sentPhoto.params.message_thread_id)).toBe(topic!.threadId);
+    // The resident's own transcript shows what they sent.
+    const history = createWebChatHistory({ conversations: harness.conversations, outbox: createOutboxRepository({ db: harness.db }) });
+    expect((await history.list({ conversationRef: 'web:sess-1' })).items.filter((i) => i.from === 'resident').at(-1)!.text).toBe('📷 Đã gửi một ảnh');
+
+    await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: 'Chị mang sổ hộ khẩu cũ tới nhé.' }));
+    const { conversation } = await harness.conversations.findConversationByRef({ conversationRef: 'web:sess-1' });
+    const transcript = async () => (await harness.conversations.listMessages({ conversationId: conversation!.id, limit: 50 })).messages;
+    expect((await transcript()).filter((m) => m.direction === 'out').at(-1)!.text).toBe(
+      'Chị mang sổ hộ khẩu cũ tới nhé.\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu',
+    );
+
+    await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: '/dong' }));
+    expect((await transcript()).filter((m) => m.direction === 'out').at(-1)!.text).toContain('Phiếu HS-0001 đã hoàn tất');
+    expect(f.topics(FORUM_ID)[0]!.state).toBe('closed');
+    await post({ text: '⭐⭐⭐⭐', action: 'rate:1:4' });
+    expect((await harness.handoff.tickets.getTicketById({ ticketId: 1 })).ticket).toMatchObject({ status: 'closed', rating: 4 });
+  });
+});
+
+describe('Zalo resident ↔ Telegram forum staff group (real Zalo adapter, real telegraf)', { timeout: 90_000 }, () => {
+  it('a Zalo photo is re-uploaded into the topic from its link; what Telegram cannot fetch becomes a notice with the link; the answer reaches Zalo', async () => {
+    const { f, push, zaloMessage, zaloFake, forum, minh } = await setup({ withZalo: true });
+    const RESIDENT_UID = '3000000000000000888';
+    let seq = 0;
+    const from = (extra: Record<string, unknown>) => {
+      seq += 1;
+      return new UserMessage(OWN_ID, {
+        actionId: `88${seq}`,
+        msgId: `741000000000${seq}`,
+        cliMsgId: `1767${seq}`,
+        msgType: 'webchat',
+        uidFrom: RESIDENT_UID,
+        idTo: '0',
+        dName: 'Phạm Văn Dân',
+        ts: `${1767326400000 + seq * 1000}`,
+        status: 1,
+        notify: '1',
+        ttl: 0,
+        userId: '0',
+        uin: '0',
+        topOut: '0',
+        topOutTimeOut: '0',
+        topOutImprTimeOut: '0',
+        cmd: 501,
+        st: 3,
+        at: 5,
+        realMsgId: '0',
+        ...extra,
+      } as unknown as TMessage);
+    };
+
+    await zaloMessage(from({ content: 'gặp cán bộ giúp tôi' }));
+    const [topic] = f.topics(FORUM_ID);
+    expect(String(inForum(f).find((c) => String(c.params.text).includes('Phiếu HS-0001'))!.params.text)).toContain('(Zalo)');
+
+    const href = 'https://photo-stal-01.zdn.vn/jpg/anon/giay-to.jpg';
+    await zaloMessage(from({ msgType: 'chat.photo', content: { title: 'giấy tờ', description: '', href, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
+    expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '📎 HS-0001 · Phạm Văn Dân gửi một ảnh: giấy tờ' });
+    expect(f.callsTo('sendPhoto').map((c) => [c.params.photo, c.params.message_thread_id, c.response.ok])).toEqual([[href, topic!.threadId, true]]);
+    expect(f.callsTo('copyMessage')).toHaveLength(0); // copyMessage cannot reach another platform's message
+
+    // A Word file: Telegram only fetches PDF/ZIP/GIF documents by link, so staff get the link instead.
+    const doc = 'https://f21-zpc.zdn.vn/anon/don-de-nghi.docx';
+    await zaloMessage(from({ msgType: 'share.file', content: { title: 'don-de-nghi.docx', description: '', href: doc, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
+    expect(f.callsTo('sendDocument').map((c) => c.response.ok)).toEqual([false]);
+    expect(inForum(f).slice(-2).map((c) => c.params.text)).toEqual([
+      '📎 HS-0001 · Phạm Văn Dân gửi một tệp',
+      `📎 HS-0001 · Phạm Văn Dân gửi một tệp\nXem tại: ${doc}`,
+    ]);
+
+    await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: 'Ảnh rõ rồi, anh mang bản gốc tới nhé.' }));
+    const toResident = zaloFake.current.api.sent.filter((s) => s.threadId === RESIDENT_UID).map((s) => s.content.msg);
+    expect(toResident.at(-1)).toBe('Ảnh rõ rồi, anh mang bản gốc tới nhé.\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu');
+  });
+});
