@@ -128,12 +128,83 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return { rows: rows.sort((a, b) => a.id - b.id) };
   }
 
+  type MarkSentArgs = { row: OutboxRow; externalMessageId: string; sentAt: Date };
+  type MarkSentResult = { row: OutboxRow | undefined };
+
   /**
    * Marks the row sent and records the message in the conversation's transcript (direction 'out'),
-   * atomically in one statement (one round trip: this runs for every message sent). Returns
-   * undefined when the claim was lost (lease expired and another worker re-claimed the row).
+   * atomically. Returns undefined when the claim was lost (lease expired and another worker
+   * re-claimed the row). Calls made in the same turn of the event loop (a round's sends finishing
+   * together) share one statement: one commit, and one fsync, instead of one per message.
    */
-  async function markSent({
+  let waiting: Array<{ args: MarkSentArgs; resolve: (r: MarkSentResult) => void; reject: (e: unknown) => void }> = [];
+  function markSent(args: MarkSentArgs): Promise<MarkSentResult> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ args, resolve, reject });
+      if (waiting.length === 1) setImmediate(flushMarkSent);
+    });
+  }
+
+  async function flushMarkSent(): Promise<void> {
+    const batch = waiting;
+    waiting = [];
+    try {
+      if (batch.length === 1) return batch[0]!.resolve(await markSentOne(batch[0]!.args));
+      const sentIds = await markSentMany(batch.map((b) => b.args));
+      for (const { args, resolve } of batch) resolve(sentIds.has(args.row.id) ? { row: sentRow(args) } : { row: undefined });
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
+  }
+
+  function sentRow({ row, externalMessageId, sentAt }: MarkSentArgs): OutboxRow {
+    return { ...row, status: 'sent', externalMessageId, sentAt, leaseUntil: null, lastError: null };
+  }
+
+  /** A copy is recorded with the media kind it carried (its text describes it), a message as text. */
+  function transcriptKind(row: OutboxRow): string {
+    return row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
+  }
+
+  /** markSentOne for several rows (of different conversations: a claim never takes two of one). */
+  async function markSentMany(items: MarkSentArgs[]): Promise<Set<number>> {
+    const values = items.map(
+      ({ row, externalMessageId, sentAt }) =>
+        sql`(${row.id}::bigint, ${row.attempts}::int, ${externalMessageId}::text, ${sentAt.toISOString()}::timestamptz, ${row.channel}::text, ${row.conversationRef}::text, ${transcriptKind(row)}::text, ${row.payload.text}::text)`,
+    );
+    const result = await db.execute(sql`
+      with input (id, attempts, ext, at, channel, ref, kind, text) as (
+        values ${sql.join(values, sql`, `)}
+      ), sent as (
+        update outbox set status = 'sent', external_message_id = input.ext, sent_at = input.at, lease_until = null, last_error = null
+        from input
+        where outbox.id = input.id and outbox.status = 'sending' and outbox.attempts = input.attempts
+        returning outbox.id
+      ), done as (
+        select input.* from input join sent on sent.id = input.id
+      ), created as (
+        insert into conversations (channel, conversation_ref)
+        select distinct on (done.ref) done.channel, done.ref from done
+        where not exists (select 1 from conversations c where c.conversation_ref = done.ref)
+        on conflict (conversation_ref) do nothing
+        returning id, conversation_ref
+      ), conv as (
+        select id, conversation_ref from created
+        union all select c.id, c.conversation_ref from conversations c where c.conversation_ref in (select ref from done)
+      ), recorded as (
+        insert into messages (conversation_id, direction, channel, external_id, kind, text, created_at)
+        select (select conv.id from conv where conv.conversation_ref = done.ref limit 1), 'out', done.channel, done.ext, done.kind, done.text, done.at
+        from done order by done.id
+        returning id
+      )
+      select id from sent`);
+    // postgres.js returns the rows themselves, PGlite a { rows } object.
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  /** One row: the update, the conversation (if new) and the transcript line in one statement. */
+  async function markSentOne({
     row,
     externalMessageId,
     sentAt,
@@ -143,8 +214,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     sentAt: Date;
   }): Promise<{ row: OutboxRow | undefined }> {
     const at = sentAt.toISOString();
-    // A copy is recorded with the media kind it carried (its text describes it), a message as text.
-    const kind = row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
+    const kind = transcriptKind(row);
     const result = await db.execute(sql`
       with sent as (
         update outbox set status = 'sent', external_message_id = ${externalMessageId}, sent_at = ${at}::timestamptz,
@@ -167,7 +237,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     // postgres.js returns the rows themselves, PGlite a { rows } object.
     const rows = Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
     if (rows.length === 0) return { row: undefined };
-    return { row: { ...row, status: 'sent', externalMessageId, sentAt, leaseUntil: null, lastError: null } };
+    return { row: sentRow({ row, externalMessageId, sentAt }) };
   }
 
   async function markRetry({ row, nextAttemptAt, error }: { row: OutboxRow; nextAttemptAt: Date; error: string }) {
