@@ -134,14 +134,15 @@ export function createOutboxRepository({ db }: { db: Database }) {
   /**
    * Marks the row sent and records the message in the conversation's transcript (direction 'out'),
    * atomically. Returns undefined when the claim was lost (lease expired and another worker
-   * re-claimed the row). Calls made in the same turn of the event loop (a round's sends finishing
-   * together) share one statement: one commit, and one fsync, instead of one per message.
+   * re-claimed the row). Calls made before pending microtasks run out (a round's sends finishing
+   * together) share one statement: one commit, and one fsync, instead of one per message. A microtask,
+   * not setImmediate: waiting for the next event-loop turn let the worker fall behind under load.
    */
   let waiting: Array<{ args: MarkSentArgs; resolve: (r: MarkSentResult) => void; reject: (e: unknown) => void }> = [];
   function markSent(args: MarkSentArgs): Promise<MarkSentResult> {
     return new Promise((resolve, reject) => {
       waiting.push({ args, resolve, reject });
-      if (waiting.length === 1) setImmediate(flushMarkSent);
+      if (waiting.length === 1) queueMicrotask(() => void flushMarkSent());
     });
   }
 
