@@ -11,6 +11,7 @@ import { parseFaqAction, renderDecision, renderEntry, type UnitFacts } from './f
 import { compileSmalltalk, type SmalltalkFile } from './faq.smalltalk.js';
 import { THRESHOLDS, type Thresholds } from './faq.thresholds.js';
 import type { FaqEntry } from './faq.types.js';
+import { createTextPreparer } from './text.normalize.js';
 
 export type LocalFaqEngine = FaqEngine & {
   /** The index in use (for benchmarks and diagnostics). */
@@ -37,8 +38,10 @@ export function createFaqEngine({
   // rebuilt with the index whenever entries change.
   const build = (list: FaqEntry[]) => {
     const catalogueTexts = list.flatMap((e) => [e.title, ...e.questions, ...e.keywords]);
-    const lexicon = compileLexicon(lexiconFile, { stopPhrases: RETRIEVAL_STOP_PHRASES, catalogueTexts });
-    return { lexicon, index: createFaqIndex({ entries: list, lexicon }) };
+    // Both passes read the same texts: each is cleaned and folded once, for this build only.
+    const prepare = createTextPreparer();
+    const lexicon = compileLexicon(lexiconFile, { stopPhrases: RETRIEVAL_STOP_PHRASES, catalogueTexts, prepare });
+    return { lexicon, index: createFaqIndex({ entries: list, lexicon, prepare }) };
   };
   let { lexicon, index } = build(entries);
 

@@ -1,14 +1,14 @@
 /**
- * The in-memory retrieval index over a catalogue: MiniSearch (BM25 over folded unigrams,
- * bigrams and accented words) ranks entries; fuse.js token search re-scores the top few.
- * Long answer bodies are never indexed: only titles, questions and keywords.
- * Built from any list of entries in a few milliseconds, so admin edits rebuild it whole.
+ * The in-memory retrieval index over a catalogue: BM25 (faq.bm25.ts, scored as MiniSearch does,
+ * over folded unigrams, bigrams and accented words) ranks entries; fuse.js token search re-scores
+ * the top few. Long answer bodies are never indexed: only titles, questions and keywords.
+ * Built from any list of entries in well under a second, so admin edits rebuild it whole.
  */
-import MiniSearch from 'minisearch';
+import { createBm25 } from './faq.bm25.js';
 import { createFuseRescorer, type FuseRescorer } from './faq.search.fuse.js';
-import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
+import { normalizePrepared, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { FaqEntry } from './faq.types.js';
-import { foldDiacritics, hasDiacritics } from './text.normalize.js';
+import { createTextPreparer, foldDiacritics, type PreparedText } from './text.normalize.js';
 
 export type RankedEntry = {
   entryId: string;
@@ -36,14 +36,15 @@ export type FaqIndex = {
   namedWithin(args: { entryId: string; phrase: string }): boolean;
 };
 
-type IndexDoc = { id: number; entryId: string; terms: string };
 
 /** Terms of one text: folded content words, their pairs, and content words as typed with diacritics. */
 export function termsOf(text: NormalizedText): string[] {
-  const accented = text.accented
-    .split(' ')
-    .filter((w) => hasDiacritics(w) && text.unigrams.includes(foldDiacritics(w)));
-  return [...text.unigrams, ...text.bigrams, ...accented];
+  const terms = [...text.unigrams, ...text.bigrams];
+  for (const w of text.accented.split(' ')) {
+    const folded = foldDiacritics(w);
+    if (folded !== w && text.unigrams.includes(folded)) terms.push(w);
+  }
+  return terms;
 }
 
 /** Only the best candidate's fuse.js score feeds the confidence, so only it is re-scored. */
@@ -59,41 +60,80 @@ const MIN_TOPIC_IDF = 4;
 /** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
 const RANK_WEIGHTS = { coverage: 0.4, topic: 0.4, bm25: 0.2 };
 
-export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexicon: Lexicon }): FaqIndex {
+/** What one catalogue text adds to its entry; computed once per distinct text in a build. */
+type TextFacts = {
+  expanded: string;
+  terms: string[];
+  fuseText: string;
+  /** Folded words and pairs. */
+  words: string[];
+  /** Words as typed with diacritics. */
+  accented: string[];
+  /** The folded words (before synonyms and stopwords), " a b ". */
+  spaced: string;
+};
+
+export function createFaqIndex({
+  entries,
+  lexicon,
+  prepare = createTextPreparer(),
+}: {
+  entries: FaqEntry[];
+  lexicon: Lexicon;
+  /** The build's shared preparer (see compileLexicon), so each distinct text is cleaned and folded once. */
+  prepare?: (raw: string) => PreparedText;
+}): FaqIndex {
   // One BM25 document per entry (title, questions and keywords together): 2,000 entries stay 2,000
   // documents, so a query's OR search touches few documents and stays fast.
-  const docs: IndexDoc[] = [];
+  const docs: Array<{ entryId: string; terms: string[] }> = [];
   const fuseDocs: Array<{ entryId: string; text: string }> = [];
   const vocabulary = new Map<string, Set<string>>(); // entryId → folded words
   const accentedVocabulary = new Map<string, Set<string>>(); // entryId → words as written with diacritics
   const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
   const topicTerms = new Map<string, string[][]>(); // entryId → title and keywords as term lists
   const topicWords = new Map<string, string[]>(); // entryId → title and keywords as folded words (" a b ")
+  // Entries share many texts (keywords, common questions): each distinct text is normalised once.
+  const factsByText = new Map<string, TextFacts>();
+  const factsOf = (text: string): TextFacts => {
+    let facts = factsByText.get(text);
+    if (facts === undefined) {
+      const normalized = normalizePrepared(prepare(text), lexicon);
+      facts = {
+        expanded: normalized.expanded.join(' '),
+        terms: termsOf(normalized),
+        fuseText: normalized.unigrams.join(' '),
+        words: [...new Set([...normalized.unigrams, ...normalized.bigrams])],
+        accented: [...normalized.typed.values()],
+        spaced: ` ${normalized.words.join(' ')} `,
+      };
+      factsByText.set(text, facts);
+    }
+    return facts;
+  };
   for (const entry of entries) {
     const words = new Set<string>();
     const accented = new Set<string>();
     const texts: string[] = [];
-    const terms: string[] = [];
+    const terms = new Set<string>();
     const topics: string[][] = [];
     const topicWordList: string[] = [];
     const topicTexts = new Set([entry.title, ...entry.keywords]);
     for (const text of [entry.title, ...entry.questions, ...entry.keywords]) {
-      const normalized = normalizeForSearch(text, lexicon);
-      texts.push(normalized.expanded.join(' '));
-      terms.push(...termsOf(normalized));
-      fuseDocs.push({ entryId: entry.id, text: normalized.unigrams.join(' ') });
-      for (const w of [...normalized.unigrams, ...normalized.bigrams]) words.add(w);
-      for (const w of normalized.typed.values()) accented.add(w);
-      const topic = [...new Set([...normalized.unigrams, ...normalized.bigrams])];
-      if (topicTexts.has(text) && topic.length > 0) {
-        topics.push(topic);
-        topicWordList.push(` ${normalized.words.join(' ')} `);
+      const facts = factsOf(text);
+      texts.push(facts.expanded);
+      for (const t of facts.terms) terms.add(t);
+      fuseDocs.push({ entryId: entry.id, text: facts.fuseText });
+      for (const w of facts.words) words.add(w);
+      for (const w of facts.accented) accented.add(w);
+      if (topicTexts.has(text) && facts.words.length > 0) {
+        topics.push(facts.words);
+        topicWordList.push(facts.spaced);
       }
     }
     topicWords.set(entry.id, topicWordList);
     // Each term once per entry: a word repeated across an entry's questions says no more about the
     // entry, and indexing it once makes building 2,000 entries about a quarter faster.
-    docs.push({ id: docs.length, entryId: entry.id, terms: [...new Set(terms)].join(' ') });
+    docs.push({ entryId: entry.id, terms: [...terms] });
     accentedVocabulary.set(entry.id, accented);
     vocabulary.set(entry.id, words);
     expandedText.set(entry.id, ` ${texts.join(' | ')} `);
@@ -103,28 +143,27 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
   const documentFrequency = new Map<string, number>();
   for (const words of vocabulary.values()) for (const w of words) documentFrequency.set(w, (documentFrequency.get(w) ?? 0) + 1);
   const n = entries.length;
-  const idf = (word: string) => {
-    const df = documentFrequency.get(word) ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  };
+  const idfOf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  // Computed once per known word: queries sort and sum by IDF many times over.
+  const idfByWord = new Map<string, number>();
+  for (const [word, df] of documentFrequency) idfByWord.set(word, idfOf(df));
+  const unknownIdf = idfOf(0);
+  const idf = (word: string) => idfByWord.get(word) ?? unknownIdf;
 
-  const knownTerms = new Set([...vocabulary.values(), ...accentedVocabulary.values()].flatMap((set) => [...set]));
-  const miniSearch = new MiniSearch<IndexDoc>({
-    fields: ['terms'],
-    storeFields: ['entryId'],
-    tokenize: (s) => s.split(' ').filter(Boolean),
-    processTerm: (t) => t,
-    searchOptions: {
-      combineWith: 'OR',
+  const knownTerms = new Set<string>();
+  for (const set of [...vocabulary.values(), ...accentedVocabulary.values()]) for (const t of set) knownTerms.add(t);
+  const bm25 = createBm25({
+    docs: docs.map((d) => d.terms),
+    options: {
       // One typo per word of four letters or more, only for words the catalogue does not know
       // (a known word is not a typo, and fuzzy search over a large vocabulary is the costly part).
       fuzzy: (term) => (term.length >= 4 && !term.includes('_') && !knownTerms.has(term) ? 0.26 : false),
-      weights: { fuzzy: 0.6, prefix: 0.3 },
+      fuzzyWeight: 0.6,
     },
   });
-  miniSearch.addAll(docs);
   const fuse: FuseRescorer = createFuseRescorer({ docs: fuseDocs });
   const byId = new Map(entries.map((e) => [e.id, e]));
+  const uniqueIds = byId.size === entries.length;
   // What each entry is about: its title and keyword phrases, with their IDF mass precomputed.
   const topicPhrases = new Map(
     [...topicTerms].map(([id, phrases]) => [id, phrases.map((terms) => ({ terms, total: terms.reduce((s, t) => s + idf(t), 0) }))]),
@@ -163,8 +202,10 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
     const terms = [...known, ...typos];
     if (terms.length === 0) return [];
     const perEntry = new Map<string, { bm25: number; matched: Set<string> }>();
-    for (const hit of miniSearch.search(terms.join(' '))) {
-      const entryId = hit.entryId as string;
+    // One document per entry: only the CANDIDATES best documents can become candidates, and the
+    // best of them has the highest score. (Repeated ids would merge documents: all are needed then.)
+    for (const hit of bm25.search(terms, uniqueIds ? CANDIDATES : Infinity)) {
+      const entryId = docs[hit.doc]!.entryId;
       const agg = perEntry.get(entryId) ?? { bm25: 0, matched: new Set<string>() };
       agg.bm25 = Math.max(agg.bm25, hit.score);
       for (const t of hit.queryTerms) agg.matched.add(t);
@@ -181,7 +222,7 @@ export function createFaqIndex({ entries, lexicon }: { entries: FaqEntry[]; lexi
       .sort((a, b) => b[1].bm25 - a[1].bm25)
       .slice(0, CANDIDATES)
       .map(([entryId, { bm25, matched }]) => {
-        // `matched` holds MiniSearch's matches (typos included); the entry's vocabulary holds the rest.
+        // `matched` holds BM25's matches (typos included); the entry's vocabulary holds the rest.
         const hasPair = (p: string) => matched.has(p) || (vocabulary.get(entryId)?.has(p) ?? false);
         const known = [...unigrams.filter((w) => covers(entryId, w, matched, query)), ...pairs.filter(hasPair)];
         return {

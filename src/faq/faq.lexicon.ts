@@ -4,7 +4,7 @@
  * → drop stopwords → unigrams + bigrams. The same function runs on catalogue text at index time.
  */
 import { z } from 'zod';
-import { bigrams, cleanText, foldDiacritics, splitTokens } from './text.normalize.js';
+import { bigrams, cleanText, foldDiacritics, prepareText, splitTokens, type PreparedText } from './text.normalize.js';
 
 const ambiguousRuleSchema = z.union([
   z.object({ prev: z.string().min(1), means: z.string().min(1) }).strict(),
@@ -52,10 +52,15 @@ const foldWords = (text: string) => splitTokens(foldDiacritics(cleanText(text)))
 /**
  * Folds every key and value so lookups work on folded tokens.
  * `stopPhrases` are cue phrases another module reads (aspect cues) and retrieval must ignore.
+ * `prepare` may be a build's shared `createTextPreparer()` so the index reuses this pass's work.
  */
 export function compileLexicon(
   file: LexiconFile,
-  { stopPhrases = [], catalogueTexts = [] }: { stopPhrases?: string[]; catalogueTexts?: string[] } = {},
+  {
+    stopPhrases = [],
+    catalogueTexts = [],
+    prepare = prepareText,
+  }: { stopPhrases?: string[]; catalogueTexts?: string[]; prepare?: (raw: string) => PreparedText } = {},
 ): Lexicon {
   const stopAccented = new Set(file.stopwords.flatMap((w) => splitTokens(cleanText(w))));
   const stopFolded = new Set([...stopAccented].map(foldDiacritics));
@@ -63,20 +68,30 @@ export function compileLexicon(
   // Which folded stopwords collide with catalogue content words, and which word pairs the catalogue uses.
   const contentFolds = new Set<string>();
   const contentPairs = new Set<string>();
-  for (const text of catalogueTexts) {
-    const cleaned = cleanText(text);
-    const folded = splitTokens(foldDiacritics(cleaned));
+  // Only sets are learnt, so a text repeated across entries is read once.
+  for (const text of new Set(catalogueTexts)) {
+    const { accentedWords, foldedWords: folded } = prepare(text);
     // Only words that are certainly content teach pairs: a stopword as written, or a word typed
     // without diacritics that folds to a stopword ("can" in "can giay to gi"), is left out.
-    const words = splitTokens(cleaned).flatMap((w, i) =>
-      stopAccented.has(w) || (w === folded[i] && stopFolded.has(w)) ? [null] : (abbreviations.get(folded[i]!) ?? [folded[i]!]),
-    );
-    words.forEach((w, i) => {
-      if (w === null) return;
-      contentFolds.add(w);
-      const next = words[i + 1];
-      if (next) contentPairs.add(`${w}_${next}`);
-    });
+    // Plain loops: this runs over every word of the catalogue at each build.
+    let previous: string | null = null;
+    const learn = (word: string | null) => {
+      if (word !== null) {
+        contentFolds.add(word);
+        if (previous !== null) contentPairs.add(`${previous}_${word}`);
+      }
+      previous = word;
+    };
+    for (let i = 0; i < accentedWords.length; i++) {
+      const w = accentedWords[i]!;
+      const f = folded[i]!;
+      if (stopAccented.has(w) || (w === f && stopFolded.has(w))) learn(null);
+      else {
+        const expansion = abbreviations.get(f);
+        if (expansion === undefined) learn(f);
+        else for (const word of expansion) learn(word);
+      }
+    }
   }
   return {
     stopAccented,
@@ -200,10 +215,11 @@ function phraseSynonyms(tokens: string[], lexicon: Lexicon): string[][] {
 }
 
 export function normalizeForSearch(raw: string, lexicon: Lexicon): NormalizedText {
-  const accented = cleanText(raw);
-  const accentedWords = splitTokens(accented);
-  // Folding keeps word boundaries, so the whole text is folded once.
-  const foldedWords = splitTokens(foldDiacritics(accented));
+  return normalizePrepared(prepareText(raw), lexicon);
+}
+
+/** `normalizeForSearch` of an already prepared text (index builds share one preparer with the lexicon). */
+export function normalizePrepared({ accented, accentedWords, foldedWords }: PreparedText, lexicon: Lexicon): NormalizedText {
   const withOrigin = expandWithOrigin(foldedWords, lexicon);
   const base = withOrigin.map((w) => w.word);
   const typed = new Map<string, string>();

@@ -51,6 +51,43 @@ export function splitTokens(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
 
+/** A cleaned text and its words, as typed (with diacritics) and folded. */
+export type PreparedText = { accented: string; accentedWords: string[]; foldedWords: string[] };
+
+export function prepareText(raw: string): PreparedText {
+  const accented = cleanText(raw);
+  // Folding keeps word boundaries, so the whole text is folded once.
+  return { accented, accentedWords: splitTokens(accented), foldedWords: splitTokens(foldDiacritics(accented)) };
+}
+
+/**
+ * `prepareText` memoised per distinct text, folding each distinct word once: building an index
+ * prepares every title, question and keyword twice (lexicon pass, index) and a catalogue repeats
+ * the same few thousand syllables. For one build only (the caches grow with every new string);
+ * the results are shared, so callers must not modify them.
+ */
+export function createTextPreparer(): (raw: string) => PreparedText {
+  const texts = new Map<string, PreparedText>();
+  const folds = new Map<string, string>();
+  const fold = (word: string) => {
+    let folded = folds.get(word);
+    if (folded === undefined) folds.set(word, (folded = foldDiacritics(word)));
+    return folded;
+  };
+  return (raw) => {
+    let prepared = texts.get(raw);
+    if (prepared === undefined) {
+      const accented = cleanText(raw);
+      // cleanText leaves words separated by single spaces and folding never adds or removes one,
+      // so folding word by word gives the same words as folding the whole text.
+      const accentedWords = splitTokens(accented);
+      prepared = { accented, accentedWords, foldedWords: accentedWords.map(fold) };
+      texts.set(raw, prepared);
+    }
+    return prepared;
+  };
+}
+
 /** Adjacent pairs joined with "_": ["dang","ky","khai"] → ["dang_ky","ky_khai"]. */
 export function bigrams(tokens: readonly string[]): string[] {
   const pairs: string[] = [];

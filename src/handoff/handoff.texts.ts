@@ -199,6 +199,11 @@ export function whichTicketText({ verb }: { verb: string }) {
   return `Chưa rõ phiếu nào. Gõ ${verb} HS-0042 (mã phiếu), trả lời (reply) tin của phiếu, hoặc gõ trong chủ đề của phiếu.`;
 }
 
+/** A staff reply or reopen on a ticket whose resident erased their data (/xoadulieu). */
+export function residentErasedText({ code }: { code: string }) {
+  return `Người dân của phiếu ${code} đã xóa dữ liệu của mình nên phiếu đã đóng; bot không còn gửi tin cho họ được.`;
+}
+
 export function invalidStateText({ code, status }: { code: string; status: string }) {
   const label = status === 'closed' ? 'đã đóng (gõ /mo để mở lại)' : status === 'undeliverable' ? 'không liên lạc được với người dân' : status;
   return `Phiếu ${code} ${label}, không thực hiện được thao tác này.`;

@@ -12,6 +12,8 @@ export const PRIVACY_NOTICE_VERSION = '2026-01';
 export const REDACTED_TEXT = '[đã xóa]';
 /** conversation_ref of an erased conversation: no channel prefix, so nothing can ever send to it. */
 export const erasedConversationRef = (conversationId: number) => `deleted:${conversationId}`;
+/** True for the ref of an erased conversation (a ticket's resident_ref after "delete my data"). */
+export const isErasedConversationRef = (conversationRef: string) => conversationRef.startsWith('deleted:');
 
 export const PRIVACY_CONFIRM_ACTION = 'privacy:confirm_delete';
 export const PRIVACY_CANCEL_ACTION = 'privacy:cancel_delete';
@@ -38,6 +40,8 @@ export function privacyNoticeText({ retentionDays, unitName }: { retentionDays: 
 export const privacyTexts = {
   confirmPrompt:
     'Anh/chị muốn xóa toàn bộ tin nhắn và thông tin cá nhân của mình tại đây? Việc này không hoàn tác được.\n' +
+    // Honest about the limit: what reached the staff groups on Zalo/Telegram cannot be unsent by the bot.
+    'Tin đã chuyển tới nhóm cán bộ trên Zalo/Telegram thì bot không thu hồi được; bản lưu của bot sẽ được xóa.\n' +
     'Để xóa, bấm nút hoặc nhắn: XÁC NHẬN. Để giữ lại, nhắn: HỦY.',
   done: 'Đã xóa tin nhắn và thông tin cá nhân của anh/chị. Cảm ơn anh/chị đã sử dụng dịch vụ.',
   cancelled: 'Đã hủy. Dữ liệu của anh/chị vẫn được giữ như cũ.',

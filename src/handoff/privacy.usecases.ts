@@ -88,7 +88,7 @@ export function createPrivacyUsecases({
   /** Erases everything older than RETENTION_DAYS. Safe to run any time, any number of times. */
   async function purgeExpired() {
     const cutoff = new Date(clock.now().getTime() - retentionDays * DAY_MS);
-    const result = await privacyRepository.eraseOlderThan({ cutoff });
+    const result = await privacyRepository.eraseOlderThan({ cutoff, at: clock.now() });
     return { cutoff, ...result };
   }
 

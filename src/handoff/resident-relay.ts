@@ -13,9 +13,12 @@ import type { HandoffUnit } from './handoff.deps.js';
 import { kindLabel, residentFollowUpText, residentMediaText } from './handoff.texts.js';
 import type { Ticket } from './tickets.repository.js';
 
+/** What relaying needs of a resident message: a live one, or one read back from the transcript. */
+export type ForwardableMessage = Pick<InboundMessage, 'conversationRef' | 'channel' | 'externalMessageId' | 'kind' | 'text' | 'attachment'>;
+
 export async function forwardResidentMessage(
   ctx: HandoffContext,
-  { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: InboundMessage },
+  { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: ForwardableMessage },
 ) {
   const at = ctx.deps.clock.now();
   await ctx.tickets.recordEvent({
@@ -39,7 +42,7 @@ export async function forwardResidentMessage(
   await forwardMedia(ctx, { ticket, unit, message });
 }
 
-async function forwardMedia(ctx: HandoffContext, { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: InboundMessage }) {
+async function forwardMedia(ctx: HandoffContext, { ticket, unit, message }: { ticket: Ticket; unit: HandoffUnit; message: ForwardableMessage }) {
   const threads = await ctx.threads.ensureThreads({ ticket, unit });
   const link = message.attachment?.ref && /^https?:\/\//i.test(message.attachment.ref) ? message.attachment.ref : undefined;
   const about = { code: ticket.code, residentName: ticket.residentName, kind: message.kind, link };

@@ -8,11 +8,17 @@ import { describeExpectedReply } from './expected-reply.js';
 import { sendTo, type HandoffContext } from './handoff.context.js';
 import { createHandoffNoStaffGroupError } from './handoff.errors.js';
 import { alreadyOpenText, receiptText, reopenedToStaffText, thanksForRatingText } from './handoff.texts.js';
-import { forwardResidentMessage } from './resident-relay.js';
+import { forwardResidentMessage, type ForwardableMessage } from './resident-relay.js';
 
 /** How long after close a lone digit is read as the rating (afterwards it is an ordinary message). */
 export const RATING_WINDOW_MS = 3 * 24 * 60 * 60_000;
 const RATE_ACTION = /^rate:(\d{1,15}):([1-5])$/;
+/**
+ * Photos/files sent shortly before the ticket opened ("here is my paper" → "Gặp cán bộ") follow the
+ * card to staff, like the earlier texts do. Bounded: only this recent, only this many.
+ */
+export const EARLIER_MEDIA_WINDOW_MS = 10 * 60_000;
+export const EARLIER_MEDIA_MAX = 3;
 
 export function ratingButtons(ticketId: number): OutboundButton[] {
   return [1, 2, 3, 4, 5].map((n) => ({ label: '⭐'.repeat(n), data: `rate:${ticketId}:${n}` }));
@@ -37,7 +43,7 @@ export async function openTicket(
 
   const { calendar } = await deps.units.getCalendar({ unitId: unit.id });
   const expected = describeExpectedReply({ calendar, now, slaMinutes: unit.slaMinutes });
-  const earlier = await earlierTexts(ctx, { conversationId, message });
+  const { texts: earlier, media: earlierMedia } = await earlierMessages(ctx, { conversationId, message, now });
   // A tap on "Gặp cán bộ" carries no question: the question is what the resident asked just before.
   const question = message.action ? (earlier.at(-1) ?? '') : message.text;
   const { ticket, created } = await tickets.createTicket({
@@ -70,18 +76,42 @@ export async function openTicket(
   const { staff: onDuty } = await deps.units.listOnDuty({ unitId: unit.id, at: now });
   const context = (message.action ? earlier.slice(0, -1) : earlier).map((t) => `  · ${t.slice(0, 200)}`);
   await ctx.threads.sendCard({ ticket, unit, onDuty, context: context.length > 0 ? `Tin trước đó:\n${context.join('\n')}` : undefined });
-  // The opening message itself may be a photo: staff get the picture too, not just "(no text)".
+  // Photos/files sent just before, then the opening message itself if it is one: staff get the
+  // pictures too (copied through the outbox like any relayed photo), not just "(no text)".
+  for (const media of earlierMedia) await forwardResidentMessage(ctx, { ticket, unit, message: media });
   if (message.kind !== 'text') await forwardResidentMessage(ctx, { ticket, unit, message });
 }
 
-/** Up to three earlier resident texts (oldest first), so staff see what led here without asking again. */
-async function earlierTexts(ctx: HandoffContext, { conversationId, message }: { conversationId: number; message: InboundMessage }) {
-  if (!ctx.conversations) return [];
+/**
+ * What led here, from the stored transcript (oldest first): up to three earlier resident texts for
+ * the card, and the photos/files of the last EARLIER_MEDIA_WINDOW_MS (at most EARLIER_MEDIA_MAX) not
+ * already passed on with the previous ticket. A stored row keeps no attachment link, so such media is
+ * copied by its platform message id (same channel); across channels staff get its header instead.
+ */
+async function earlierMessages(
+  ctx: HandoffContext,
+  { conversationId, message, now }: { conversationId: number; message: InboundMessage; now: Date },
+): Promise<{ texts: string[]; media: ForwardableMessage[] }> {
+  if (!ctx.conversations) return { texts: [], media: [] };
   const { messages } = await ctx.conversations.listMessages({ conversationId, limit: 12 });
-  return messages
-    .filter((m) => m.direction === 'in' && m.externalId !== message.externalMessageId && m.kind === 'text' && m.text.trim())
+  const earlier = messages.filter((m) => m.direction === 'in' && m.externalId !== message.externalMessageId);
+  const texts = earlier
+    .filter((m) => m.kind === 'text' && m.text.trim())
     .slice(-3)
     .map((m) => m.text.trim());
+
+  const since = now.getTime() - EARLIER_MEDIA_WINDOW_MS;
+  const recent = earlier.filter((m) => m.kind !== 'text' && m.externalId && (m.receivedAt ?? m.createdAt).getTime() >= since);
+  if (recent.length === 0) return { texts, media: [] };
+  // Already relayed with the previous ticket (its resident_message events name the message ids).
+  const { ticket: previous } = await ctx.tickets.findLatestTicket({ conversationId });
+  const { events } = previous ? await ctx.tickets.listEvents({ ticketId: previous.id }) : { events: [] };
+  const relayed = new Set(events.filter((e) => e.type === 'resident_message').map((e) => e.data?.externalMessageId));
+  const media = recent
+    .filter((m) => !relayed.has(m.externalId!))
+    .slice(-EARLIER_MEDIA_MAX)
+    .map((m) => ({ conversationRef: message.conversationRef, channel: message.channel, externalMessageId: m.externalId!, kind: m.kind as InboundMessage['kind'], text: m.text }));
+  return { texts, media };
 }
 
 /**

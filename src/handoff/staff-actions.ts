@@ -21,6 +21,7 @@ import {
   mentionsOf,
   noteSavedText,
   reopenedToStaffText,
+  residentErasedText,
   staffMediaLostText,
   staffMediaNotRelayedText,
   staffReplyToResidentText,
@@ -33,9 +34,16 @@ import type { StaffActionArgs } from './staff.usecases.js';
 import { ACTIVE_TICKET_STATUSES, type TicketEvent } from './tickets.models.js';
 import type { Ticket } from './tickets.repository.js';
 import { isUniqueViolation } from '../db/db.errors.js';
+import { isErasedConversationRef } from './privacy.models.js';
+
+/** What would reach the resident again; refused with an explanation once they erased their data. */
+const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen']);
 
 export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs): Promise<void> {
   const { command, ticket } = args;
+  if (ticket && REACHES_RESIDENT.has(command.verb) && isErasedConversationRef(ticket.residentRef)) {
+    return args.reply(residentErasedText({ code: ticket.code }), ticket.id);
+  }
   switch (command.verb) {
     case 'help':
       return args.reply(helpText());
@@ -135,7 +143,10 @@ async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) 
   const text = args.command.text.trim();
   if (!text) return args.reply(`Ghi chú trống. Gõ /ghichu ${ticket.code} nội dung.`, ticket.id);
   const result = await transition(ctx, args, ticket, { type: 'note', staffId: args.staff.id }, text);
-  if (result) await args.reply(noteSavedText({ code: ticket.code }), ticket.id);
+  if (!result) return;
+  // Linked like a reply: erasing the resident's data finds the note's message through it (privacy.repository.ts).
+  await ctx.links.addMessageLink({ ticketId: ticket.id, conversationRef: args.message.conversationRef, externalMessageId: args.message.externalMessageId, role: 'staff_message' });
+  await args.reply(noteSavedText({ code: ticket.code }), ticket.id);
 }
 
 /** Exact id, then exact folded name, then folded-name substring; anything ambiguous is asked back. */

@@ -127,4 +127,14 @@ describe('reload', () => {
     local.reload({ entries: [...files.entries, custom] });
     expect(answered(local.decide({ text: question }))).toMatch(/^tiem-phong-dai/);
   });
+
+  it('keeps nothing from the previous catalogue: a reloaded engine decides like a fresh one', () => {
+    const local = createFaqEngine(files);
+    const half = files.entries.filter((_, i) => i % 2 === 0);
+    const fresh = createFaqEngine({ ...files, entries: half });
+    local.reload({ entries: half });
+    const texts = files.entries.flatMap((e) => [e.title, ...e.questions.slice(0, 2)]);
+    expect(texts.map((text) => local.decide({ text }))).toEqual(texts.map((text) => fresh.decide({ text })));
+    expect(local.index().entries.size).toBe(half.length);
+  });
 });

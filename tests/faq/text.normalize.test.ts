@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bigrams, cleanText, foldDiacritics, hasDiacritics, MAX_QUERY_CHARS, toNewTonePlacement } from '../../src/faq/text.normalize.js';
+import { bigrams, cleanText, createTextPreparer, foldDiacritics, hasDiacritics, MAX_QUERY_CHARS, prepareText, toNewTonePlacement } from '../../src/faq/text.normalize.js';
+import { dataDir, files } from './faq.helpers.js';
 
 describe('cleanText', () => {
   it('turns decomposed (NFD) input into the same text as precomposed input', () => {
@@ -49,5 +52,28 @@ describe('bigrams', () => {
   it('joins adjacent words', () => {
     expect(bigrams(['dang', 'ky', 'khai'])).toEqual(['dang_ky', 'ky_khai']);
     expect(bigrams(['mot'])).toEqual([]);
+  });
+});
+
+describe('createTextPreparer', () => {
+  it('prepares exactly as prepareText does, folding word by word, and reuses a text prepared before', () => {
+    const prepare = createTextPreparer();
+    const texts = [
+      'Đăng ký khai sinh cho con ở đâu?',
+      'ĐỔI   thẻ—căn cước\u200B công dân 😀 (lần 2)',
+      'hoà thuỷ quý Đường',
+      'dk ks, ko biet lam sao!!!',
+      '  ',
+      'x\u0301 ǅ đ̀ a\u0323\u0302',
+    ];
+    for (const text of texts) expect(prepare(text)).toEqual(prepareText(text));
+    expect(prepare(texts[0]!)).toBe(prepare(texts[0]!));
+  });
+
+  it('agrees with prepareText on every catalogue text and every evaluation message', () => {
+    const prepare = createTextPreparer();
+    const messages = readFileSync(join(dataDir, 'eval', 'dev.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
+    const texts = [...files.entries.flatMap((e) => [e.title, ...e.questions, ...e.keywords]), ...messages];
+    expect(texts.map(prepare)).toEqual(texts.map((t) => prepareText(t)));
   });
 });
