@@ -17,24 +17,14 @@ import { createTelegramAdapter, type TelegramAdapter } from './bot/adapters/tele
 import { createWebAdapter } from './bot/adapters/web/web.adapter.js';
 import { createZaloAdapter } from './bot/adapters/zalo/zalo.adapter.js';
 import type { ChannelName } from './bot/core/message.types.js';
-import { createPipeline } from './bot/core/pipeline.js';
-import { createOutbox } from './bot/outbox/outbox.js';
-import { createOutboxRepository } from './bot/outbox/outbox.repository.js';
-import { createOutboxWorker } from './bot/outbox/outbox.worker.js';
-import { createConversationsRepository } from './db/conversations.repository.js';
 import { loadCatalogueFiles } from './faq/catalogue.loader.js';
 import { createFaqEngine } from './faq/faq.engine.js';
 import { createFaqRepository } from './faq/faq.repository.js';
-import { createUnitSelector } from './handoff/unit-selector.usecases.js';
 import { createWebChatHistory } from './web/chat.history.js';
 import { registerChatRoutes } from './web/chat.routes.js';
 import { startRetentionJob } from './handoff/privacy.job.js';
-import { createPrivacyRepository } from './handoff/privacy.repository.js';
-import { createPrivacyUsecases } from './handoff/privacy.usecases.js';
 import { syncUnitsFromData } from './handoff/units.sync.js';
-import { createHandoff } from './handoff/handoff.usecases.js';
-import { createSlaWorker } from './handoff/sla.worker.js';
-import { createUnitsRepository } from './handoff/units.repository.js';
+import { assemblePipeline } from './pipeline.assembly.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -60,14 +50,6 @@ async function main(): Promise<void> {
   // (`npm run cli -- units import --force` re-imports). A broken file stops the start naming file and field.
   const unitsSync = await syncUnitsFromData({ db: database.db, dataDir: config.dataDir });
   logger.info(unitsSync, 'units synced from data/');
-  // Privacy: transcripts older than RETENTION_DAYS are erased now and then daily.
-  const privacy = createPrivacyUsecases({
-    privacyRepository: createPrivacyRepository({ db: database.db }),
-    retentionDays: config.privacy.retentionDays,
-  });
-  const retention = startRetentionJob({ privacy, logger });
-  stoppers.unshift({ name: 'retention job', stop: () => retention.stop() });
-
   // FAQ engine: data/faq seeds entries the database does not have yet (console edits are never
   // overwritten); the engine serves the database's published entries. A broken data file stops the
   // start naming the file and field; a broken database row is logged and left out.
@@ -96,44 +78,46 @@ async function main(): Promise<void> {
     });
     adapters.set('telegram', telegram);
   }
-  if (config.zalo.enabled) adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
+  let zaloStandby = false;
+  if (config.zalo.enabled) {
+    // One Zalo listener per account (a second login kicks the first): only the process holding the lock
+    // runs Zalo; the others leave Zalo replies to its outbox worker (theirs claim only their channels).
+    const zaloLock = await database.tryLock({
+      name: 'mot-cua:zalo-listener',
+      onLost: () => logger.error('lost the database connection holding the Zalo lock: another bot process may start Zalo too; restart this one'),
+    });
+    if (zaloLock.acquired) {
+      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
+      stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
+    } else {
+      zaloStandby = true;
+      logger.warn('Zalo runs in another bot process (it holds the Zalo lock); this one leaves Zalo to it. Restart this one to take over if that process stops.');
+    }
+  }
 
-  // Every reply leaves through the durable outbox; the worker wakes as soon as something is queued.
-  const conversations = createConversationsRepository({ db: database.db });
-  const outboxRepository = createOutboxRepository({ db: database.db });
-  const outbox = createOutbox({ repository: outboxRepository, adapters });
-  const outboxWorker = createOutboxWorker({ repository: outboxRepository, adapters, logger });
-  outbox.onEnqueued(() => outboxWorker.wake());
+  // Pipeline, outbox, handoff, privacy and unit choice, wired as one (the pipeline bench uses the same).
+  const { pipeline, conversations, outbox, outboxRepository, outboxWorker, unitsListener, handoff, sla, privacy } = await assemblePipeline({
+    database,
+    adapters,
+    faq,
+    logger,
+    openGroups: config.bot.openGroups,
+    retentionDays: config.privacy.retentionDays,
+  });
+  stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
   // The web page long-polls the transcript: wake it once a reply is recorded there.
   outboxWorker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));
   stoppers.unshift({ name: 'outbox worker', stop: () => outboxWorker.stop() });
-
-  // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
-  // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const units = createUnitsRepository({ db: database.db });
-  const handoffDeps = { units, outbox, channels: adapters, clock: { now: () => new Date() }, logger };
-  const handoff = createHandoff({ db: database.db, conversations, ...handoffDeps });
-  outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
-  outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
-  const sla = createSlaWorker({ db: database.db, ...handoffDeps });
   sla.start();
   stoppers.unshift({ name: 'SLA worker', stop: () => sla.stop() });
-  const openGroups = new Set(config.bot.openGroups);
-  const pipeline = createPipeline({
-    conversations,
-    faq,
-    handoff,
-    outbox,
-    logger,
-    groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: openGroups.has(conversationRef) }),
-    privacy,
-    unitChoice: createUnitSelector({ unitsRepository: units }),
-  });
+  // Privacy: transcripts older than RETENTION_DAYS are erased now and then daily.
+  const retention = startRetentionJob({ privacy, logger });
+  stoppers.unshift({ name: 'retention job', stop: () => retention.stop() });
   stoppers.unshift({ name: 'pipeline', stop: () => pipeline.drain() });
 
   const channels = (): Record<string, ChannelStatus> => ({
     telegram: { state: 'disabled', since: startedAt },
-    zalo: { state: 'disabled', since: startedAt },
+    zalo: { state: 'disabled', since: startedAt, ...(zaloStandby ? { detail: 'another bot process runs Zalo' } : {}) },
     ...Object.fromEntries([...adapters].map(([name, adapter]) => [name, adapter.status()])),
   });
 

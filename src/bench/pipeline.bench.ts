@@ -1,8 +1,9 @@
 /**
  * Pipeline benchmark: messages per second and p50/p99 latency from "inbound handed to the
- * pipeline" to "reply queued in the outbox" (store + dedupe + decide + render + enqueue), through
- * the real pipeline, the real FAQ engine and catalogue, and the real outbox (its worker sends to
- * an in-memory channel meanwhile, as in production). Runs on PGlite and, when a URL is given, on
+ * pipeline" to "reply queued in the outbox" (store + dedupe + staff group? + privacy + unit +
+ * open ticket? + decide + render + enqueue), through the pipeline exactly as main.ts wires it
+ * (pipeline.assembly.ts: handoff, privacy and unit choice included), the real FAQ engine and
+ * catalogue, and the real outbox (its worker sends to an in-memory channel meanwhile, as in production). Runs on PGlite and, when a URL is given, on
  * a throw-away database of that Postgres server.
  *
  * Throughput: residents send one message at a time (each waits for the previous one to be
@@ -10,27 +11,25 @@
  * residents (an open loop), so the percentiles are those of a loaded but not saturated bot.
  * Baseline beside it: the raw cost of one INSERT into messages on the same database.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createMemoryAdapter } from '../bot/adapters/memory/memory.adapter.js';
-import { defaultBotTexts } from '../bot/core/bot.texts.js';
 import type { ChannelAdapter } from '../bot/core/channel.port.js';
-import { createNoHandoff } from '../bot/core/handoff.none.js';
 import type { ChannelName, InboundMessage } from '../bot/core/message.types.js';
-import { createPipeline } from '../bot/core/pipeline.js';
-import { createOutbox } from '../bot/outbox/outbox.js';
-import { createOutboxRepository } from '../bot/outbox/outbox.repository.js';
-import { createOutboxWorker } from '../bot/outbox/outbox.worker.js';
+import { defaultPipelineLimits } from '../bot/core/pipeline.js';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
-import { createConversationsRepository } from '../db/conversations.repository.js';
+import { countStatements } from '../db/statement-counter.js';
 import { messagesTable } from '../db/messages.table.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { loadCatalogueFiles } from '../faq/catalogue.loader.js';
 import { createFaqEngine } from '../faq/faq.engine.js';
 import type { FaqEngine } from '../faq/faq.engine.port.js';
+import { syncUnitsFromData } from '../handoff/units.sync.js';
 import { createLogger } from '../logger.js';
+import { assemblePipeline } from '../pipeline.assembly.js';
 
 export type PipelineBenchResult = {
   backend: 'pglite' | 'postgres';
@@ -47,6 +46,10 @@ export type PipelineBenchResult = {
   insertsPerSecond: number;
   /** Time for the worker to send everything queued, after the last message was handled. */
   outboxDrainMs: number;
+  /** CPU of this process per message in the throughput phase (pipeline, engine, outbox worker, driver; PGlite itself too). */
+  cpuMsPerMessage: number;
+  /** Database statements per message in the throughput phase, the outbox worker's included. */
+  statementsPerMessage: number;
 };
 
 const TARGETS = { pglite: 100, postgres: 200, p99Ms: 50 };
@@ -72,23 +75,26 @@ export async function runPipelineBench({
   const results: PipelineBenchResult[] = [];
 
   const backends: Array<{ name: 'pglite' | 'postgres'; open: () => Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> }> = [
-    { name: 'pglite', open: async () => ({ handle: await createDatabase({ pgliteDataDir: 'memory://' }), dispose: async () => {} }) },
+    { name: 'pglite', open: () => openScratchPglite() },
   ];
   if (databaseUrl) backends.push({ name: 'postgres', open: () => openScratchPostgres({ url: databaseUrl }) });
+  // BENCH_BACKEND=postgres (or pglite) runs one backend only: for a CPU profile of just that one.
+  const only = process.env.BENCH_BACKEND;
+  if (only) backends.splice(0, backends.length, ...backends.filter((b) => b.name === only));
 
   const engine = engineCostMs === undefined ? 'real FAQ engine' : `real FAQ decisions memoised, ${engineCostMs} ms CPU each`;
   log(`pipeline bench: ${messages} messages from ${residents} residents at once, then a steady stream at the target rate; ${engine} (${catalogue.entries.length} entries)`);
   for (const backend of backends) {
     const { handle, dispose } = await backend.open();
     try {
-      const result = await benchOne({ handle, backend: backend.name, questions, catalogue, messages, residents, engineCostMs });
+      const result = await benchOne({ handle, backend: backend.name, dataDir, questions, catalogue, messages, residents, engineCostMs });
       results.push(result);
       const target = TARGETS[backend.name];
       log(
         `  ${backend.name.padEnd(8)} ${result.messagesPerSecond.toFixed(0).padStart(5)} msg/s (target ≥${target}${result.messagesPerSecond >= target ? ' ✓' : ' ✗'})` +
           `  | at ${result.latencyRate} msg/s: p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms (target ≤${TARGETS.p99Ms}${result.p99Ms <= TARGETS.p99Ms ? ' ✓' : ' ✗'})` +
           `  | baseline: 1 insert p50 ${result.insertP50Ms.toFixed(2)} ms, ${result.insertsPerSecond.toFixed(0)} inserts/s sequential` +
-          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later`,
+          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later  | CPU ${result.cpuMsPerMessage.toFixed(2)} ms/msg, ${result.statementsPerMessage.toFixed(1)} statements/msg (worker's included)`,
       );
     } finally {
       await handle.close();
@@ -101,6 +107,7 @@ export async function runPipelineBench({
 async function benchOne({
   handle,
   backend,
+  dataDir,
   questions,
   catalogue,
   messages,
@@ -109,6 +116,7 @@ async function benchOne({
 }: {
   handle: DatabaseHandle;
   backend: 'pglite' | 'postgres';
+  dataDir: string;
   questions: string[];
   catalogue: ReturnType<typeof loadCatalogueFiles>;
   messages: number;
@@ -118,18 +126,19 @@ async function benchOne({
   const logger = createLogger({ level: 'silent' });
   const adapter = createMemoryAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['memory', adapter]]);
-  const repository = createOutboxRepository({ db: handle.db });
-  const outbox = createOutbox({ repository, adapters });
-  const worker = createOutboxWorker({ repository, adapters, logger, batchSize: 50, pollIntervalMs: 50 });
-  outbox.onEnqueued(() => worker.wake());
-  const pipeline = createPipeline({
-    conversations: createConversationsRepository({ db: handle.db }),
+  // As at start-up: data/units.yaml seeds the units (its staff groups are on channels this bench does
+  // not run, so a ticket gets the honest "no staff group" reply, as in a bot with only the web chat).
+  await syncUnitsFromData({ db: handle.db, dataDir });
+  // The same wiring as main.ts: handoff, privacy and unit choice are asked about every message.
+  const counted = countStatements(handle.db);
+  const { pipeline, outbox, outboxWorker: worker, unitsListener } = await assemblePipeline({
+    database: { ...handle, db: counted.db },
+    adapters,
     faq: engineCostMs === undefined ? createFaqEngine(catalogue) : createMemoizedEngine({ catalogue, questions, costMs: engineCostMs }),
-    handoff: createNoHandoff({ outbox, texts: defaultBotTexts }),
-    outbox,
     logger,
+    retentionDays: 365,
     // Residents here type faster than people do; the throttle is not what is measured.
-    limits: { maxInputChars: 4_000, messagesPerMinute: 1_000_000, handlerTimeoutMs: 30_000 },
+    limits: { ...defaultPipelineLimits, messagesPerMinute: 1_000_000 },
   });
 
   // Warm-up (JIT, connection pool, first-contact rows) outside the measurement.
@@ -141,6 +150,8 @@ async function benchOne({
   // Phase 1, throughput: every resident sends its next message as soon as the previous is handled.
   const perResident = Math.ceil(messages / residents);
   let handled = 0;
+  const cpuBefore = process.cpuUsage();
+  const statementsBefore = counted.counter.statements;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: residents }, async (_, r) => {
@@ -154,6 +165,10 @@ async function benchOne({
   const drainStarted = performance.now();
   while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
   const outboxDrainMs = performance.now() - drainStarted;
+  // This process's CPU (pipeline, engine, outbox worker, driver; PGlite's database too) per message handled.
+  const cpu = process.cpuUsage(cpuBefore);
+  const statementsPerMessage = (counted.counter.statements - statementsBefore) / handled;
+  const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / handled;
 
   // Phase 2, latency: messages arrive at the target rate (open loop, as from many people), and
   // each one's time from hand-over to "reply queued" is measured.
@@ -173,6 +188,7 @@ async function benchOne({
   );
   while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
   await worker.stop();
+  await unitsListener.stop();
 
   latencies.sort((a, b) => a - b);
   return {
@@ -186,6 +202,8 @@ async function benchOne({
     insertP50Ms: baseline.p50Ms,
     insertsPerSecond: baseline.perSecond,
     outboxDrainMs,
+    cpuMsPerMessage,
+    statementsPerMessage,
   };
 }
 
@@ -249,6 +267,13 @@ function percentile(sorted: number[], p: number): number {
 function loadQuestions({ dataDir }: { dataDir: string }): string[] {
   const lines = readFileSync(join(dataDir, 'eval', 'dev.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   return lines.map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+/** PGlite in a fresh folder, as `npm start` runs it (files on disk, not memory://), removed afterwards. */
+async function openScratchPglite() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pglite-'));
+  const handle = await createDatabase({ pgliteDataDir: dir });
+  return { handle, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A fresh database on the given server, dropped afterwards, so the bench never touches real data. */

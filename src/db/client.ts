@@ -24,6 +24,19 @@ export type DatabaseHandle = {
   kind: 'pglite' | 'postgres';
   /** Resolves with the round-trip time; rejects when the database cannot answer. */
   ping(): Promise<{ latencyMs: number }>;
+  /**
+   * Postgres LISTEN: `onNotify` runs for every NOTIFY on `channel` from any process (and from this
+   * one). On Postgres it also runs each time the listening connection is (re)established, since
+   * notifications sent while it was down are lost: a listener that drops a cache re-reads then.
+   */
+  listen(args: { channel: string; onNotify: (payload: string) => void }): Promise<{ stop(): Promise<void> }>;
+  /**
+   * A lock only one process holds at a time (a Postgres session advisory lock, on a connection of its
+   * own): one Zalo listener per account (DESIGN §7). Not acquired: another process holds it now.
+   * `onLost` runs if that connection drops (the lock is then free for another process). PGlite has
+   * one process, so the lock is always granted.
+   */
+  tryLock(args: { name: string; onLost?: () => void }): Promise<{ acquired: boolean; release(): Promise<void> }>;
   close(): Promise<void>;
 };
 
@@ -72,6 +85,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     db,
     kind: 'pglite',
     ping: () => timed(() => db.execute(sql`select 1`)),
+    async listen({ channel, onNotify }) {
+      // One process owns a PGlite folder, so only its own NOTIFYs arrive here.
+      const unlisten = await client.listen(channel, onNotify);
+      return { stop: () => (client.closed ? Promise.resolve() : unlisten()) };
+    },
+    tryLock: async () => ({ acquired: true, release: async () => {} }),
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -90,13 +109,62 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       { cause: error },
     );
   }
-  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  const db = drizzlePostgres({ client: withPreparedStatements(client), schema }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
     ping: () => timed(() => client`select 1`),
+    async listen({ channel, onNotify }) {
+      // postgres.js keeps one extra connection for LISTEN and re-listens after it drops; the third
+      // argument runs on every (re)listen.
+      const { unlisten } = await client.listen(channel, onNotify, () => onNotify(''));
+      return { stop: () => unlisten() };
+    },
+    tryLock: ({ name, onLost }) => tryAdvisoryLock({ url, name, onLost }),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * drizzle tells postgres.js not to prepare its (unnamed) queries, and postgres.js then sends every
+ * query that has parameters as "describe", waits for the answer, then "execute": two round trips.
+ * Prepared, a query is described once per connection (postgres.js keeps one statement per distinct
+ * SQL text) and each later run is one round trip. Transactions run on postgres.js's own handle and
+ * keep the default. Behind PgBouncer in transaction mode use PgBouncer ≥ 1.21 (max_prepared_statements).
+ */
+function withPreparedStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'unsafe') return Reflect.get(target, property, receiver);
+      return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+        target.unsafe(query, parameters, { ...options, prepare: true });
+    },
+  });
+}
+
+/** Holds `pg_try_advisory_lock(hashtext(name))` on a connection that is never recycled (the lock lives as long as it). */
+async function tryAdvisoryLock({ url, name, onLost }: { url: string; name: string; onLost?: () => void }) {
+  let releasing = false;
+  const lockClient = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    onnotice: () => {},
+    connect_timeout: 10,
+    onclose: () => {
+      if (!releasing) onLost?.();
+    },
+  });
+  const [row] = await lockClient<Array<{ acquired: boolean }>>`select pg_try_advisory_lock(hashtext(${name})) as acquired`;
+  const acquired = row?.acquired === true;
+  const release = async () => {
+    releasing = true;
+    // Ending the session frees the lock; unlocking first says so at once.
+    if (acquired) await lockClient`select pg_advisory_unlock(hashtext(${name}))`.catch(() => undefined);
+    await lockClient.end({ timeout: 5 });
+  };
+  if (!acquired) await release();
+  return { acquired, release };
 }
 
 /** One dedicated connection holds an advisory lock so concurrent starts migrate one at a time. */

@@ -7,11 +7,27 @@ import type { Database } from './client.js';
 import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
 import { messagesTable } from './messages.table.js';
+import { privacyRequestsTable } from '../handoff/privacy.table.js';
+import { ACTIVE_TICKET_STATUSES } from '../handoff/tickets.models.js';
+import { ticketsTable } from '../handoff/tickets.table.js';
+import { unitChoicePromptsTable } from '../handoff/units.table.js';
 
 export type Conversation = typeof conversationsTable.$inferSelect;
 export type StoredMessage = typeof messagesTable.$inferSelect;
 
 export type ConversationsRepository = ReturnType<typeof createConversationsRepository>;
+
+/** What the pipeline needs to know about a conversation on every message, read while storing it. */
+export type ConversationState = {
+  /** The centre the resident chose (null: not chosen yet). */
+  unitId: string | null;
+  /** A "delete my data" request awaits confirmation. */
+  deleteRequestPending: boolean;
+  /** A ticket is open, claimed or undeliverable. */
+  activeTicket: boolean;
+  /** The resident was asked which centre they belong to and has not answered yet. */
+  unitChoicePending: boolean;
+};
 
 export function createConversationsRepository({ db }: { db: Database }) {
   /** Creates the conversation on first contact; refreshes last_seen and the resident's name after. */
@@ -102,6 +118,8 @@ export function createConversationsRepository({ db }: { db: Database }) {
    * upsertConversation + recordInbound in ONE round trip (the pipeline's hot path: every inbound
    * message). Idempotent like recordInbound: a redelivered (channel, externalId) stores nothing and
    * returns `duplicate: true`; the conversation's last_seen/name are refreshed either way.
+   * The same statement reads the conversation's `state`, so the pipeline skips the privacy, unit and
+   * ticket lookups that most messages do not need (each would be a round trip of its own).
    */
   async function storeInbound(args: {
     channel: string;
@@ -112,11 +130,15 @@ export function createConversationsRepository({ db }: { db: Database }) {
     kind: string;
     text: string;
     receivedAt: Date;
-  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean }> {
+  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
     const at = args.receivedAt.toISOString();
-    const result = await db.execute<{ id: number | string; inserted: boolean; message_id: number | string | null }>(sql`
+    const active = sql.join(
+      ACTIVE_TICKET_STATUSES.map((s) => sql`${s}`),
+      sql`, `,
+    );
+    const result = await db.execute(sql`
       with conv as (
         insert into conversations (channel, conversation_ref, resident_external_id, resident_name, last_seen_at)
         values (${args.channel}, ${args.conversationRef}, ${who}, ${name}, ${at}::timestamptz)
@@ -124,24 +146,43 @@ export function createConversationsRepository({ db }: { db: Database }) {
           last_seen_at = greatest(conversations.last_seen_at, excluded.last_seen_at),
           resident_name = coalesce(excluded.resident_name, conversations.resident_name),
           resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
-        returning id, (xmax = 0) as inserted
+        returning id, unit_id, (xmax = 0) as inserted
       ), msg as (
         insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at)
         select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz from conv
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
-      select conv.id, conv.inserted, (select id from msg) as message_id from conv`);
+      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id,
+        exists (select 1 from ${privacyRequestsTable} p where p.conversation_id = conv.id and p.status = 'pending') as delete_pending,
+        exists (select 1 from ${ticketsTable} t where t.conversation_id = conv.id and t.status in (${active})) as ticket_active,
+        exists (select 1 from ${unitChoicePromptsTable} u where u.conversation_id = conv.id) as unit_choice_pending
+      from conv`);
     // postgres.js returns the rows themselves, PGlite a { rows } object.
     const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{
       id: number | string;
       inserted: boolean;
+      unit_id: string | null;
       message_id: number | string | null;
+      delete_pending: boolean;
+      ticket_active: boolean;
+      unit_choice_pending: boolean;
     }>;
     const row = rows[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);
-    return { conversationId: Number(row.id), created: row.inserted, messageId, duplicate: messageId === null };
+    return {
+      conversationId: Number(row.id),
+      created: row.inserted,
+      messageId,
+      duplicate: messageId === null,
+      state: {
+        unitId: row.unit_id,
+        deleteRequestPending: row.delete_pending,
+        activeTicket: row.ticket_active,
+        unitChoicePending: row.unit_choice_pending,
+      },
+    };
   }
 
   return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound };

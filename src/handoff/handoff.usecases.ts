@@ -65,14 +65,24 @@ export function createHandoff({
 
   return {
     async isStaffConversation({ conversationRef }) {
+      // Nearly every message is a resident's: with the (cached) unit list, a ref that is neither a staff
+      // group nor a thread inside one is answered without the database. A thread's ref extends its
+      // group's ref after ':' (ChannelAdapter.createThread), so no staff thread is missed.
+      if (deps.units.listUnits) {
+        const { units: all } = await deps.units.listUnits();
+        const inStaffGroup = all.some((u) => u.staffGroups.some((g) => conversationRef === g.conversationRef || conversationRef.startsWith(`${g.conversationRef}:`)));
+        if (!inStaffGroup) return false;
+      }
       return (await resolveStaffScope(ctx, { conversationRef })) !== undefined;
     },
     handleStaffMessage: (args) => handleStaffMessage(ctx, args),
     answerIdRequest: (args) => answerIdRequest(ctx, args),
     interceptResidentMessage: (args) => interceptResidentMessage(ctx, args),
     openTicket: (args) => openTicket(ctx, args),
-    async opensTicketDirectly({ conversationId }) {
-      return (await units.getResidentUnit({ conversationId })).unit.ticketPolicy === 'open_directly';
+    async opensTicketDirectly({ conversationId, unitId }) {
+      const known = unitId && deps.units.listUnits ? (await deps.units.listUnits()).units.find((u) => u.id === unitId) : undefined;
+      const unit = known ?? (await units.getResidentUnit({ conversationId })).unit;
+      return unit.ticketPolicy === 'open_directly';
     },
     handleOutboxSent: (row) => events.handleSent(row),
     handleOutboxFailed: (row, failure) => events.handleFailed(row, failure),

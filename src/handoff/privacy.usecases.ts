@@ -53,9 +53,12 @@ export function createPrivacyUsecases({
   async function handleMessage({
     conversationId,
     message,
+    deleteRequestPending,
   }: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** False: the caller read that nothing awaits confirmation, so the lookup is skipped. */
+    deleteRequestPending?: boolean;
   }): Promise<PrivacyHandling> {
     const now = clock.now();
     const action = message.action ? { action: message.action } : {};
@@ -63,7 +66,7 @@ export function createPrivacyUsecases({
       await privacyRepository.createDeleteRequest({ conversationId, at: now });
       return { handled: true, reply: { text: privacyTexts.confirmPrompt, buttons: privacyConfirmButtons } };
     }
-    const pending = await privacyRepository.findPendingDeleteRequest({ conversationId });
+    const pending = deleteRequestPending === false ? undefined : await privacyRepository.findPendingDeleteRequest({ conversationId });
     const confirms = isDeleteConfirmation({ text: message.text, ...action });
     if (!pending) {
       // A stale button tap with nothing pending: say so rather than let it fall through as a question.

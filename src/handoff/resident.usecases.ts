@@ -121,10 +121,11 @@ async function earlierMessages(
  */
 export async function interceptResidentMessage(
   ctx: HandoffContext,
-  { message, conversationId }: { message: InboundMessage; conversationId: number },
+  { message, conversationId, activeTicket }: { message: InboundMessage; conversationId: number; activeTicket?: boolean },
 ): Promise<{ handled: boolean }> {
   const { tickets, deps } = ctx;
-  const { ticket: active } = await tickets.findActiveTicket({ conversationId });
+  // activeTicket === false: the pipeline read, while storing the message, that there is none.
+  const { ticket: active } = activeTicket === false ? { ticket: undefined } : await tickets.findActiveTicket({ conversationId });
   if (active) {
     let ticket = active;
     const unit = (await deps.units.getUnit({ unitId: ticket.unitId })).unit;

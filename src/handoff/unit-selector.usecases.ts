@@ -30,17 +30,21 @@ export function createUnitSelector({ unitsRepository }: { unitsRepository: Selec
   async function ensureUnit({
     conversationId,
     message,
+    known,
   }: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** The stored choice and whether a question is open, when the caller already read them (skips lookups). */
+    known?: { unitId: string | null; unitChoicePending: boolean };
   }): Promise<EnsureUnitResult> {
+    const storedUnitId = async () => (known ? { unitId: known.unitId ?? undefined } : unitsRepository.findResidentUnitId({ conversationId }));
     const { units } = await unitsRepository.listUnits();
     const [defaultUnit] = units;
     if (!defaultUnit) throw createNoUnitsError();
     const changeRequested = isChangeUnitRequest({ text: message.text, ...(message.action ? { action: message.action } : {}) });
 
     if (units.length === 1) {
-      const { unitId } = await unitsRepository.findResidentUnitId({ conversationId });
+      const { unitId } = await storedUnitId();
       if (unitId !== defaultUnit.id) await unitsRepository.setResidentUnit({ conversationId, unitId: defaultUnit.id });
       if (changeRequested) return { prompt: { text: `Hiện bot phục vụ ${defaultUnit.shortName}.`, buttons: [] } };
       return { unitId: defaultUnit.id };
@@ -53,8 +57,8 @@ export function createUnitSelector({ unitsRepository }: { unitsRepository: Selec
     }
 
     const [{ unitId: stored }, pending] = await Promise.all([
-      unitsRepository.findResidentUnitId({ conversationId }),
-      unitsRepository.findUnitChoicePrompt({ conversationId }),
+      storedUnitId(),
+      known && !known.unitChoicePending ? undefined : unitsRepository.findUnitChoicePrompt({ conversationId }),
     ]);
     if (stored && !pending) return { unitId: stored };
 

@@ -3,7 +3,7 @@
  * data/ only seeds it, see units.sync.ts). Implements the HandoffUnits port the tickets use, plus
  * what the unit choice, the CLI and the console need.
  */
-import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { unitsTable } from '../db/units.table.js';
@@ -21,35 +21,88 @@ export type CalendarResult = WorkingCalendar & { calendar: WorkingCalendar };
 
 export type UnitsRepository = ReturnType<typeof createUnitsRepository>;
 
-const STAFF_ID_COLUMN = {
-  telegram: staffMembersTable.telegramUserId,
-  zalo: staffMembersTable.zaloUserId,
-} as const;
+const STAFF_ID_FIELD = {
+  telegram: 'telegramUserId',
+  zalo: 'zaloUserId',
+} as const satisfies Record<StaffChannel, keyof StaffMember>;
 
 /** Calendars change only when an admin edits hours or holidays; a short cache saves two queries per SLA check. */
 const CALENDAR_TTL_MS = 60_000;
 
+/**
+ * Postgres NOTIFY channel for "units, staff groups or staff changed". Every write here and in
+ * units.sync.ts notifies it (inside the writing transaction, so it fires on commit); main.ts listens
+ * and drops the cache, so an edit from the CLI or another bot process is seen at once.
+ */
+export const UNITS_CHANGED_CHANNEL = 'mot_cua_units_changed';
+
+/**
+ * Safety net only: a process re-reads units at least this often even if a notification was lost
+ * (postgres.js also re-reads when its LISTEN connection comes back).
+ */
+const UNITS_CACHE_TTL_MS = 60_000;
+
+/** Everything that rarely changes and is read on every message: units with their groups, and all staff. */
+type UnitsSnapshot = {
+  units: UnitWithGroups[];
+  byId: Map<string, UnitWithGroups>;
+  groupByRef: Map<string, { unit: UnitWithGroups; group: StaffGroup }>;
+  /** Every staff member, active or not, ordered by role then name (the database's collation). */
+  staff: StaffMember[];
+};
+
+/** Tells other processes (and this one's listener) that units or staff changed. */
+export async function notifyUnitsChanged(db: Pick<Database, 'execute'>): Promise<void> {
+  await db.execute(sql`select pg_notify(${UNITS_CHANGED_CHANNEL}, '')`);
+}
+
 export function createUnitsRepository({ db, clock = { now: () => new Date() } }: { db: Database; clock?: { now(): Date } }) {
   const calendarCache = new Map<string, { calendar: CalendarResult; expiresAt: number }>();
+  let cache: { snapshot: Promise<UnitsSnapshot>; expiresAt: number } | undefined;
 
-  async function loadUnits(where?: ReturnType<typeof eq>): Promise<UnitWithGroups[]> {
-    const rows = await db
-      .select({ unit: unitsTable, settings: unitSettingsTable })
-      .from(unitsTable)
-      .leftJoin(unitSettingsTable, eq(unitSettingsTable.unitId, unitsTable.id))
-      .where(where)
-      .orderBy(asc(unitSettingsTable.position), asc(unitsTable.createdAt), asc(unitsTable.id));
-    if (rows.length === 0) return [];
-    const groups = await db
-      .select()
-      .from(staffGroupsTable)
-      .where(
-        inArray(
-          staffGroupsTable.unitId,
-          rows.map((r) => r.unit.id),
-        ),
-      )
-      .orderBy(asc(staffGroupsTable.id));
+  /** The cached snapshot; concurrent callers share one load. A failed load is not kept. */
+  function snapshot(): Promise<UnitsSnapshot> {
+    const now = clock.now().getTime();
+    if (cache && cache.expiresAt > now) return cache.snapshot;
+    const entry = { snapshot: loadSnapshot(), expiresAt: now + UNITS_CACHE_TTL_MS };
+    cache = entry;
+    entry.snapshot.catch(() => {
+      if (cache === entry) cache = undefined;
+    });
+    return entry.snapshot;
+  }
+
+  /** Drops cached units, staff and calendars: the next read goes to the database. */
+  function invalidate(): void {
+    cache = undefined;
+    calendarCache.clear();
+  }
+
+  /** After a write: this process forgets at once, the others when the notification arrives. */
+  async function changed(): Promise<void> {
+    invalidate();
+    await notifyUnitsChanged(db);
+  }
+
+  async function loadSnapshot(): Promise<UnitsSnapshot> {
+    const [units, staffRows] = await Promise.all([
+      loadUnits(),
+      db.select().from(staffMembersTable).orderBy(asc(staffMembersTable.role), asc(staffMembersTable.name)),
+    ]);
+    const groupByRef = new Map<string, { unit: UnitWithGroups; group: StaffGroup }>();
+    for (const unit of units) for (const group of unit.staffGroups) groupByRef.set(group.conversationRef, { unit, group });
+    return { units, byId: new Map(units.map((u) => [u.id, u])), groupByRef, staff: staffRows.map(toStaffMember) };
+  }
+
+  async function loadUnits(): Promise<UnitWithGroups[]> {
+    const [rows, groups] = await Promise.all([
+      db
+        .select({ unit: unitsTable, settings: unitSettingsTable })
+        .from(unitsTable)
+        .leftJoin(unitSettingsTable, eq(unitSettingsTable.unitId, unitsTable.id))
+        .orderBy(asc(unitSettingsTable.position), asc(unitsTable.createdAt), asc(unitsTable.id)),
+      db.select().from(staffGroupsTable).orderBy(asc(staffGroupsTable.id)),
+    ]);
     return rows.map(({ unit, settings }) => {
       const leadStaffId = settings?.leadStaffId ?? null;
       const info: Record<string, string> = {};
@@ -72,11 +125,11 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
 
   /** Every unit, default (first) unit first. */
   async function listUnits(): Promise<{ units: UnitWithGroups[] }> {
-    return { units: await loadUnits() };
+    return { units: (await snapshot()).units };
   }
 
   async function findUnit({ unitId }: { unitId: string }): Promise<{ unit: UnitWithGroups } | undefined> {
-    const [unit] = await loadUnits(eq(unitsTable.id, unitId));
+    const unit = (await snapshot()).byId.get(unitId);
     return unit ? { unit } : undefined;
   }
 
@@ -95,10 +148,7 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
 
   /** Which unit a staff group belongs to; undefined for any other conversation. */
   async function findStaffGroup({ conversationRef }: { conversationRef: string }): Promise<{ unit: UnitWithGroups; group: StaffGroup } | undefined> {
-    const [row] = await db.select().from(staffGroupsTable).where(eq(staffGroupsTable.conversationRef, conversationRef));
-    if (!row) return undefined;
-    const { unit } = await getUnit({ unitId: row.unitId });
-    return { unit, group: toStaffGroup(row) };
+    return (await snapshot()).groupByRef.get(conversationRef);
   }
 
   /**
@@ -115,30 +165,24 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
     channel: string;
     externalUserId: string;
   }): Promise<{ staff: StaffMember | undefined }> {
-    const column = STAFF_ID_COLUMN[channel as StaffChannel];
-    if (!column) return { staff: undefined };
-    const [row] = await db
-      .select()
-      .from(staffMembersTable)
-      .where(and(eq(column, externalUserId), eq(staffMembersTable.active, true), unitId ? eq(staffMembersTable.unitId, unitId) : undefined))
-      .orderBy(asc(staffMembersTable.unitId))
-      .limit(1);
-    return { staff: row ? toStaffMember(row) : undefined };
+    if (!Object.hasOwn(STAFF_ID_FIELD, channel)) return { staff: undefined };
+    const idField = STAFF_ID_FIELD[channel as StaffChannel];
+    let found: StaffMember | undefined;
+    for (const s of (await snapshot()).staff) {
+      if (!s.active || s[idField] !== externalUserId || (unitId && s.unitId !== unitId)) continue;
+      // The first match by unit id, as the database ordered it before the cache.
+      if (!found || s.unitId < found.unitId) found = s;
+    }
+    return { staff: found };
   }
 
   async function findStaffById({ staffId }: { staffId: string }): Promise<{ staff: StaffMember | undefined }> {
-    const [row] = await db.select().from(staffMembersTable).where(eq(staffMembersTable.id, staffId));
-    return { staff: row ? toStaffMember(row) : undefined };
+    return { staff: (await snapshot()).staff.find((s) => s.id === staffId) };
   }
 
   /** Active staff of a unit (the lead first), or everyone with includeInactive. */
   async function listStaff({ unitId, includeInactive = false }: { unitId: string; includeInactive?: boolean }): Promise<{ staff: StaffMember[] }> {
-    const rows = await db
-      .select()
-      .from(staffMembersTable)
-      .where(and(eq(staffMembersTable.unitId, unitId), includeInactive ? undefined : eq(staffMembersTable.active, true)))
-      .orderBy(asc(staffMembersTable.role), asc(staffMembersTable.name));
-    return { staff: rows.map(toStaffMember) };
+    return { staff: (await snapshot()).staff.filter((s) => s.unitId === unitId && (includeInactive || s.active)) };
   }
 
   /**
@@ -244,6 +288,7 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
     if (values.role === 'lead') {
       await db.update(unitSettingsTable).set({ leadStaffId: values.id, updatedAt: new Date() }).where(and(eq(unitSettingsTable.unitId, values.unitId), isNull(unitSettingsTable.leadStaffId)));
     }
+    await changed();
     return { staff: toStaffMember(row!) };
   }
 
@@ -251,6 +296,7 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
   async function setStaffActive({ staffId, active }: { staffId: string; active: boolean }): Promise<{ staff: StaffMember }> {
     const [row] = await db.update(staffMembersTable).set({ active, updatedAt: new Date() }).where(eq(staffMembersTable.id, staffId)).returning();
     if (!row) throw new UnitsError('handoff.staff_not_found', `Staff member "${staffId}" does not exist: check the id with \`npm run cli -- staff list\`.`);
+    await changed();
     return { staff: toStaffMember(row) };
   }
 
@@ -279,6 +325,9 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
   }
 
   return {
+    /** For main.ts: LISTEN on this and call `invalidate` on each notification. */
+    changeChannel: UNITS_CHANGED_CHANNEL,
+    invalidate,
     listUnits,
     findUnit,
     getUnit,

@@ -13,6 +13,7 @@ import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { unitsTable } from '../db/units.table.js';
 import { loadUnitsData } from './units.loader.js';
+import { notifyUnitsChanged } from './units.repository.js';
 import { holidaysTable, rosterShiftsTable, staffGroupsTable, staffMembersTable, unitSettingsTable } from './units.table.js';
 
 export type SyncUnitsResult = {
@@ -112,6 +113,8 @@ export async function syncUnitsFromData({
       if (rows.length > 0) await tx.insert(holidaysTable).values(rows);
       result.holidayYears.push(year.year);
     }
+    // Running bots cache units and staff: tell them (delivered when this transaction commits).
+    if (result.created.length + result.replaced.length + result.holidayYears.length > 0) await notifyUnitsChanged(tx);
   });
   return result;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../src/db/client.js';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import { unitsTable } from '../../src/db/units.table.js';
@@ -92,6 +92,54 @@ describe.runIf(testDatabaseUrl)('postgres restarts', () => {
       const rows = await a.db.select().from(unitsTable);
       await Promise.all([a.close(), b.close()]);
       expect(rows.map((r) => r.id)).toEqual(['xa-c']);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('tryLock (one Zalo listener per account)', () => {
+  it.runIf(testDatabaseUrl)('is held by one process at a time and passes on when released or when its holder dies', async () => {
+    const handle = await createTestDatabase();
+    const [a, b] = [await createDatabase({ url: handle.url }), await createDatabase({ url: handle.url })];
+    try {
+      const first = await a.tryLock({ name: 'test:zalo-listener' });
+      expect(first.acquired).toBe(true);
+      expect((await b.tryLock({ name: 'test:zalo-listener' })).acquired).toBe(false);
+      // Another name is another lock.
+      const other = await b.tryLock({ name: 'test:other' });
+      expect(other.acquired).toBe(true);
+      await other.release();
+      await first.release();
+      const second = await b.tryLock({ name: 'test:zalo-listener' });
+      expect(second.acquired).toBe(true);
+      // The holder's connection dies (a crashed process): Postgres frees the lock, the holder is told.
+      let lost = false;
+      await second.release();
+      const third = await a.tryLock({ name: 'test:zalo-listener', onLost: () => (lost = true) });
+      expect(third.acquired).toBe(true);
+      // Only this test's own database: other suites' sessions are left alone.
+      await handle.db.execute(
+        sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database())`,
+      );
+      await vi.waitFor(() => expect(lost).toBe(true));
+      const fourth = await vi.waitFor(async () => {
+        const lock = await b.tryLock({ name: 'test:zalo-listener' });
+        expect(lock.acquired).toBe(true);
+        return lock;
+      });
+      await fourth.release();
+      await third.release();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await handle.close();
+    }
+  });
+
+  it.runIf(!testDatabaseUrl)('is always granted on PGlite (one process owns its folder)', async () => {
+    const handle = await createDatabase({ pgliteDataDir: 'memory://' });
+    try {
+      expect((await handle.tryLock({ name: 'test:zalo-listener' })).acquired).toBe(true);
     } finally {
       await handle.close();
     }

@@ -400,3 +400,15 @@ describe('/healthz staffGroups comes from the outbox', { timeout: 90_000 }, () =
     expect(await other.staffGroupHealth()).toMatchObject({ [ZALO_STAFF]: { ok: true }, [TG_PLAIN_STAFF]: { ok: true } });
   });
 });
+
+describe('a topic staff opened themselves in the forum group', { timeout: 90_000 }, () => {
+  it('is still the staff group (recognised from the cached groups, no ticket thread needed): /id answers, chatter is not a resident question', async () => {
+    h = await createHandoffHarness({ groups: [{ conversationRef: TG_STAFF, forum: true }] });
+    const topic = `${TG_STAFF}:topic:777`;
+    await h.say(h.inbound({ conversationRef: topic, from: { id: '999', name: 'Khách' }, text: '/id' }));
+    expect(h.lastIn(topic)!.text).toBe(`Mã nhóm/cuộc trò chuyện: ${topic}\nMã người dùng của Khách: 999`);
+    const count = h.sentIn(TG_STAFF).length;
+    await h.say(h.inbound({ conversationRef: topic, from: tgStaff(STAFF.hoa), text: 'làm khai sinh cần gì' }));
+    expect(h.sentIn(TG_STAFF).length).toBe(count);
+  });
+});

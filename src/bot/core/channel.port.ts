@@ -58,7 +58,11 @@ export type ChannelAdapter = {
 
   /** Shows "typing…" for a few seconds. Best effort: callers may ignore failures. */
   sendTyping?(args: { conversationRef: string }): Promise<void>;
-  /** Opens a new thread (forum topic) in a group; returns the thread's own conversation ref. */
+  /**
+   * Opens a new thread (forum topic) in a group; returns the thread's own conversation ref, which
+   * must extend the group's ref after a ':' ("telegram:-100…:topic:7"): the handoff tells staff
+   * threads from resident chats by that prefix, without a database lookup.
+   */
   createThread?(args: { conversationRef: string; title: string }): Promise<{ conversationRef: string }>;
   /** Reopens a closed thread. Reopening an open thread succeeds. */
   reopenThread?(args: { conversationRef: string }): Promise<void>;

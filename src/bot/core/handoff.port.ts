@@ -19,9 +19,17 @@ export type HandoffPort = {
    * Offered every resident message first. Returns handled=true when the handoff module took it
    * (appended to an open ticket and forwarded to staff, a rating digit after close, a unit choice…).
    */
-  interceptResidentMessage(args: { message: InboundMessage; conversationId: number }): Promise<{ handled: boolean }>;
-  /** The resident's centre opens a ticket as soon as the bot cannot answer (instead of offering "Gặp cán bộ"). */
-  opensTicketDirectly?(args: { conversationId: number }): Promise<boolean>;
+  interceptResidentMessage(args: {
+    message: InboundMessage;
+    conversationId: number;
+    /** False when the caller knows the conversation has no active ticket (saves a lookup); undefined: look it up. */
+    activeTicket?: boolean;
+  }): Promise<{ handled: boolean }>;
+  /**
+   * The resident's centre opens a ticket as soon as the bot cannot answer (instead of offering "Gặp cán bộ").
+   * `unitId`: the resident's centre when the caller already knows it (saves a lookup).
+   */
+  opensTicketDirectly?(args: { conversationId: number; unitId?: string }): Promise<boolean>;
   /** Opens (or reuses) the resident's ticket and sends the receipt. `decision` carries the bot's best guesses. */
   openTicket(args: { message: InboundMessage; conversationId: number; decision: FaqDecision | null }): Promise<void>;
 };
@@ -35,6 +43,8 @@ export type PrivacyPort = {
   handleMessage(args: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** False when the caller knows no request awaits confirmation (saves a lookup); undefined: look it up. */
+    deleteRequestPending?: boolean;
   }): Promise<{ handled: false } | { handled: true; reply: { text: string; buttons?: OutboundButton[] } }>;
 };
 
@@ -43,5 +53,7 @@ export type UnitChoicePort = {
   ensureUnit(args: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** What the caller already read about the conversation (saves lookups); undefined: look it up. */
+    known?: { unitId: string | null; unitChoicePending: boolean };
   }): Promise<{ unitId: string; notice?: string; resumeText?: string } | { prompt: { text: string; buttons: OutboundButton[] } }>;
 };

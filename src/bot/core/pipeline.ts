@@ -131,7 +131,7 @@ export function createPipeline({
       return;
     }
     const conversation = { id: stored.conversationId };
-    const created = stored.created;
+    const { created, state } = stored;
 
     if (await handoff.isStaffConversation({ conversationRef })) {
       await handoff.handleStaffMessage({ message });
@@ -162,11 +162,12 @@ export function createPipeline({
       await reply.text(texts.greeting, ...(notice ? [notice] : []));
     }
 
+    let unit: Awaited<ReturnType<UnitChoicePort['ensureUnit']>> | null = null;
     if (message.chatType === 'private') {
       const asked = { conversationId: conversation.id, message };
-      const privacyHandling = privacy ? await privacy.handleMessage(asked) : { handled: false as const };
+      const privacyHandling = privacy ? await privacy.handleMessage({ ...asked, deleteRequestPending: state.deleteRequestPending }) : { handled: false as const };
       if (privacyHandling.handled) return reply.send([{ parts: [privacyHandling.reply.text], buttons: privacyHandling.reply.buttons ?? [] }]);
-      const unit = unitChoice ? await unitChoice.ensureUnit(asked) : null;
+      unit = unitChoice ? await unitChoice.ensureUnit({ ...asked, known: { unitId: state.unitId, unitChoicePending: state.unitChoicePending } }) : null;
       if (unit && 'prompt' in unit) return reply.send([{ parts: [unit.prompt.text], buttons: unit.prompt.buttons }]);
       if (unit?.notice) await reply.text(unit.notice);
       // The question asked before the centre was chosen is answered now.
@@ -176,7 +177,7 @@ export function createPipeline({
       }
     }
 
-    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id })).handled) return;
+    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket })).handled) return;
 
     if (message.action) return handleAction({ message, conversationId: conversation.id, action: message.action, reply });
 
@@ -207,7 +208,7 @@ export function createPipeline({
 
     const opensTicket =
       decision.kind === 'handoff' &&
-      (OPEN_TICKET_REASONS.has(decision.reason) || (await handoff.opensTicketDirectly?.({ conversationId: conversation.id })));
+      (OPEN_TICKET_REASONS.has(decision.reason) || (await handoff.opensTicketDirectly?.({ conversationId: conversation.id, ...(unit && 'unitId' in unit ? { unitId: unit.unitId } : {}) })));
     if (opensTicket) {
       await handoff.openTicket({ message, conversationId: conversation.id, decision });
       return;

@@ -26,31 +26,36 @@ export type NewOutboxRow = {
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
 export function createOutboxRepository({ db }: { db: Database }) {
-  /** Inserts in the given order (ids ascend), so the parts of one reply leave in order. */
-  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ rows: OutboxRow[] }> {
-    if (rows.length === 0) return { rows: [] };
-    const inserted = await db
-      .insert(outboxTable)
-      .values(rows.map((r) => ({ ...r, meta: r.meta ?? null })))
-      .returning();
-    return { rows: inserted.sort((a, b) => a.id - b.id) };
+  /**
+   * Inserts in the given order (ids ascend), so the parts of one reply leave in order. Every reply
+   * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
+   * builder (every column, per row) cost more CPU than the rest of the enqueue.
+   */
+  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ ids: number[] }> {
+    if (rows.length === 0) return { ids: [] };
+    const values = rows.map(
+      (r) =>
+        sql`(${r.conversationRef}, ${r.channel}, ${r.kind ?? 'message'}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
+    );
+    const result = await db.execute(sql`
+      insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
+      values ${sql.join(values, sql`, `)}
+      returning id`);
+    // postgres.js returns the rows themselves, PGlite a { rows } object.
+    const inserted = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+    return { ids: inserted.map((r) => Number(r.id)).sort((a, b) => a - b) };
   }
 
-  async function claimDue({
-    now,
-    leaseMs,
-    limit,
-    channels,
-  }: {
-    now: Date;
-    leaseMs: number;
-    limit: number;
-    channels: string[];
-  }): Promise<{ rows: OutboxRow[] }> {
-    if (channels.length === 0) return { rows: [] };
+  /**
+   * The claim statement, built once per set of channels and prepared: the worker runs it every round
+   * and building it (two aliased NOT EXISTS subqueries) cost more CPU than running it.
+   */
+  type ClaimStatement = { execute(values: { now: string; leaseUntil: string; limit: number }): Promise<OutboxRow[]> };
+  const claimStatements = new Map<string, ClaimStatement>();
+  function buildClaim(channels: string[], name: string): ClaimStatement {
     const earlier = alias(outboxTable, 'earlier');
     const lastSent = alias(outboxTable, 'last_sent');
-    const nowParam = sql`${now.toISOString()}::timestamptz`;
+    const nowParam = sql`${sql.placeholder('now')}::timestamptz`;
     const claimable = or(
       and(eq(outboxTable.status, 'pending'), lte(outboxTable.nextAttemptAt, nowParam)),
       and(eq(outboxTable.status, 'sending'), lte(outboxTable.leaseUntil, nowParam)),
@@ -88,28 +93,119 @@ export function createOutboxRepository({ db }: { db: Database }) {
         ),
       )
       .orderBy(asc(outboxTable.id))
-      .limit(limit)
+      .limit(sql.placeholder('limit'))
       .for('update', { skipLocked: true });
 
-    const rows = await db
+    return db
       .update(outboxTable)
       .set({
         status: 'sending',
         attempts: sql`${outboxTable.attempts} + 1`,
-        leaseUntil: new Date(now.getTime() + leaseMs),
+        leaseUntil: sql`${sql.placeholder('leaseUntil')}::timestamptz`,
       })
       // `claimable` again: re-checked on the newest row version if another worker got there first.
       .where(and(inArray(outboxTable.id, due), claimable))
-      .returning();
+      .returning()
+      .prepare(name);
+  }
+
+  async function claimDue({
+    now,
+    leaseMs,
+    limit,
+    channels,
+  }: {
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    channels: string[];
+  }): Promise<{ rows: OutboxRow[] }> {
+    if (channels.length === 0) return { rows: [] };
+    const key = channels.join('\n');
+    let statement = claimStatements.get(key);
+    if (!statement) claimStatements.set(key, (statement = buildClaim(channels, `outbox_claim_${claimStatements.size}`)));
+    const rows = await statement.execute({ now: now.toISOString(), leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), limit });
     return { rows: rows.sort((a, b) => a.id - b.id) };
   }
 
+  type MarkSentArgs = { row: OutboxRow; externalMessageId: string; sentAt: Date };
+  type MarkSentResult = { row: OutboxRow | undefined };
+
   /**
    * Marks the row sent and records the message in the conversation's transcript (direction 'out'),
-   * atomically in one statement (one round trip: this runs for every message sent). Returns
-   * undefined when the claim was lost (lease expired and another worker re-claimed the row).
+   * atomically. Returns undefined when the claim was lost (lease expired and another worker
+   * re-claimed the row). Calls made before pending microtasks run out (a round's sends finishing
+   * together) share one statement: one commit, and one fsync, instead of one per message. A microtask,
+   * not setImmediate: waiting for the next event-loop turn let the worker fall behind under load.
    */
-  async function markSent({
+  let waiting: Array<{ args: MarkSentArgs; resolve: (r: MarkSentResult) => void; reject: (e: unknown) => void }> = [];
+  function markSent(args: MarkSentArgs): Promise<MarkSentResult> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ args, resolve, reject });
+      if (waiting.length === 1) queueMicrotask(() => void flushMarkSent());
+    });
+  }
+
+  async function flushMarkSent(): Promise<void> {
+    const batch = waiting;
+    waiting = [];
+    try {
+      if (batch.length === 1) return batch[0]!.resolve(await markSentOne(batch[0]!.args));
+      const sentIds = await markSentMany(batch.map((b) => b.args));
+      for (const { args, resolve } of batch) resolve(sentIds.has(args.row.id) ? { row: sentRow(args) } : { row: undefined });
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
+  }
+
+  function sentRow({ row, externalMessageId, sentAt }: MarkSentArgs): OutboxRow {
+    return { ...row, status: 'sent', externalMessageId, sentAt, leaseUntil: null, lastError: null };
+  }
+
+  /** A copy is recorded with the media kind it carried (its text describes it), a message as text. */
+  function transcriptKind(row: OutboxRow): string {
+    return row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
+  }
+
+  /** markSentOne for several rows (of different conversations: a claim never takes two of one). */
+  async function markSentMany(items: MarkSentArgs[]): Promise<Set<number>> {
+    const values = items.map(
+      ({ row, externalMessageId, sentAt }) =>
+        sql`(${row.id}::bigint, ${row.attempts}::int, ${externalMessageId}::text, ${sentAt.toISOString()}::timestamptz, ${row.channel}::text, ${row.conversationRef}::text, ${transcriptKind(row)}::text, ${row.payload.text}::text)`,
+    );
+    const result = await db.execute(sql`
+      with input (id, attempts, ext, at, channel, ref, kind, text) as (
+        values ${sql.join(values, sql`, `)}
+      ), sent as (
+        update outbox set status = 'sent', external_message_id = input.ext, sent_at = input.at, lease_until = null, last_error = null
+        from input
+        where outbox.id = input.id and outbox.status = 'sending' and outbox.attempts = input.attempts
+        returning outbox.id
+      ), done as (
+        select input.* from input join sent on sent.id = input.id
+      ), created as (
+        insert into conversations (channel, conversation_ref)
+        select distinct on (done.ref) done.channel, done.ref from done
+        where not exists (select 1 from conversations c where c.conversation_ref = done.ref)
+        on conflict (conversation_ref) do nothing
+        returning id, conversation_ref
+      ), conv as (
+        select id, conversation_ref from created
+        union all select c.id, c.conversation_ref from conversations c where c.conversation_ref in (select ref from done)
+      ), recorded as (
+        insert into messages (conversation_id, direction, channel, external_id, kind, text, created_at)
+        select (select conv.id from conv where conv.conversation_ref = done.ref limit 1), 'out', done.channel, done.ext, done.kind, done.text, done.at
+        from done order by done.id
+        returning id
+      )
+      select id from sent`);
+    // postgres.js returns the rows themselves, PGlite a { rows } object.
+    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  /** One row: the update, the conversation (if new) and the transcript line in one statement. */
+  async function markSentOne({
     row,
     externalMessageId,
     sentAt,
@@ -119,8 +215,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     sentAt: Date;
   }): Promise<{ row: OutboxRow | undefined }> {
     const at = sentAt.toISOString();
-    // A copy is recorded with the media kind it carried (its text describes it), a message as text.
-    const kind = row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
+    const kind = transcriptKind(row);
     const result = await db.execute(sql`
       with sent as (
         update outbox set status = 'sent', external_message_id = ${externalMessageId}, sent_at = ${at}::timestamptz,
@@ -143,7 +238,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     // postgres.js returns the rows themselves, PGlite a { rows } object.
     const rows = Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
     if (rows.length === 0) return { row: undefined };
-    return { row: { ...row, status: 'sent', externalMessageId, sentAt, leaseUntil: null, lastError: null } };
+    return { row: sentRow({ row, externalMessageId, sentAt }) };
   }
 
   async function markRetry({ row, nextAttemptAt, error }: { row: OutboxRow; nextAttemptAt: Date; error: string }) {

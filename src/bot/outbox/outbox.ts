@@ -69,9 +69,9 @@ export function createOutbox({
 
   async function enqueueAll({ messages, ...options }: { messages: OutboundMessage[] } & EnqueueOptions) {
     const rows = messages.flatMap((message) => toRows({ message, ...options }));
-    const { rows: inserted } = await repository.insertRows({ rows });
+    const { ids } = await repository.insertRows({ rows });
     for (const listener of listeners) listener();
-    return { ids: inserted.map((r) => r.id) };
+    return { ids };
   }
 
   function canCopy({ channel }: { channel: ChannelName }): boolean {
@@ -90,11 +90,11 @@ export function createOutbox({
     const minIntervalMs =
       chatType === 'group' ? (capabilities.groupMinSendIntervalMs ?? capabilities.minSendIntervalMs) : capabilities.minSendIntervalMs;
     const payload: OutboundCopy = { ...copy, text: copy.text.trim() || `(${copy.kind})` };
-    const { rows } = await repository.insertRows({
+    const { ids } = await repository.insertRows({
       rows: [{ conversationRef: copy.conversationRef, channel, kind: 'copy', payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: clock.now() }],
     });
     for (const listener of listeners) listener();
-    return { ids: rows.map((r) => r.id) };
+    return { ids };
   }
 
   return {

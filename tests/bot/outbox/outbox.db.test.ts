@@ -9,6 +9,7 @@ import { createOutboxRepository, type OutboxRepository } from '../../../src/bot/
 import { outboxTable, type OutboxRow } from '../../../src/bot/outbox/outbox.table.js';
 import { createOutboxWorker, type OutboxWorker } from '../../../src/bot/outbox/outbox.worker.js';
 import { createDatabase } from '../../../src/db/client.js';
+import { countStatements } from '../../../src/db/statement-counter.js';
 import { messagesTable } from '../../../src/db/messages.table.js';
 import { createLogger } from '../../../src/logger.js';
 import { createFakeClock, type FakeClock } from '../../helpers/fake-clock.js';
@@ -199,6 +200,31 @@ describe('outbox', () => {
     const late = await repository.markSent({ row: claimedByDeadWorker[0]!, externalMessageId: 'late', sentAt: clock.now() });
     expect(late.row).toBeUndefined();
     expect((await rowOf(ids[0]!)).externalMessageId).toBe(adapter.sent[0]?.externalMessageId);
+  });
+
+  it('marks several rows sent in one statement (sends finishing together): each recorded in its own transcript, a lost claim left alone', async () => {
+    // r1 already has a conversation, r2 and r3 get theirs when their message is recorded.
+    await database.db.execute(sql`insert into conversations (channel, conversation_ref) values ('memory', 'memory:r1')`);
+    const { ids } = await outbox.enqueueAll({ messages: [1, 2, 3].map((n) => ({ conversationRef: `memory:r${n}`, text: `tin ${n}` })) });
+    const { rows } = await repository.claimDue({ now: clock.now(), leaseMs: LEASE_MS, limit: 10, channels: ['memory'] });
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    // r3's claim is taken over by another worker meanwhile (its attempts moved on).
+    await database.db.update(outboxTable).set({ attempts: 9 }).where(eq(outboxTable.id, ids[2]!));
+    const { db: countedDb, counter } = countStatements(database.db);
+    const counted = createOutboxRepository({ db: countedDb });
+    const results = await Promise.all(rows.map((row, i) => counted.markSent({ row, externalMessageId: `ext-${i + 1}`, sentAt: clock.now() })));
+    expect(counter.statements).toBe(1);
+    expect(results.map((r) => r.row?.status)).toEqual(['sent', 'sent', undefined]);
+    expect((await rowOf(ids[0]!)).externalMessageId).toBe('ext-1');
+    expect(await rowOf(ids[2]!)).toMatchObject({ status: 'sending', externalMessageId: null });
+    const transcript = await database.db.execute(sql`
+      select c.conversation_ref as ref, m.external_id as ext, m.text, m.kind from messages m join conversations c on c.id = m.conversation_id
+      where m.direction = 'out' order by c.conversation_ref`);
+    const lines = (Array.isArray(transcript) ? transcript : (transcript as unknown as { rows: unknown[] }).rows) as Array<Record<string, string>>;
+    expect(lines).toEqual([
+      { ref: 'memory:r1', ext: 'ext-1', text: 'tin 1', kind: 'text' },
+      { ref: 'memory:r2', ext: 'ext-2', text: 'tin 2', kind: 'text' },
+    ]);
   });
 
   it('sends what was pending when a new worker starts (restart)', async () => {

@@ -1,0 +1,89 @@
+/**
+ * How the conversation machinery fits together: repositories → outbox and its worker → handoff,
+ * privacy and unit choice → the pipeline. One function, called by main.ts (the composition root,
+ * which decides the real database, channels, engine, logger and clock) and by the pipeline
+ * benchmark, so the benchmark measures exactly what production runs per message.
+ *
+ * Nothing here starts anything: main.ts starts the outbox worker, the SLA worker and the channels.
+ */
+import type { ChannelAdapter } from './bot/core/channel.port.js';
+import type { Clock } from './bot/core/clock.js';
+import type { ChannelName } from './bot/core/message.types.js';
+import { createPipeline, type PipelineLimits } from './bot/core/pipeline.js';
+import { createOutbox } from './bot/outbox/outbox.js';
+import { createOutboxRepository } from './bot/outbox/outbox.repository.js';
+import { createOutboxWorker } from './bot/outbox/outbox.worker.js';
+import type { DatabaseHandle } from './db/client.js';
+import { createConversationsRepository } from './db/conversations.repository.js';
+import type { FaqEngine } from './faq/faq.engine.port.js';
+import { createHandoff } from './handoff/handoff.usecases.js';
+import { createPrivacyRepository } from './handoff/privacy.repository.js';
+import { createPrivacyUsecases } from './handoff/privacy.usecases.js';
+import { createSlaWorker } from './handoff/sla.worker.js';
+import { createUnitSelector } from './handoff/unit-selector.usecases.js';
+import { createUnitsRepository } from './handoff/units.repository.js';
+import type { Logger } from './logger.js';
+
+export type PipelineAssembly = Awaited<ReturnType<typeof assemblePipeline>>;
+
+export async function assemblePipeline({
+  database,
+  adapters,
+  faq,
+  logger,
+  clock = { now: () => new Date() },
+  openGroups = [],
+  retentionDays,
+  limits,
+}: {
+  database: DatabaseHandle;
+  adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
+  faq: FaqEngine;
+  logger: Logger;
+  clock?: Clock;
+  /** Group refs where the bot answers every message (BOT_OPEN_GROUPS). */
+  openGroups?: readonly string[];
+  retentionDays: number;
+  /** Production keeps the defaults; the benchmark lifts the per-resident throttle. */
+  limits?: PipelineLimits;
+}) {
+  const { db } = database;
+  const conversations = createConversationsRepository({ db });
+
+  // Every reply leaves through the durable outbox; the worker wakes as soon as something is queued.
+  const outboxRepository = createOutboxRepository({ db });
+  const outbox = createOutbox({ repository: outboxRepository, adapters, clock });
+  const outboxWorker = createOutboxWorker({ repository: outboxRepository, adapters, logger });
+  outbox.onEnqueued(() => outboxWorker.wake());
+
+  // Units, staff groups and staff are read on every message and change only when an admin edits
+  // them: cached in memory, dropped on every edit made in this process and, through Postgres
+  // LISTEN/NOTIFY, on edits made by another process (the CLI, a second bot process).
+  const units = createUnitsRepository({ db, clock });
+  const unitsListener = await database.listen({ channel: units.changeChannel, onNotify: () => units.invalidate() });
+
+  // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
+  // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
+  const handoffDeps = { units, outbox, channels: adapters, clock, logger };
+  const handoff = createHandoff({ db, conversations, ...handoffDeps });
+  outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
+  outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
+  const sla = createSlaWorker({ db, ...handoffDeps });
+
+  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  const open = new Set(openGroups);
+  const pipeline = createPipeline({
+    conversations,
+    faq,
+    handoff,
+    outbox,
+    logger,
+    clock,
+    groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
+    privacy,
+    unitChoice: createUnitSelector({ unitsRepository: units }),
+    ...(limits ? { limits } : {}),
+  });
+
+  return { pipeline, conversations, outbox, outboxRepository, outboxWorker, units, unitsListener, handoff, sla, privacy };
+}

@@ -1,0 +1,118 @@
+/**
+ * The wiring main.ts and the pipeline bench share: handoff, privacy and unit choice really are
+ * asked about every message, and an ordinary question still costs only two statements (store the
+ * message with the conversation's state, queue the reply): units, staff groups and staff come from
+ * memory, and the privacy, unit and ticket lookups are skipped when the stored state says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryAdapter } from '../src/bot/adapters/memory/memory.adapter.js';
+import type { ChannelAdapter } from '../src/bot/core/channel.port.js';
+import type { ChannelName, InboundMessage } from '../src/bot/core/message.types.js';
+import { countStatements } from '../src/db/statement-counter.js';
+import { syncUnitsFromData } from '../src/handoff/units.sync.js';
+import { createLogger } from '../src/logger.js';
+import { assemblePipeline, type PipelineAssembly } from '../src/pipeline.assembly.js';
+import { createFakeFaqEngine, KHAI_SINH_ANSWER } from './helpers/fake-faq-engine.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-db.js';
+import { TWO_UNITS_YAML, writeDataDir } from './handoff/units-fixtures.js';
+
+const ONE_UNIT_YAML = `
+units:
+  - id: phuong-mot
+    name: Trung tâm Phục vụ hành chính công phường Một
+    shortName: Phường Một
+    address: 1 Đường A
+    phone: "0200 000 001"
+    hours: Giờ hành chính
+`;
+
+let n = 0;
+function inbound(args: Partial<InboundMessage>): InboundMessage {
+  n += 1;
+  return {
+    channel: 'memory',
+    conversationRef: 'memory:dan',
+    chatType: 'private',
+    externalMessageId: `in-${n}`,
+    sender: { externalUserId: 'u1', displayName: 'Bà Lan' },
+    text: '',
+    kind: 'text',
+    addressedToBot: true,
+    receivedAt: new Date(),
+    ...args,
+  };
+}
+
+describe.each([
+  { units: 'one unit', yaml: ONE_UNIT_YAML },
+  { units: 'two units', yaml: TWO_UNITS_YAML },
+])('assembled pipeline ($units)', ({ yaml }) => {
+  let database: TestDatabase;
+  let assembly: PipelineAssembly;
+  let counter: { statements: number };
+  const adapter = createMemoryAdapter();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await syncUnitsFromData({ db: database.db, dataDir: writeDataDir({ 'units.yaml': yaml }) });
+    const counted = countStatements(database.db);
+    counter = counted.counter;
+    assembly = await assemblePipeline({
+      database: { ...database, db: counted.db },
+      adapters: new Map<ChannelName, ChannelAdapter>([['memory', adapter]]),
+      faq: createFakeFaqEngine(),
+      logger: createLogger({ level: 'silent' }),
+      retentionDays: 365,
+    });
+  });
+  afterAll(async () => {
+    await assembly.unitsListener.stop();
+    await database.close();
+  });
+
+  async function repliesTo(message: InboundMessage): Promise<string[]> {
+    const before = adapter.sentTo({ conversationRef: message.conversationRef }).length;
+    await assembly.pipeline.handle(message);
+    while ((await assembly.outboxWorker.runOnce()).claimed > 0);
+    return adapter
+      .sentTo({ conversationRef: message.conversationRef })
+      .slice(before)
+      .map((m) => m.text);
+  }
+
+  it('asks privacy and unit choice, and an ordinary question then costs two statements', async () => {
+    const ref = `memory:${yaml.length}`;
+    // First contact: greeting and privacy notice; with two units, the question waits for the choice.
+    const first = await repliesTo(inbound({ conversationRef: ref, text: 'ks cần gì' }));
+    expect(first.join('\n')).toMatch(/xóa dữ liệu|\/xoadulieu/i);
+    if (yaml === TWO_UNITS_YAML) {
+      expect(first.at(-1)).toMatch(/xã\/phường nào/i);
+      expect((await repliesTo(inbound({ conversationRef: ref, text: '1' }))).join('\n')).toContain(KHAI_SINH_ANSWER);
+    } else {
+      expect(first).toContain(KHAI_SINH_ANSWER);
+    }
+
+    counter.statements = 0;
+    const sent = adapter.sent.length;
+    await assembly.pipeline.handle(inbound({ conversationRef: ref, text: 'làm khai sinh cho con' }));
+    expect(counter.statements).toBe(2);
+    while ((await assembly.outboxWorker.runOnce()).claimed > 0);
+    expect(adapter.sent.slice(sent).map((m) => m.text)).toEqual([KHAI_SINH_ANSWER]);
+  });
+
+  it('still takes a delete request, its confirmation, and a request for a person (the skipped lookups come back when needed)', async () => {
+    const ref = `memory:del-${yaml.length}`;
+    await repliesTo(inbound({ conversationRef: ref, text: 'xin chào' }));
+    if (yaml === TWO_UNITS_YAML) await repliesTo(inbound({ conversationRef: ref, text: '2' }));
+    expect((await repliesTo(inbound({ conversationRef: ref, text: '/xoadulieu' }))).join('\n')).toMatch(/XÁC NHẬN/);
+    expect((await repliesTo(inbound({ conversationRef: ref, text: 'XÁC NHẬN' }))).join('\n')).toMatch(/đã xóa/i);
+    // The staff groups are on channels this assembly does not run: the honest "no staff" reply, once per request.
+    let ticket = await repliesTo(inbound({ conversationRef: ref, text: 'cho tôi gặp cán bộ' }));
+    // Erasing forgot the resident's centre too: with two, they are asked again and the request resumes.
+    if (yaml === TWO_UNITS_YAML) {
+      expect(ticket.join('\n')).toMatch(/xã\/phường nào/i);
+      ticket = await repliesTo(inbound({ conversationRef: ref, text: '2' }));
+    }
+    expect(ticket.join('\n')).toMatch(/chưa kết nối được với cán bộ/);
+  });
+});
