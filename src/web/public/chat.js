@@ -173,18 +173,27 @@
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
-    }).then(function (res) {
+    }).then(settle(el, 'Chưa gửi được. Anh/chị vui lòng thử lại.'), offline(el));
+  }
+
+  /** What a finished POST does to its bubble: nothing when it went through, "failed" and the server's reason otherwise. */
+  function settle(el, fallback) {
+    return function (res) {
       if (res.ok) { setStatus(''); return; }
-      return errorMessage(res, 'Chưa gửi được. Anh/chị vui lòng thử lại.').then(function (msg) {
+      return errorMessage(res, fallback).then(function (msg) {
         el.classList.add('failed');
         setTyping(false);
         setStatus(msg);
       });
-    }, function () {
+    };
+  }
+
+  function offline(el) {
+    return function () {
       el.classList.add('failed');
       setTyping(false);
       setStatus('Mất kết nối mạng. Anh/chị kiểm tra mạng rồi gửi lại giúp.');
-    });
+    };
   }
 
   /** A photo or PDF of the resident's papers: the bytes are the body, the names in the query. */
@@ -201,18 +210,10 @@
     showButtons([]);
     setTyping(true);
     var query = 'sessionId=' + encodeURIComponent(sessionId) + '&clientMessageId=' + encodeURIComponent(clientMessageId) + '&fileName=' + encodeURIComponent(file.name);
-    return fetch(API + '/uploads?' + query, { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file }).then(function (res) {
-      if (res.ok) { setStatus(''); return; }
-      return errorMessage(res, 'Chưa gửi được tệp. Anh/chị vui lòng thử lại.').then(function (msg) {
-        el.classList.add('failed');
-        setTyping(false);
-        setStatus(msg);
-      });
-    }, function () {
-      el.classList.add('failed');
-      setTyping(false);
-      setStatus('Mất kết nối mạng. Anh/chị kiểm tra mạng rồi gửi lại giúp.');
-    });
+    return fetch(API + '/uploads?' + query, { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file }).then(
+      settle(el, 'Chưa gửi được tệp. Anh/chị vui lòng thử lại.'),
+      offline(el),
+    );
   }
 
   function poll(wait) {
