@@ -113,6 +113,6 @@ describe.each([
       expect(ticket.join('\n')).toMatch(/xã\/phường nào/i);
       ticket = await repliesTo(inbound({ conversationRef: ref, text: '2' }));
     }
-    expect(ticket.join('\n')).toMatch(/chưa kết nối được với cán bộ/);
+    expect(ticket.join('\n')).toMatch(/chưa kết nối được với cán bộ .*gọi 0200 000 00[12]/);
   });
 });

@@ -36,6 +36,8 @@ export type HandoffUnit = {
   slaMinutes: number;
   /** When the bot cannot answer: offer "Gặp cán bộ" first (default), or open a ticket at once. */
   ticketPolicy?: 'ask_first' | 'open_directly';
+  /** The unit file's facts (phone, address…): told to the resident when no staff group is reachable. */
+  info?: Record<string, string>;
 };
 
 /** The subset of the units repository the handoff uses (src/handoff units engineer implements it). */

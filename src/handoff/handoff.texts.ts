@@ -44,6 +44,16 @@ export function receiptText({ code, unitName, expected }: { code: string; unitNa
   );
 }
 
+/**
+ * No staff group is configured for the unit: the resident still gets something to act on, the
+ * centre's phone and address when the unit file has them.
+ */
+export function noStaffGroupText({ unitName, info }: { unitName: string; info: Record<string, string> }): string {
+  const contact = [info.phone ? `gọi ${info.phone}` : '', info.address ? `đến ${info.address}` : ''].filter(Boolean).join(' hoặc ');
+  const how = contact ? `Anh/chị vui lòng ${contact} trong giờ làm việc.` : 'Anh/chị vui lòng liên hệ trực tiếp trụ sở trong giờ làm việc.';
+  return `Xin lỗi, hiện chưa kết nối được với cán bộ ${unitName}. ${how}`;
+}
+
 export function alreadyOpenText({ code }: { code: string }): string {
   return `Câu hỏi của anh/chị đã được chuyển tới cán bộ (phiếu ${code}). Tin nhắn mới sẽ được gửi kèm phiếu này.`;
 }

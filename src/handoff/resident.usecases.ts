@@ -7,7 +7,7 @@ import type { FaqDecision } from '../faq/faq.types.js';
 import { describeExpectedReply } from './expected-reply.js';
 import { sendTo, type HandoffContext } from './handoff.context.js';
 import { createHandoffNoStaffGroupError } from './handoff.errors.js';
-import { alreadyOpenText, receiptText, reopenedToStaffText, thanksForRatingText } from './handoff.texts.js';
+import { alreadyOpenText, noStaffGroupText, receiptText, reopenedToStaffText, thanksForRatingText } from './handoff.texts.js';
 import { forwardResidentMessage, type ForwardableMessage } from './resident-relay.js';
 
 /** How long after close a lone digit is read as the rating (afterwards it is an ordinary message). */
@@ -35,7 +35,7 @@ export async function openTicket(
     // Configuration error: say it loudly in the log, and be honest with the resident.
     ctx.log.error({ unitId: unit.id }, createHandoffNoStaffGroupError({ unitId: unit.id }).message);
     await sendTo(ctx, {
-      message: { conversationRef: message.conversationRef, text: `Xin lỗi, hiện chưa kết nối được với cán bộ ${unit.name}. Anh/chị vui lòng liên hệ trực tiếp trụ sở trong giờ làm việc.` },
+      message: { conversationRef: message.conversationRef, text: noStaffGroupText({ unitName: unit.name, info: unit.info ?? {} }) },
       meta: { role: 'receipt' },
     });
     return;
