@@ -14,17 +14,7 @@ import { createLogger } from '../src/logger.js';
 import { assemblePipeline, type PipelineAssembly } from '../src/pipeline.assembly.js';
 import { createFakeFaqEngine, KHAI_SINH_ANSWER } from './helpers/fake-faq-engine.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db.js';
-import { TWO_UNITS_YAML, writeDataDir } from './handoff/units-fixtures.js';
-
-const ONE_UNIT_YAML = `
-units:
-  - id: phuong-mot
-    name: Trung tâm Phục vụ hành chính công phường Một
-    shortName: Phường Một
-    address: 1 Đường A
-    phone: "0200 000 001"
-    hours: Giờ hành chính
-`;
+import { ONE_UNIT_YAML, TWO_UNITS_YAML, writeDataDir } from './handoff/units-fixtures.js';
 
 let n = 0;
 function inbound(args: Partial<InboundMessage>): InboundMessage {

@@ -4,17 +4,7 @@ import { createUnitSelector } from '../../src/handoff/unit-selector.usecases.js'
 import { createUnitsRepository } from '../../src/handoff/units.repository.js';
 import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { TWO_UNITS_YAML, writeDataDir } from './units-fixtures.js';
-
-const ONE_UNIT_YAML = `
-units:
-  - id: phuong-mot
-    name: Trung tâm Phục vụ hành chính công phường Một
-    shortName: Phường Một
-    address: 1 Đường A
-    phone: "0200 000 001"
-    hours: Giờ hành chính
-`;
+import { ONE_UNIT_YAML, TWO_UNITS_YAML, writeDataDir } from './units-fixtures.js';
 
 describe('unit selector (real database)', () => {
   let handle: TestDatabase;

@@ -3,6 +3,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** One centre: no choice is asked. */
+export const ONE_UNIT_YAML = `
+units:
+  - id: phuong-mot
+    name: Trung tâm Phục vụ hành chính công phường Một
+    shortName: Phường Một
+    address: 1 Đường A
+    phone: "0200 000 001"
+    hours: Giờ hành chính
+`;
+
 export const TWO_UNITS_YAML = `
 units:
   - id: phuong-a

@@ -156,10 +156,8 @@
     );
   }
 
-  function send(message) {
-    var text = (message.text || '').trim();
-    if (!text && !message.action) return;
-    var clientMessageId = uuid();
+  /** The resident's bubble, shown at once and marked pending until the transcript confirms it. */
+  function showPending(clientMessageId, text) {
     var el = bubble('me', text);
     el.classList.add('pending');
     log.insertBefore(el, typing);
@@ -167,6 +165,14 @@
     intro.hidden = true;
     showButtons([]);
     setTyping(true);
+    return el;
+  }
+
+  function send(message) {
+    var text = (message.text || '').trim();
+    if (!text && !message.action) return;
+    var clientMessageId = uuid();
+    var el = showPending(clientMessageId, text);
     var body = { sessionId: sessionId, clientMessageId: clientMessageId, text: text };
     if (message.action) body.action = message.action;
     return fetch(API + '/messages', {
@@ -202,13 +208,7 @@
     if (file.size > MAX_UPLOAD) { setStatus('Tệp quá lớn (tối đa 10 MB). Anh/chị vui lòng chụp lại ảnh nhỏ hơn hoặc gửi từng trang.'); return; }
     var clientMessageId = uuid();
     // The same words the transcript keeps (chat.history.ts), so a reload shows the same bubble.
-    var el = bubble('me', file.type.indexOf('image/') === 0 ? '📷 Đã gửi một ảnh' : '📎 Đã gửi một tệp');
-    el.classList.add('pending');
-    log.insertBefore(el, typing);
-    pending.set(clientMessageId, el);
-    intro.hidden = true;
-    showButtons([]);
-    setTyping(true);
+    var el = showPending(clientMessageId, file.type.indexOf('image/') === 0 ? '📷 Đã gửi một ảnh' : '📎 Đã gửi một tệp');
     var query = 'sessionId=' + encodeURIComponent(sessionId) + '&clientMessageId=' + encodeURIComponent(clientMessageId) + '&fileName=' + encodeURIComponent(file.name);
     return fetch(API + '/uploads?' + query, { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file }).then(
       settle(el, 'Chưa gửi được tệp. Anh/chị vui lòng thử lại.'),
