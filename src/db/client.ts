@@ -40,6 +40,14 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
+/**
+ * The rows of a raw `db.execute(sql`…`)`: postgres.js returns the rows themselves, PGlite a
+ * `{ rows }` object. The caller names the row shape its SQL selects.
+ */
+export function rowsOf<Row>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Row[];
+}
+
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 // Arbitrary constant: serialises migrations when several processes start against one Postgres.

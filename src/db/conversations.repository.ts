@@ -3,7 +3,7 @@
  * handoff and the console; knows nothing about channels beyond the opaque ref.
  */
 import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Database } from './client.js';
+import { rowsOf, type Database } from './client.js';
 import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
 import { messagesTable } from './messages.table.js';
@@ -158,8 +158,7 @@ export function createConversationsRepository({ db }: { db: Database }) {
         exists (select 1 from ${ticketsTable} t where t.conversation_id = conv.id and t.status in (${active})) as ticket_active,
         exists (select 1 from ${unitChoicePromptsTable} u where u.conversation_id = conv.id) as unit_choice_pending
       from conv`);
-    // postgres.js returns the rows themselves, PGlite a { rows } object.
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{
+    const rows = rowsOf<{
       id: number | string;
       inserted: boolean;
       unit_id: string | null;
@@ -167,7 +166,7 @@ export function createConversationsRepository({ db }: { db: Database }) {
       delete_pending: boolean;
       ticket_active: boolean;
       unit_choice_pending: boolean;
-    }>;
+    }>(result);
     const row = rows[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);

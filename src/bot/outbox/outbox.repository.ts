@@ -8,7 +8,7 @@
  */
 import { and, asc, count, eq, inArray, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Database } from '../../db/client.js';
+import { rowsOf, type Database } from '../../db/client.js';
 import { outboxTable, type OutboxKind, type OutboxMeta, type OutboxRow } from './outbox.table.js';
 import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
 
@@ -41,8 +41,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
       insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}
       returning id`);
-    // postgres.js returns the rows themselves, PGlite a { rows } object.
-    const inserted = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+    const inserted = rowsOf<{ id: number | string }>(result);
     return { ids: inserted.map((r) => Number(r.id)).sort((a, b) => a - b) };
   }
 
@@ -150,7 +149,6 @@ export function createOutboxRepository({ db }: { db: Database }) {
     const batch = waiting;
     waiting = [];
     try {
-      if (batch.length === 1) return batch[0]!.resolve(await markSentOne(batch[0]!.args));
       const sentIds = await markSentMany(batch.map((b) => b.args));
       for (const { args, resolve } of batch) resolve(sentIds.has(args.row.id) ? { row: sentRow(args) } : { row: undefined });
     } catch (error) {
@@ -167,7 +165,10 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return row.kind === 'copy' ? (row.payload as OutboundCopy).kind : 'text';
   }
 
-  /** markSentOne for several rows (of different conversations: a claim never takes two of one). */
+  /**
+   * The update, the conversation (if new) and the transcript line, for one row or several (of different
+   * conversations: a claim never takes two of one), in one statement. Returns the ids marked sent.
+   */
   async function markSentMany(items: MarkSentArgs[]): Promise<Set<number>> {
     const values = items.map(
       ({ row, externalMessageId, sentAt }) =>
@@ -199,46 +200,8 @@ export function createOutboxRepository({ db }: { db: Database }) {
         returning id
       )
       select id from sent`);
-    // postgres.js returns the rows themselves, PGlite a { rows } object.
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+    const rows = rowsOf<{ id: number | string }>(result);
     return new Set(rows.map((r) => Number(r.id)));
-  }
-
-  /** One row: the update, the conversation (if new) and the transcript line in one statement. */
-  async function markSentOne({
-    row,
-    externalMessageId,
-    sentAt,
-  }: {
-    row: OutboxRow;
-    externalMessageId: string;
-    sentAt: Date;
-  }): Promise<{ row: OutboxRow | undefined }> {
-    const at = sentAt.toISOString();
-    const kind = transcriptKind(row);
-    const result = await db.execute(sql`
-      with sent as (
-        update outbox set status = 'sent', external_message_id = ${externalMessageId}, sent_at = ${at}::timestamptz,
-          lease_until = null, last_error = null
-        where id = ${row.id} and status = 'sending' and attempts = ${row.attempts}
-        returning id
-      ), created as (
-        insert into conversations (channel, conversation_ref)
-        select ${row.channel}, ${row.conversationRef} from sent
-        where not exists (select 1 from conversations where conversation_ref = ${row.conversationRef})
-        on conflict (conversation_ref) do nothing
-        returning id
-      ), conv as (
-        select id from created union all select id from conversations where conversation_ref = ${row.conversationRef}
-      )
-      insert into messages (conversation_id, direction, channel, external_id, kind, text, created_at)
-      select (select id from conv limit 1), 'out', ${row.channel}, ${externalMessageId}, ${kind}, ${row.payload.text}, ${at}::timestamptz
-      from sent
-      returning id`);
-    // postgres.js returns the rows themselves, PGlite a { rows } object.
-    const rows = Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows;
-    if (rows.length === 0) return { row: undefined };
-    return { row: sentRow({ row, externalMessageId, sentAt }) };
   }
 
   async function markRetry({ row, nextAttemptAt, error }: { row: OutboxRow; nextAttemptAt: Date; error: string }) {
