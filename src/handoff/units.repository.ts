@@ -31,7 +31,7 @@ const CALENDAR_TTL_MS = 60_000;
 
 /**
  * Postgres NOTIFY channel for "units, staff groups or staff changed". Every write here and in
- * units.sync.ts notifies it (inside the writing transaction, so it fires on commit); main.ts listens
+ * units.sync.ts notifies it (inside the writing transaction, so it fires on commit); pipeline.assembly.ts listens
  * and drops the cache, so an edit from the CLI or another bot process is seen at once.
  */
 export const UNITS_CHANGED_CHANNEL = 'mot_cua_units_changed';
