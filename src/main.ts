@@ -22,8 +22,8 @@ import { createFaqEngine } from './faq/faq.engine.js';
 import { createFaqRepository } from './faq/faq.repository.js';
 import { createWebChatHistory } from './web/chat.history.js';
 import { registerChatRoutes } from './web/chat.routes.js';
-import { startRetentionJob } from './handoff/privacy.job.js';
-import { syncUnitsFromData } from './handoff/units.sync.js';
+import { startRetentionJob } from './privacy/privacy.job.js';
+import { syncUnitsFromData } from './units/units.sync.js';
 import { assemblePipeline } from './pipeline.assembly.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;

@@ -17,11 +17,11 @@ import type { DatabaseHandle } from './db/client.js';
 import { createConversationsRepository } from './db/conversations.repository.js';
 import type { FaqEngine } from './faq/faq.engine.port.js';
 import { createHandoff } from './handoff/handoff.usecases.js';
-import { createPrivacyRepository } from './handoff/privacy.repository.js';
-import { createPrivacyUsecases } from './handoff/privacy.usecases.js';
-import { createSlaWorker } from './handoff/sla.worker.js';
-import { createUnitSelector } from './handoff/unit-selector.usecases.js';
-import { createUnitsRepository } from './handoff/units.repository.js';
+import { createPrivacyRepository } from './privacy/privacy.repository.js';
+import { createPrivacyUsecases } from './privacy/privacy.usecases.js';
+import { createSlaWorker } from './handoff/sla/sla.worker.js';
+import { createUnitChoice } from './units/unit-choice.usecases.js';
+import { createUnitsRepository } from './units/units.repository.js';
 import type { Logger } from './logger.js';
 
 export type PipelineAssembly = Awaited<ReturnType<typeof assemblePipeline>>;
@@ -81,7 +81,7 @@ export async function assemblePipeline({
     clock,
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
     privacy,
-    unitChoice: createUnitSelector({ unitsRepository: units }),
+    unitChoice: createUnitChoice({ unitsRepository: units }),
     ...(limits ? { limits } : {}),
   });
 

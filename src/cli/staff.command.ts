@@ -3,8 +3,8 @@
  * With the embedded database (PGlite) stop the bot first: only one process can open it.
  */
 import { parseArgs } from 'node:util';
-import { foldVietnamese } from '../handoff/unit-choice.models.js';
-import { createUnitsRepository } from '../handoff/units.repository.js';
+import { foldVietnamese } from '../units/unit-choice.models.js';
+import { createUnitsRepository } from '../units/units.repository.js';
 import { withDatabase } from './units.command.js';
 
 const USAGE = `Usage:

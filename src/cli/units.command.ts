@@ -8,10 +8,10 @@ import { loadConfig } from '../config.js';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
-import { staffGroupsTable } from '../handoff/units.table.js';
-import { createUnitsRepository } from '../handoff/units.repository.js';
-import { syncUnitsFromData } from '../handoff/units.sync.js';
-import { WEEKDAY_KEYS } from '../handoff/working-calendar.js';
+import { staffGroupsTable } from '../units/units.table.js';
+import { createUnitsRepository } from '../units/units.repository.js';
+import { syncUnitsFromData } from '../units/units.sync.js';
+import { WEEKDAY_KEYS } from '../units/calendar.models.js';
 
 const USAGE = `Usage:
   npm run cli -- units import [--force]      copy data/units.yaml and data/holidays/ into the database

@@ -7,10 +7,10 @@ import { rowsOf, type Database } from './client.js';
 import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
 import { messagesTable } from './messages.table.js';
-import { privacyRequestsTable } from '../handoff/privacy.table.js';
-import { ACTIVE_TICKET_STATUSES } from '../handoff/tickets.models.js';
-import { ticketsTable } from '../handoff/tickets.table.js';
-import { unitChoicePromptsTable } from '../handoff/units.table.js';
+import { privacyRequestsTable } from '../privacy/privacy.table.js';
+import { ACTIVE_TICKET_STATUSES } from '../handoff/tickets/tickets.models.js';
+import { ticketsTable } from '../handoff/tickets/tickets.table.js';
+import { unitChoicePromptsTable } from '../units/units.table.js';
 
 export type Conversation = typeof conversationsTable.$inferSelect;
 export type StoredMessage = typeof messagesTable.$inferSelect;

@@ -7,7 +7,7 @@ import type { ChannelAdapter } from '../bot/core/channel.port.js';
 import type { ChannelName, OutboundMessage } from '../bot/core/message.types.js';
 import type { OutboxPort } from '../bot/core/outbox.port.js';
 import type { Logger } from '../logger.js';
-import type { WorkingCalendar } from './working-calendar.js';
+import type { WorkingCalendar } from '../units/calendar.models.js';
 
 export type Clock = { now(): Date };
 
@@ -80,7 +80,7 @@ export type HandoffOutboxMeta = {
   handoff: true;
   /** Absent for replies that belong to no ticket (/id, /ds, a refusal). */
   ticketId?: number;
-  role: import('./ticket-links.repository.js').MessageLinkRole;
+  role: import('./tickets/ticket-links.repository.js').MessageLinkRole;
   /** Staff-side rows: the group the thread belongs to (for re-creating a deleted topic). */
   groupRef?: string;
   /** On a copy row (a photo/file): what to send instead if the copy fails for good, so nothing is dropped silently. */

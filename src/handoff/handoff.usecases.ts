@@ -13,14 +13,14 @@ import type { Database } from '../db/client.js';
 import type { HandoffContext } from './handoff.context.js';
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffUnit } from './handoff.deps.js';
-import { createOutboxEventHandlers, type SentRow } from './outbox-events.js';
-import { readStaffGroupHealth, type StaffGroupHealth } from './staff-group-health.js';
-import { interceptResidentMessage, openTicket } from './resident.usecases.js';
-import { createStaffThreads } from './staff-threads.js';
-import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff.usecases.js';
-import { createTicketLinksRepository, type TicketLinksRepository } from './ticket-links.repository.js';
-import { getTicketMetrics, type TicketMetricsRow } from './tickets.metrics.js';
-import { createTicketsRepository, type TicketsRepository } from './tickets.repository.js';
+import { createOutboxEventHandlers, type SentRow } from './handoff.outbox-events.js';
+import { readStaffGroupHealth, type StaffGroupHealth } from './staff/staff.group-health.js';
+import { interceptResidentMessage, openTicket } from './resident/resident.usecases.js';
+import { createStaffThreads } from './staff/staff.threads.js';
+import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff/staff.usecases.js';
+import { createTicketLinksRepository, type TicketLinksRepository } from './tickets/ticket-links.repository.js';
+import { getTicketMetrics, type TicketMetricsRow } from './tickets/tickets.metrics.js';
+import { createTicketsRepository, type TicketsRepository } from './tickets/tickets.repository.js';
 
 export type Handoff = HandoffPort & {
   handleOutboxSent(row: SentRow): Promise<void>;

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
-import { createPrivacyRepository } from '../../src/handoff/privacy.repository.js';
-import { createTicketsRepository } from '../../src/handoff/tickets.repository.js';
-import { createUnitsRepository } from '../../src/handoff/units.repository.js';
-import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
-import { TWO_UNITS_YAML, writeDataDir } from '../handoff/units-fixtures.js';
+import { createPrivacyRepository } from '../../src/privacy/privacy.repository.js';
+import { createTicketsRepository } from '../../src/handoff/tickets/tickets.repository.js';
+import { createUnitsRepository } from '../../src/units/units.repository.js';
+import { syncUnitsFromData } from '../../src/units/units.sync.js';
+import { TWO_UNITS_YAML, writeDataDir } from '../units/units-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 
 describe('conversations repository: storeInbound (real database)', () => {

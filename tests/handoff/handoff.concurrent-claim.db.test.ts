@@ -14,7 +14,7 @@ import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.j
 import { createDatabase, type DatabaseHandle } from '../../src/db/client.js';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import { createHandoff } from '../../src/handoff/handoff.usecases.js';
-import { createUnitsRepository } from '../../src/handoff/units.repository.js';
+import { createUnitsRepository } from '../../src/units/units.repository.js';
 import { createFakeFaqEngine } from '../helpers/fake-faq-engine.js';
 import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 import { backendName } from '../helpers/test-db.js';

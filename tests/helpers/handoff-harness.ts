@@ -18,9 +18,9 @@ import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.j
 import { createOutboxWorker } from '../../src/bot/outbox/outbox.worker.js';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import { createHandoff } from '../../src/handoff/handoff.usecases.js';
-import { createSlaWorker } from '../../src/handoff/sla.worker.js';
-import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
-import { createUnitsRepository } from '../../src/handoff/units.repository.js';
+import { createSlaWorker } from '../../src/handoff/sla/sla.worker.js';
+import { syncUnitsFromData } from '../../src/units/units.sync.js';
+import { createUnitsRepository } from '../../src/units/units.repository.js';
 import { createFakeClock } from './fake-clock.js';
 import { createFakeFaqEngine } from './fake-faq-engine.js';
 import { createTestDatabase } from './test-db.js';
