@@ -1,12 +1,7 @@
 /**
- * The handoff module as the pipeline sees it (HandoffPort), plus what main.ts wires around it:
- * the outbox listeners, the staff-group health for /healthz, and the dashboard metrics.
- *
- * Wiring (main.ts):
- *   const handoff = createHandoff({ db, units, outbox, channels: adapters, clock: systemClock, logger, conversations });
- *   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
- *   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
- *   const sla = createSlaWorker({ ... }); sla.start();
+ * The handoff module as the pipeline sees it (HandoffPort), plus what the assembly wires around it
+ * (src/pipeline.assembly.ts): the outbox listeners, the staff side the SLA worker shares, the
+ * staff-group health for /healthz, and the dashboard metrics.
  */
 import type { HandoffPort } from '../bot/core/handoff.port.js';
 import type { Database } from '../db/client.js';
@@ -30,6 +25,8 @@ export type Handoff = HandoffPort & {
   getTicketMetrics(args: { unitId?: string; from: Date; to: Date }): Promise<{ units: TicketMetricsRow[]; staff: TicketMetricsRow[] }>;
   readonly tickets: TicketsRepository;
   readonly links: TicketLinksRepository;
+  /** The collaborators the SLA worker shares: units filtered to reachable staff groups, the staff threads (one lock per ticket). */
+  readonly staffSide: Pick<HandoffContext, 'deps' | 'tickets' | 'threads'>;
 };
 
 export function createHandoff({
@@ -94,5 +91,6 @@ export function createHandoff({
     getTicketMetrics: (args) => getTicketMetrics({ db, ...args }),
     tickets,
     links,
+    staffSide: { deps: ctxDeps, tickets, threads },
   };
 }

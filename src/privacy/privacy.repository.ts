@@ -17,6 +17,7 @@ import { and, desc, eq, inArray, isNotNull, lt, ne, notInArray, notLike, or, sql
 import { outboxTable } from '../bot/outbox/outbox.table.js';
 import { webUploadsTable } from '../web/uploads.table.js';
 import type { Database } from '../db/client.js';
+import type { StateProbes } from '../db/state-probe.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
 import { erasedConversationRef, REDACTED_TEXT } from './privacy.models.js';
@@ -26,6 +27,11 @@ import { ticketEventsTable, ticketFaqDraftsTable, ticketMessageLinksTable, ticke
 import { staffGroupsTable, unitChoicePromptsTable } from '../units/units.table.js';
 
 export type PrivacyRepository = ReturnType<typeof createPrivacyRepository>;
+
+/** Read with every inbound message (see src/db/state-probe.ts): a "delete my data" request awaits confirmation. */
+export const privacyStateProbes = {
+  deleteRequestPending: (conversationId) => sql`exists (select 1 from ${privacyRequestsTable} p where p.conversation_id = ${conversationId} and p.status = 'pending')`,
+} satisfies StateProbes<'deleteRequestPending'>;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Text columns keep '' (media without caption) as '', anything else becomes the marker. */

@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import type { StateProbes } from '../db/state-probe.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { unitsTable } from '../db/units.table.js';
 import { pickOnDuty, type OnDutySource } from './roster.models.js';
@@ -20,6 +21,11 @@ export type UnitWithGroups = Unit & { staffGroups: StaffGroup[]; lead?: string }
 export type CalendarResult = WorkingCalendar & { calendar: WorkingCalendar };
 
 export type UnitsRepository = ReturnType<typeof createUnitsRepository>;
+
+/** Read with every inbound message (see src/db/state-probe.ts): the resident was asked which centre and has not answered yet. */
+export const unitStateProbes = {
+  unitChoicePending: (conversationId) => sql`exists (select 1 from ${unitChoicePromptsTable} u where u.conversation_id = ${conversationId})`,
+} satisfies StateProbes<'unitChoicePending'>;
 
 const STAFF_ID_FIELD = {
   telegram: 'telegramUserId',

@@ -27,6 +27,12 @@ import type { OutboxPort } from './outbox.port.js';
 import { createThrottle } from './throttle.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
+/**
+ * What the pipeline reads about a conversation with every message it stores (state probes from the
+ * privacy, handoff and units modules): a pending delete request, an active ticket, an open "which centre?".
+ */
+export type PipelineStateKey = 'deleteRequestPending' | 'activeTicket' | 'unitChoicePending';
+
 export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddressed: boolean };
 
 export type PipelineLimits = {
@@ -63,7 +69,8 @@ export function createPipeline({
   privacy,
   unitChoice,
 }: {
-  conversations: Pick<ConversationsRepository, 'storeInbound'>;
+  /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
+  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound'>;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */

@@ -7,13 +7,9 @@
  * Each step happens once even with several workers: markSlaStep is a conditional update, and the
  * worker that wins it is the one that posts. A claim does not stop the clock; a reply does.
  */
-import type { Database } from '../../db/client.js';
 import type { HandoffContext } from '../handoff.context.js';
-import type { HandoffDeps } from '../handoff.deps.js';
 import { mentionsOf, slaBreachText, slaReminderText } from '../handoff.texts.js';
-import { createStaffThreads } from '../staff/staff.threads.js';
-import { createTicketLinksRepository } from '../tickets/ticket-links.repository.js';
-import { createTicketsRepository, type Ticket } from '../tickets/tickets.repository.js';
+import type { Ticket } from '../tickets/tickets.repository.js';
 
 export type SlaWorker = {
   runOnce(): Promise<{ reminded: string[]; escalated: string[] }>;
@@ -21,15 +17,20 @@ export type SlaWorker = {
   stop(): Promise<void>;
 };
 
+/**
+ * `handoff.staffSide`: the handoff's own collaborators (createHandoff), so reminders go where the
+ * ticket's card went: to the staff groups on configured channels only, through the same staff threads
+ * and their per-ticket lock.
+ */
 export function createSlaWorker({
-  db,
+  handoff,
   intervalMs = 60_000,
-  ...deps
-}: HandoffDeps & { db: Database; intervalMs?: number }): SlaWorker {
-  const tickets = createTicketsRepository({ db });
-  const links = createTicketLinksRepository({ db });
-  const threads = createStaffThreads({ deps, links });
-  const ctx: Pick<HandoffContext, 'deps' | 'tickets' | 'threads'> = { deps, tickets, threads };
+}: {
+  handoff: { readonly staffSide: Pick<HandoffContext, 'deps' | 'tickets' | 'threads'> };
+  intervalMs?: number;
+}): SlaWorker {
+  const ctx = handoff.staffSide;
+  const { deps, tickets, threads } = ctx;
   const log = deps.logger.child({ module: 'handoff.sla' });
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<unknown> | undefined;

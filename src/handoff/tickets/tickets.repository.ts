@@ -6,6 +6,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import type { StateProbes } from '../../db/state-probe.js';
 import { isUniqueViolation } from '../../db/db.errors.js';
 import type { Candidate } from '../../faq/faq.types.js';
 import { createHandoffConcurrentUpdateError, createHandoffTicketNotFoundError } from '../handoff.errors.js';
@@ -13,6 +14,15 @@ import { ACTIVE_TICKET_STATUSES, applyTicketEvent, type TicketEvent, type Ticket
 import { ticketEventsTable, ticketsTable, type TicketRow } from './tickets.table.js';
 
 export type Ticket = TicketRow;
+
+/** Read with every inbound message (see src/db/state-probe.ts): a ticket is open, claimed or undeliverable. */
+export const ticketStateProbes = {
+  activeTicket: (conversationId) =>
+    sql`exists (select 1 from ${ticketsTable} t where t.conversation_id = ${conversationId} and t.status in (${sql.join(
+      ACTIVE_TICKET_STATUSES.map((s) => sql`${s}`),
+      sql`, `,
+    )}))`,
+} satisfies StateProbes<'activeTicket'>;
 export type TicketsRepository = ReturnType<typeof createTicketsRepository>;
 
 /** Who caused an audit event: a staff member (by id from units.yaml), the resident, or the bot itself. */

@@ -3,7 +3,7 @@
  * 2026 holidays from data/holidays/2026.yaml, loaded through the real units repository.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, type HandoffHarness } from '../../helpers/handoff-harness.js';
+import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, ZALO_STAFF, type HandoffHarness } from '../../helpers/handoff-harness.js';
 
 const resident = { id: '5001', name: 'Phạm Văn Dân' };
 const RESIDENT = 'telegram:5001';
@@ -79,5 +79,26 @@ describe('SLA worker (first staff reply within 120 working minutes)', { timeout:
     expect(await checkAt('2026-03-02T09:00:00')).toEqual({ reminded: ['HS-0001'], escalated: [] });
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: { id: STAFF.minh.telegram, name: STAFF.minh.name }, text: '#HS-0001 Chị chờ chút nhé' }));
     expect(await checkAt('2026-03-02T11:00:00')).toEqual({ reminded: [], escalated: [] });
+  });
+
+  it('reminds only the staff groups on configured channels, like the card (a Zalo group without Zalo running)', async () => {
+    h = await createHandoffHarness({
+      groups: [
+        { conversationRef: TG_PLAIN_STAFF, forum: false },
+        { conversationRef: ZALO_STAFF, forum: false },
+      ],
+      start: vn('2026-03-02T10:30:00'),
+      unconfigured: ['zalo'],
+    });
+    await h.say(h.inbound({ conversationRef: RESIDENT, from: resident, text: 'gặp cán bộ giúp tôi' }));
+    expect(h.sentIn(TG_PLAIN_STAFF).some((m) => m.text.includes('HS-0001'))).toBe(true);
+    expect(await checkAt('2026-03-02T11:30:00')).toEqual({ reminded: ['HS-0001'], escalated: [] });
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toMatch(/^⏰ .*phiếu HS-0001 chưa có trả lời/);
+    expect(await checkAt('2026-03-02T14:30:00')).toEqual({ reminded: [], escalated: ['HS-0001'] });
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toMatch(/^🚨 .*phiếu HS-0001 đã quá hạn/);
+    expect(h.zalo.sent).toEqual([]);
+    const { events } = await h.handoff.tickets.listEvents({ ticketId: 1 });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['sla_reminder', 'sla_escalation']));
+    expect((await h.outbox.pendingCount()).count).toBe(0);
   });
 });
