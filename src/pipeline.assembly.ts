@@ -7,7 +7,7 @@
  * Nothing here starts anything: main.ts starts the outbox worker, the SLA worker and the channels.
  */
 import type { ChannelAdapter } from './bot/core/channel.port.js';
-import type { Clock } from './bot/core/clock.js';
+import { systemClock, type Clock } from './shared/clock.js';
 import type { ChannelName } from './bot/core/message.types.js';
 import { createPipeline, type PipelineLimits, type PipelineStateKey } from './bot/core/pipeline.js';
 import { createOutbox } from './bot/outbox/outbox.js';
@@ -18,13 +18,13 @@ import type { DatabaseHandle } from './db/client.js';
 import type { StateProbes } from './db/state-probe.js';
 import { createConversationsRepository } from './db/conversations.repository.js';
 import type { FaqEngine } from './faq/faq.engine.port.js';
-import { createHandoff } from './handoff/handoff.usecases.js';
-import { createPrivacyRepository, privacyStateProbes } from './privacy/privacy.repository.js';
-import { createPrivacyUsecases } from './privacy/privacy.usecases.js';
-import { createSlaWorker } from './handoff/sla/sla.worker.js';
-import { createUnitChoice } from './units/unit-choice.usecases.js';
-import { createUnitsRepository, unitStateProbes } from './units/units.repository.js';
-import { ticketStateProbes } from './handoff/tickets/tickets.repository.js';
+import { createHandoff } from './handoff/index.js';
+import { createPrivacyRepository, privacyStateProbes } from './privacy/index.js';
+import { createPrivacyUsecases } from './privacy/index.js';
+import { createSlaWorker } from './handoff/index.js';
+import { createUnitChoice } from './units/index.js';
+import { createUnitsRepository, unitStateProbes } from './units/index.js';
+import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -40,7 +40,7 @@ export async function assemblePipeline({
   adapters,
   faq,
   logger,
-  clock = { now: () => new Date() },
+  clock = systemClock,
   openGroups = [],
   retentionDays,
   limits,
@@ -76,7 +76,7 @@ export async function assemblePipeline({
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const handoff = createHandoff({ db, conversations, units, outbox, channels: adapters, clock, logger });
+  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).

@@ -7,9 +7,10 @@ import type { ChannelAdapter } from '../bot/core/channel.port.js';
 import type { ChannelName, OutboundMessage } from '../bot/core/message.types.js';
 import type { OutboxPort } from '../bot/core/outbox.port.js';
 import type { Logger } from '../logger.js';
-import type { WorkingCalendar } from '../units/calendar.models.js';
+import type { WorkingCalendar } from '../units/index.js';
+import type { Clock } from '../shared/clock.js';
 
-export type Clock = { now(): Date };
+export type { Clock };
 
 export type HandoffStaffMember = {
   id: string;
@@ -40,7 +41,7 @@ export type HandoffUnit = {
   info?: Record<string, string>;
 };
 
-/** The subset of the units repository the handoff uses (src/handoff units engineer implements it). */
+/** The subset of the units repository the handoff uses (src/units/units.repository.ts implements it). */
 export type HandoffUnits = {
   getUnit(args: { unitId: string }): Promise<{ unit: HandoffUnit }> | { unit: HandoffUnit };
   findStaffGroup(args: { conversationRef: string }):

@@ -86,7 +86,7 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
       return;
     }
     if (meta.groupRef) {
-      // /healthz reads this outcome from the outbox itself (staff/staff.group-health.ts).
+      // /healthz reads this outcome from the outbox itself (bot/outbox/outbox.group-health.ts).
       ctx.log.error({ groupRef: meta.groupRef, ticketId: meta.ticketId, error: row.lastError ?? describe(error) }, 'a message to a staff group could not be delivered');
       return;
     }

@@ -9,7 +9,7 @@ import type { HandoffContext } from './handoff.context.js';
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffUnit } from './handoff.deps.js';
 import { createOutboxEventHandlers, type SentRow } from './handoff.outbox-events.js';
-import { readStaffGroupHealth, type StaffGroupHealth } from './staff/staff.group-health.js';
+import type { GroupHealth, OutboxRepository } from '../bot/outbox/outbox.repository.js';
 import { interceptResidentMessage, openTicket } from './resident/resident.usecases.js';
 import { createStaffThreads } from './staff/staff.threads.js';
 import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff/staff.usecases.js';
@@ -21,7 +21,7 @@ export type Handoff = HandoffPort & {
   handleOutboxSent(row: SentRow): Promise<void>;
   handleOutboxFailed(row: SentRow, failure?: { error?: unknown }): Promise<void>;
   /** Per configured staff group: did the last message to it get through? Read from the outbox, for /healthz. */
-  staffGroupHealth(): Promise<StaffGroupHealth>;
+  staffGroupHealth(): Promise<GroupHealth>;
   getTicketMetrics(args: { unitId?: string; from: Date; to: Date }): Promise<{ units: TicketMetricsRow[]; staff: TicketMetricsRow[] }>;
   readonly tickets: TicketsRepository;
   readonly links: TicketLinksRepository;
@@ -32,8 +32,14 @@ export type Handoff = HandoffPort & {
 export function createHandoff({
   db,
   conversations,
+  outboxHistory,
   ...deps
-}: HandoffDeps & { db: Database; conversations?: HandoffContext['conversations'] }): Handoff {
+}: HandoffDeps & {
+  db: Database;
+  conversations?: HandoffContext['conversations'];
+  /** The outbox's delivery record, read for staffGroupHealth (absent: no health to report). */
+  outboxHistory?: Pick<OutboxRepository, 'readGroupHealth'>;
+}): Handoff {
   const tickets = createTicketsRepository({ db });
   const links = createTicketLinksRepository({ db });
   const log = deps.logger.child({ module: 'handoff' });
@@ -85,7 +91,8 @@ export function createHandoff({
     handleOutboxFailed: (row, failure) => events.handleFailed(row, failure),
     async staffGroupHealth() {
       const { units: all } = deps.units.listUnits ? await deps.units.listUnits() : { units: [] };
-      const { health } = await readStaffGroupHealth({ db, groupRefs: all.flatMap((u) => u.staffGroups.map((g) => g.conversationRef)) });
+      if (!outboxHistory) return {};
+      const { health } = await outboxHistory.readGroupHealth({ groupRefs: all.flatMap((u) => u.staffGroups.map((g) => g.conversationRef)) });
       return health;
     },
     getTicketMetrics: (args) => getTicketMetrics({ db, ...args }),

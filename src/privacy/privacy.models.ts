@@ -3,20 +3,18 @@
  * the notice text, and recognising "delete my data", its confirmation and its cancellation.
  */
 import type { OutboundButton } from '../bot/core/message.types.js';
-import { foldVietnamese } from '../units/unit-choice.models.js';
+import { BUTTON_ACTIONS } from '../shared/actions.js';
+import { foldForMatching } from '../shared/fold.js';
 
 /** Bump when the notice's meaning changes; the version shown is recorded per conversation. */
 export const PRIVACY_NOTICE_VERSION = '2026-01';
 
 /** What replaces erased text, so transcripts show that something was there. */
 export const REDACTED_TEXT = '[đã xóa]';
-/** conversation_ref of an erased conversation: no channel prefix, so nothing can ever send to it. */
-export const erasedConversationRef = (conversationId: number) => `deleted:${conversationId}`;
-/** True for the ref of an erased conversation (a ticket's resident_ref after "delete my data"). */
-export const isErasedConversationRef = (conversationRef: string) => conversationRef.startsWith('deleted:');
+export { erasedConversationRef, isErasedConversationRef } from '../bot/core/conversation-ref.js';
 
-export const PRIVACY_CONFIRM_ACTION = 'privacy:confirm_delete';
-export const PRIVACY_CANCEL_ACTION = 'privacy:cancel_delete';
+export const PRIVACY_CONFIRM_ACTION = BUTTON_ACTIONS.privacyConfirmDelete;
+export const PRIVACY_CANCEL_ACTION = BUTTON_ACTIONS.privacyCancelDelete;
 /** An unconfirmed request lapses after this long: "xác nhận" an hour later deletes nothing. */
 export const CONFIRM_WINDOW_MS = 10 * 60_000;
 
@@ -55,7 +53,7 @@ export const privacyConfirmButtons: OutboundButton[] = [
 
 /** `/xoadulieu`, "xóa dữ liệu của tôi", "xoa thong tin ca nhan"… */
 export function isDeleteRequest({ text }: { text: string }): boolean {
-  const folded = foldVietnamese(text.replace(/@\S+/, ''));
+  const folded = foldForMatching(text.replace(/@\S+/, ''));
   return (
     /^\/(xoadulieu|xoa_du_lieu|xoathongtin)$/.test(folded) ||
     /^(toi muon |hay |vui long |xin )?xoa (het |toan bo )?(du lieu|thong tin|tin nhan)( ca nhan)?( cua toi| cua minh)?$/.test(folded)
@@ -64,10 +62,10 @@ export function isDeleteRequest({ text }: { text: string }): boolean {
 
 export function isDeleteConfirmation({ text, action }: { text: string; action?: string }): boolean {
   if (action) return action === PRIVACY_CONFIRM_ACTION;
-  return /^(xac nhan|dong y xoa|xac nhan xoa)$/.test(foldVietnamese(text));
+  return /^(xac nhan|dong y xoa|xac nhan xoa)$/.test(foldForMatching(text));
 }
 
 export function isDeleteCancellation({ text, action }: { text: string; action?: string }): boolean {
   if (action) return action === PRIVACY_CANCEL_ACTION;
-  return /^(huy|khong|thoi|khong xoa|huy bo)$/.test(foldVietnamese(text));
+  return /^(huy|khong|thoi|khong xoa|huy bo)$/.test(foldForMatching(text));
 }

@@ -22,9 +22,9 @@ import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
 import { erasedConversationRef, REDACTED_TEXT } from './privacy.models.js';
 import { privacyNoticesTable, privacyRequestsTable } from './privacy.table.js';
-import { ACTIVE_TICKET_STATUSES } from '../handoff/tickets/tickets.models.js';
-import { ticketEventsTable, ticketFaqDraftsTable, ticketMessageLinksTable, ticketsTable, ticketThreadsTable } from '../handoff/tickets/tickets.table.js';
-import { staffGroupsTable, unitChoicePromptsTable } from '../units/units.table.js';
+import { ACTIVE_TICKET_STATUSES } from '../handoff/index.js';
+import { ticketEventsTable, ticketFaqDraftsTable, ticketMessageLinksTable, ticketsTable, ticketThreadsTable } from '../handoff/index.js';
+import { staffGroupsTable, unitChoicePromptsTable } from '../units/index.js';
 
 export type PrivacyRepository = ReturnType<typeof createPrivacyRepository>;
 

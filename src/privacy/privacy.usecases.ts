@@ -18,6 +18,7 @@ import {
   privacyTexts,
 } from './privacy.models.js';
 import type { PrivacyRepository } from './privacy.repository.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 
 const DAY_MS = 86_400_000;
 
@@ -28,11 +29,11 @@ export type PrivacyUsecases = ReturnType<typeof createPrivacyUsecases>;
 export function createPrivacyUsecases({
   privacyRepository,
   retentionDays,
-  clock = { now: () => new Date() },
+  clock = systemClock,
 }: {
   privacyRepository: PrivacyRepository;
   retentionDays: number;
-  clock?: { now(): Date };
+  clock?: Clock;
 }) {
   /** The notice the first time this conversation is seen (recorded), `{}` after. */
   async function firstContactNotice({ conversationId, unitName }: { conversationId: number; unitName?: string }): Promise<{ notice?: string }> {

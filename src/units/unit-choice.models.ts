@@ -4,22 +4,14 @@
  * without diacritics), and recognising the command to change it later.
  */
 import type { OutboundButton } from '../bot/core/message.types.js';
+import { foldForMatching } from '../shared/fold.js';
+import { BUTTON_ACTIONS } from '../shared/actions.js';
 
 export type ChoosableUnit = { id: string; name: string; shortName: string };
 
-export const UNIT_BUTTON_PREFIX = 'unit:';
-export const CHANGE_UNIT_ACTION = 'unit:change';
+export const UNIT_BUTTON_PREFIX = BUTTON_ACTIONS.unit;
+export const CHANGE_UNIT_ACTION = BUTTON_ACTIONS.changeUnit;
 
-/** Lowercase, no diacritics (đ → d), punctuation to spaces, single spaces. */
-export function foldVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}/]+/gu, ' ')
-    .trim();
-}
 
 export function buildUnitChoicePrompt({ units, retry = false }: { units: readonly ChoosableUnit[]; retry?: boolean }): {
   text: string;
@@ -38,7 +30,7 @@ export function buildUnitChoicePrompt({ units, retry = false }: { units: readonl
 const PLACE_WORDS = /^(trung tam phuc vu hanh chinh cong |ubnd |uy ban nhan dan )?(phuong|xa|thi tran|dac khu) /;
 
 function namesOf(unit: ChoosableUnit): string[] {
-  const full = [foldVietnamese(unit.shortName), foldVietnamese(unit.name), unit.id.replace(/-/g, ' ')];
+  const full = [foldForMatching(unit.shortName), foldForMatching(unit.name), unit.id.replace(/-/g, ' ')];
   const cores = full.map((n) => n.replace(PLACE_WORDS, '')).filter((n) => n.length >= 2);
   return [...new Set([...full, ...cores])];
 }
@@ -60,7 +52,7 @@ export function parseUnitChoice({
     const id = action.slice(UNIT_BUTTON_PREFIX.length);
     return units.some((u) => u.id === id) ? { unitId: id } : undefined;
   }
-  const folded = foldVietnamese(text);
+  const folded = foldForMatching(text);
   if (!folded) return undefined;
   const digit = /^(?:so |chon |toi chon )?(\d{1,2})$/.exec(folded);
   if (digit) {
@@ -75,6 +67,6 @@ export function parseUnitChoice({
 /** `/donvi`, "đổi xã", "doi phuong", "chọn lại đơn vị"… or the change button. */
 export function isChangeUnitRequest({ text, action }: { text: string; action?: string }): boolean {
   if (action === CHANGE_UNIT_ACTION) return true;
-  const folded = foldVietnamese(text.replace(/@\S+/, '')); // "/donvi@MotCuaBot" in Telegram groups
+  const folded = foldForMatching(text.replace(/@\S+/, '')); // "/donvi@MotCuaBot" in Telegram groups
   return /^\/(donvi|doidonvi|doixa|doiphuong)$/.test(folded) || /^(doi|chon lai|chon) (xa|phuong|don vi|noi|xa phuong|xa\/phuong)$/.test(folded);
 }

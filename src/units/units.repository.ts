@@ -1,7 +1,7 @@
 /**
  * Units, staff, staff groups, roster and holidays as stored in the database (the truth at run time;
  * data/ only seeds it, see units.sync.ts). Implements the HandoffUnits port the tickets use, plus
- * what the unit choice, the CLI and the console need.
+ * what the unit choice and the CLI need.
  */
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
@@ -13,6 +13,7 @@ import { createNoUnitsError, createUnitNotFoundError, UnitsError } from './units
 import { holidaysTable, rosterShiftsTable, staffGroupsTable, staffMembersTable, unitChoicePromptsTable, unitSettingsTable } from './units.table.js';
 import type { StaffChannel, StaffGroup, StaffMember, StaffRole, Unit } from './units.types.js';
 import { createWorkingCalendar, DEFAULT_OFFICE_HOURS, DEFAULT_TIMEZONE, type WorkingCalendar } from './calendar.models.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 
 /** A unit with its staff groups; `lead` mirrors `leadStaffId` for the HandoffUnits port. */
 export type UnitWithGroups = Unit & { staffGroups: StaffGroup[]; lead?: string };
@@ -62,7 +63,7 @@ export async function notifyUnitsChanged(db: Pick<Database, 'execute'>): Promise
   await db.execute(sql`select pg_notify(${UNITS_CHANGED_CHANNEL}, '')`);
 }
 
-export function createUnitsRepository({ db, clock = { now: () => new Date() } }: { db: Database; clock?: { now(): Date } }) {
+export function createUnitsRepository({ db, clock = systemClock }: { db: Database; clock?: Clock }) {
   const calendarCache = new Map<string, { calendar: CalendarResult; expiresAt: number }>();
   let cache: { snapshot: Promise<UnitsSnapshot>; expiresAt: number } | undefined;
 
@@ -236,7 +237,7 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
     return calendar;
   }
 
-  /** Forget cached calendars (after the console or the CLI changed hours or holidays). */
+  /** Forget cached calendars (after the CLI changed hours or holidays). */
   function invalidateCalendars(): void {
     calendarCache.clear();
   }
@@ -263,7 +264,7 @@ export function createUnitsRepository({ db, clock = { now: () => new Date() } }:
     await db.update(conversationsTable).set({ unitId }).where(eq(conversationsTable.id, conversationId));
   }
 
-  /** Adds or updates a staff member (CLI `staff add`, console). The unit must exist. */
+  /** Adds or updates a staff member (CLI `staff add`). The unit must exist. */
   async function upsertStaffMember(input: {
     id: string;
     unitId: string;

@@ -1,9 +1,9 @@
 /**
  * data/ → database, at start-up and from `units import`.
  *
- * How data/ and the database relate: the database is the truth at run time (the console edits it).
+ * How data/ and the database relate: the database is the truth at run time (the CLI's `staff add`/`staff remove` edit it).
  * data/units.yaml SEEDS a unit the first time it is seen (no unit_settings.seeded_at yet); later
- * starts leave that unit alone, so console edits survive restarts. `force` re-imports every unit in
+ * starts leave that unit alone, so edits made in the database survive restarts. `force` re-imports every unit in
  * the file: its settings, staff, staff groups, roster and local holidays are replaced by the file's
  * (staff added only in the database are removed). Units in the database but not in the file are
  * never deleted. National holidays (data/holidays/<year>.yaml) are imported for a year when the

@@ -2,7 +2,7 @@
  * Handoff settings of each unit, its staff, staff groups, duty roster, and holidays.
  * The `units` row itself (id, name, templated info) lives in src/db/units.table.ts; the settings
  * are a 1:1 side table so the FAQ side and the handoff side each own their columns.
- * Seeded from data/ (see units.sync.ts); edited by the console afterwards.
+ * Seeded from data/ (see units.sync.ts); edited in the database afterwards (CLI `staff add`/`staff remove`).
  */
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildUnitChoicePrompt, foldVietnamese, isChangeUnitRequest, parseUnitChoice } from '../../src/units/unit-choice.models.js';
+import { foldForMatching } from '../../src/shared/fold.js';
+import { buildUnitChoicePrompt, isChangeUnitRequest, parseUnitChoice } from '../../src/units/unit-choice.models.js';
 
 const units = [
   { id: 'phuong-an-khanh', name: 'Trung tâm Phục vụ hành chính công phường An Khánh', shortName: 'Phường An Khánh' },
@@ -7,10 +8,10 @@ const units = [
   { id: 'xa-an-binh', name: 'Trung tâm Phục vụ hành chính công xã An Bình', shortName: 'Xã An Bình' },
 ];
 
-describe('foldVietnamese', () => {
+describe('foldForMatching', () => {
   it('removes diacritics (đ too), case and punctuation', () => {
-    expect(foldVietnamese('  Phường Đông Hòa, TP. Dĩ An! ')).toBe('phuong dong hoa tp di an');
-    expect(foldVietnamese('ĐỔI XÃ')).toBe('doi xa');
+    expect(foldForMatching('  Phường Đông Hòa, TP. Dĩ An! ')).toBe('phuong dong hoa tp di an');
+    expect(foldForMatching('ĐỔI XÃ')).toBe('doi xa');
   });
 });
 

@@ -4,7 +4,7 @@
  * (lunch, evening, weekend, holiday) it names when staff are back, with the date added when
  * that is further than an ordinary weekend so nobody waits wondering during Tết.
  */
-import { daysBetweenLocalDates, type WorkingCalendar } from '../../units/calendar.models.js';
+import { daysBetweenLocalDates, type WorkingCalendar } from '../../units/index.js';
 
 const WEEKDAY_NAMES = ['', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'];
 

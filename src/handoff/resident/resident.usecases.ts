@@ -3,6 +3,7 @@
  * active ticket, and the 1–5 rating after close.
  */
 import type { InboundMessage, OutboundButton } from '../../bot/core/message.types.js';
+import { BUTTON_ACTIONS } from '../../shared/actions.js';
 import type { FaqDecision } from '../../faq/faq.types.js';
 import { describeExpectedReply } from './expected-reply.models.js';
 import { sendTo, type HandoffContext } from '../handoff.context.js';
@@ -21,7 +22,7 @@ export const EARLIER_MEDIA_WINDOW_MS = 10 * 60_000;
 export const EARLIER_MEDIA_MAX = 3;
 
 export function ratingButtons(ticketId: number): OutboundButton[] {
-  return [1, 2, 3, 4, 5].map((n) => ({ label: '⭐'.repeat(n), data: `rate:${ticketId}:${n}` }));
+  return [1, 2, 3, 4, 5].map((n) => ({ label: '⭐'.repeat(n), data: `${BUTTON_ACTIONS.rate}${ticketId}:${n}` }));
 }
 
 export async function openTicket(

@@ -5,6 +5,8 @@
  * member typed, not a code read back out of one of our messages).
  */
 import { parseTicketCode } from '../tickets/tickets.models.js';
+import { BUTTON_ACTIONS } from '../../shared/actions.js';
+import { foldDiacritics } from '../../shared/fold.js';
 
 export type StaffVerb = 'claim' | 'reply' | 'note' | 'transfer' | 'close' | 'reopen' | 'list' | 'faq' | 'id' | 'help';
 
@@ -45,16 +47,11 @@ const ALIASES: Record<string, StaffVerb> = {
 const BUTTON = /^t:(claim|close|reopen):(\d{1,15})$/;
 
 export function toButtonData({ verb, ticketId }: { verb: 'claim' | 'close' | 'reopen'; ticketId: number }): string {
-  return `t:${verb}:${ticketId}`;
+  return `${BUTTON_ACTIONS.ticket}${verb}:${ticketId}`;
 }
 
 export function foldCommandWord(word: string): string {
-  return word
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase();
+  return foldDiacritics(word).toLowerCase();
 }
 
 function readCode(token: string | undefined): string | undefined {

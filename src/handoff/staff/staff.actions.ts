@@ -3,7 +3,7 @@
  * State changes go through the repository's optimistic transition; a refused transition becomes a
  * short explanation in the group ("HS-0042 was already claimed by Chị Lan"), never an exception.
  */
-import { channelOf } from '../../bot/core/conversation-ref.js';
+import { channelOf, isErasedConversationRef } from '../../bot/core/conversation-ref.js';
 import { sendTo, type HandoffContext } from '../handoff.context.js';
 import { isHandoffError } from '../handoff.errors.js';
 import type { HandoffStaffMember } from '../handoff.deps.js';
@@ -30,11 +30,10 @@ import {
 } from '../handoff.texts.js';
 import { ratingButtons } from '../resident/resident.usecases.js';
 import { foldCommandWord } from './staff-commands.models.js';
-import type { StaffActionArgs } from './staff.usecases.js';
+import type { StaffActionArgs } from './staff.types.js';
 import { ACTIVE_TICKET_STATUSES, type TicketEvent } from '../tickets/tickets.models.js';
 import type { Ticket } from '../tickets/tickets.repository.js';
 import { isUniqueViolation } from '../../db/db.errors.js';
-import { isErasedConversationRef } from '../../privacy/privacy.models.js';
 
 /** What would reach the resident again; refused with an explanation once they erased their data. */
 const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen']);

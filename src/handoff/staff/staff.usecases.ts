@@ -9,13 +9,12 @@
  */
 import type { InboundMessage } from '../../bot/core/message.types.js';
 import { sendTo, type HandoffContext } from '../handoff.context.js';
-import type { HandoffStaffGroup, HandoffStaffMember, HandoffUnit } from '../handoff.deps.js';
 import { idText, refusalText, whichTicketText, ticketNotFoundText } from '../handoff.texts.js';
 import { parseStaffCommand, type StaffCommand } from './staff-commands.models.js';
 import { runStaffAction } from './staff.actions.js';
+import type { StaffScope } from './staff.types.js';
 import type { Ticket } from '../tickets/tickets.repository.js';
 
-export type StaffScope = { unit: HandoffUnit; group: HandoffStaffGroup; groupRef: string; threadTicketId?: number };
 
 /** The unit and group of a staff conversation: a configured group, or a ticket topic inside one. */
 export async function resolveStaffScope(ctx: HandoffContext, { conversationRef }: { conversationRef: string }): Promise<StaffScope | undefined> {
@@ -148,13 +147,3 @@ async function replyInPlace(
     chatType: 'group',
   });
 }
-
-export type StaffReply = (text: string, ticketId?: number) => Promise<void>;
-export type StaffActionArgs = {
-  message: InboundMessage;
-  scope: StaffScope;
-  staff: HandoffStaffMember;
-  command: StaffCommand;
-  ticket: Ticket | undefined;
-  reply: StaffReply;
-};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitText } from '../../../src/bot/core/text-split.js';
+import { splitText } from '../../src/shared/text-split.js';
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 

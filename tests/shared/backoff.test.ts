@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs } from '../../../../src/bot/adapters/zalo/zalo.backoff.js';
+import { backoffDelayMs } from '../../src/shared/backoff.js';
 
 describe('backoffDelayMs', () => {
   const policy = { baseMs: 1000, maxMs: 60_000 };

@@ -1,17 +1,17 @@
 /**
- * Did the last message to each staff group get through? Read from the outbox itself (the newest sent
+ * Did the last message to each (staff) group get through? Read from the outbox itself (the newest sent
  * or failed handoff row whose meta names the group), so the answer survives restarts and is the same
  * whichever of several processes is asked. A row being retried is not an outcome yet; a topic that
  * vanished and was re-created shows the re-sent row once it is out.
  */
 import { and, desc, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { outboxTable } from '../../bot/outbox/outbox.table.js';
+import { outboxTable } from './outbox.table.js';
 
-export type StaffGroupHealth = Record<string, { ok: boolean; lastError?: string; at: Date }>;
+export type GroupHealth = Record<string, { ok: boolean; lastError?: string; at: Date }>;
 
-export async function readStaffGroupHealth({ db, groupRefs }: { db: Database; groupRefs: string[] }): Promise<{ health: StaffGroupHealth }> {
-  const health: StaffGroupHealth = {};
+export async function readGroupHealth({ db, groupRefs }: { db: Database; groupRefs: string[] }): Promise<{ health: GroupHealth }> {
+  const health: GroupHealth = {};
   const unique = [...new Set(groupRefs)];
   const outcomes = await Promise.all(
     unique.map(async (groupRef) => {
