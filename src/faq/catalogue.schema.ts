@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SECTION_NAMES, type FaqEntry } from './faq.types.js';
 
-export const CATEGORIES = ['ho-tich', 'chung-thuc', 'cu-tru', 'can-cuoc', 'dat-dai', 'xay-dung', 'kinh-doanh', 'xa-hoi', 'tu-phap', 'chung'] as const;
+export const CATEGORIES = ['ho-tich', 'chung-thuc', 'cu-tru', 'can-cuoc', 'dat-dai', 'xay-dung', 'kinh-doanh', 'xa-hoi', 'tu-phap', 'quoc-phong', 'chung'] as const;
 
 const text = z.string().trim().min(1);
 const sectionText = text.max(1500, 'is longer than 1,500 characters: split it or move details to notes');

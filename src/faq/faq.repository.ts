@@ -1,7 +1,7 @@
 /**
  * The catalogue in the database: the live entries the engine serves and their revision history.
- * data/faq seeds it (new ids, and entries nobody saved in the console since: console edits are never
- * overwritten by a restart);
+ * data/faq seeds it (new ids, and entries nobody saved in the database since: edits made there are
+ * never overwritten by a restart);
  * every save appends a revision.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
