@@ -68,7 +68,8 @@ export function renderEntry({
   unit: UnitFacts;
   maxTextLength: number;
 }): RenderedReply {
-  const footer = `Nguồn: ${entry.sourceUrl}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
+  const source = entry.sourceUrl ?? 'văn bản hiện hành; anh/chị hỏi cán bộ để chắc chắn';
+  const footer = `Nguồn: ${source}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
   const head = `📋 ${entry.title}`;
   const summary = fillUnit(entry.summary.trim(), unit);
   const shown: SectionName[] = [];
