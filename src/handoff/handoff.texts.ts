@@ -104,6 +104,11 @@ export function ticketCardText(args: {
   return lines.join('\n');
 }
 
+/** Heads the resident's earlier messages under a card. */
+export function earlierLabel() {
+  return 'Tin trước đó:';
+}
+
 export function topicTitle({ code, residentName }: { code: string; residentName: string | null }): string {
   return clip(`${code} · ${residentName?.trim() || 'Người dân'}`, 128);
 }
