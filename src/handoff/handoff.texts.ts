@@ -78,6 +78,33 @@ export function thanksForRatingText({ rating }: { rating: number }): string {
 // ---------------------------------------------------------------------------------------------
 // To the staff group
 
+/** Where a ticket stands, as its card shows it (the card is edited in place when this changes). */
+export type CardStatus =
+  | { kind: 'open' }
+  | { kind: 'claimed'; staffName: string; at: string }
+  | { kind: 'closed'; staffName: string | null; at: string }
+  | { kind: 'undeliverable' };
+
+const STATUS_ICON: Record<CardStatus['kind'], string> = { open: '🆕', claimed: '✋', closed: '✅', undeliverable: '⚠️' };
+
+function statusLine(status: CardStatus): string {
+  switch (status.kind) {
+    case 'open':
+      return 'Trạng thái: chưa ai nhận.';
+    case 'claimed':
+      return `Trạng thái: ${status.staffName} đang xử lý (nhận lúc ${status.at}).`;
+    case 'closed':
+      return `Trạng thái: đã đóng lúc ${status.at}${status.staffName ? ` (${status.staffName})` : ''}.`;
+    case 'undeliverable':
+      return 'Trạng thái: không liên lạc được với người dân.';
+  }
+}
+
+/**
+ * The ticket card: what a busy officer needs to pick it up without opening anything else. `receivedAt`
+ * and `dueAt` are already in the unit's local time ("9:05 thứ Hai 2/3"); `outOfHours` is when staff
+ * are back ("từ 7:30 sáng mai") for a ticket sent outside working hours.
+ */
 export function ticketCardText(args: {
   code: string;
   residentName: string | null;
@@ -87,21 +114,38 @@ export function ticketCardText(args: {
   onDuty: HandoffStaffMember[];
   inOwnThread: boolean;
   hasButtons: boolean;
+  receivedAt: string;
+  dueAt: string | null;
+  outOfHours: string | null;
+  status: CardStatus;
 }): string {
   const lines = [
-    `🆕 Phiếu ${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`,
+    `${STATUS_ICON[args.status.kind]} Phiếu ${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`,
     `Câu hỏi: ${clip(args.question) || '(không có nội dung chữ)'}`,
   ];
   if (args.guesses.length > 0) lines.push(`Bot đã tìm: ${args.guesses.slice(0, 3).map((g) => g.title).join('; ')}`);
-  else lines.push('Bot không tìm thấy mục hỏi đáp phù hợp.');
-  lines.push(args.onDuty.length > 0 ? `Cán bộ trực: ${names(args.onDuty)}` : 'Hiện không có cán bộ trực theo lịch.');
-  const reply = args.inOwnThread ? 'nhắn trả lời ngay trong chủ đề này' : `trả lời (reply/trích dẫn) tin này hoặc gõ #${args.code} nội dung`;
-  lines.push(
-    args.hasButtons
-      ? `Cách làm: bấm Nhận, rồi ${reply}.`
-      : `Cách làm: gõ /nhan ${args.code} để nhận; ${reply}; gõ /dong ${args.code} khi xong.`,
-  );
+  else lines.push('Bot chưa tìm thấy mục hỏi đáp phù hợp.');
+  lines.push(`Gửi lúc ${args.receivedAt}${args.dueAt ? ` · hạn trả lời ${args.dueAt}` : ''}`);
+  if (args.outOfHours) lines.push(`🌙 Gửi ngoài giờ làm việc; người dân được báo cán bộ trả lời ${args.outOfHours}.`);
+  lines.push(args.onDuty.length > 0 ? `Cán bộ trực: ${names(args.onDuty)}` : 'Hôm nay không có cán bộ trực theo lịch.');
+  lines.push(statusLine(args.status));
+  if (args.status.kind !== 'closed') lines.push(cardHowTo(args));
   return lines.join('\n');
+}
+
+/** The card's one line of instructions: how to answer, and how to talk among staff without the resident seeing it. */
+function cardHowTo(args: { code: string; inOwnThread: boolean; hasButtons: boolean }): string {
+  if (args.inOwnThread) {
+    const claim = args.hasButtons ? 'Bấm Nhận' : `Gõ /nhan ${args.code}`;
+    return `Cách làm: ${claim}, rồi nhắn trả lời ngay trong chủ đề này. Tin bắt đầu bằng ! là trao đổi nội bộ, người dân không thấy.`;
+  }
+  const reply = `trả lời (reply/trích dẫn) tin này hoặc gõ #${args.code} nội dung`;
+  return args.hasButtons ? `Cách làm: bấm Nhận, rồi ${reply}.` : `Cách làm: gõ /nhan ${args.code} để nhận; ${reply}; gõ /dong ${args.code} khi xong.`;
+}
+
+/** Under the card posted again in a topic the bot had to re-create. */
+export function topicRecreatedText() {
+  return '(Chủ đề cũ đã bị xóa hoặc đóng; bot tạo lại chủ đề này.)';
 }
 
 /** Heads the resident's earlier messages under a card. */
@@ -152,8 +196,13 @@ export function claimedText({ code, staffName, auto }: { code: string; staffName
   return auto ? `✋ ${staffName} đã nhận phiếu ${code} (tự động khi trả lời).` : `✋ ${staffName} đã nhận phiếu ${code}.`;
 }
 
+/** To the one staff member who tried (a pop-up on Telegram, at most 200 characters). */
 export function alreadyClaimedText({ code, staffName }: { code: string; staffName: string }) {
-  return `Phiếu ${code} đã được ${staffName} nhận trước. Nếu cần, ${staffName} có thể chuyển cho anh/chị bằng /chuyen ${code} <tên>.`;
+  return `Phiếu ${code} đã có ${staffName} nhận. Muốn làm thay, nhờ ${staffName} gõ /chuyen ${code} kèm tên anh/chị.`;
+}
+
+export function alreadyYoursText({ code }: { code: string }) {
+  return `Anh/chị đã nhận phiếu ${code} rồi.`;
 }
 
 /** The new assignee is tagged (mentionsOf([to])) so they hear about it. */
@@ -237,6 +286,25 @@ export function faqDraftNoAnswerText({ code }: { code: string }) {
   return `Phiếu ${code} chưa có câu trả lời của cán bộ nên chưa tạo được mục hỏi đáp.`;
 }
 
+/** One open ticket in /ds: code, resident and channel, who has it, age, reply due, flags. */
+export function listLineText(args: {
+  code: string;
+  residentName: string | null;
+  channel: string;
+  who: string;
+  age: string;
+  dueAt: string | null;
+  overdue: boolean;
+  outOfHours: boolean;
+  undeliverable: boolean;
+}) {
+  const parts = [`${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`, args.who, args.age];
+  if (args.dueAt) parts.push(args.overdue ? `⏰ quá hạn (${args.dueAt})` : `hạn ${args.dueAt}`);
+  if (args.outOfHours) parts.push('🌙 gửi ngoài giờ');
+  if (args.undeliverable) parts.push('⚠️ không liên lạc được');
+  return parts.join(' · ');
+}
+
 export function listText({ lines }: { lines: string[] }) {
   return lines.length === 0 ? 'Không có phiếu nào đang mở. 🎉' : `Phiếu đang mở (${lines.length}):\n${lines.join('\n')}`;
 }
@@ -246,6 +314,7 @@ export function helpText() {
     'Lệnh cho cán bộ (gõ trong nhóm):',
     '/nhan HS-0042 — nhận phiếu (/claim)',
     '#HS-0042 nội dung — trả lời người dân (hoặc trả lời/reply tin của phiếu)',
+    '! nội dung — trao đổi giữa cán bộ, người dân không thấy',
     '/ghichu HS-0042 nội dung — ghi chú nội bộ (/note)',
     '/chuyen HS-0042 tên cán bộ — chuyển phiếu (/transfer)',
     '/dong HS-0042 — đóng phiếu (/close); /mo HS-0042 — mở lại (/reopen)',

@@ -63,7 +63,8 @@ describe('Telegram resident ↔ Telegram forum staff group', { timeout: 90_000 }
 
     // Claim by button.
     await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), action: `t:claim:${ticket.id}` }));
-    expect(h.lastIn(topicRef)!.text).toBe('✋ Trần Văn Minh đã nhận phiếu HS-0001.');
+    expect(h.telegram.popups.at(-1)!.text).toBe('✋ Trần Văn Minh đã nhận phiếu HS-0001.');
+    expect(h.sentIn(topicRef)[0]!.text).toContain('Trạng thái: Trần Văn Minh đang xử lý');
 
     // Plain text in the topic is the reply, signed as the unit.
     await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), text: 'Anh mang CCCD và giấy tờ đất tới bộ phận một cửa nhé.' }));
@@ -189,7 +190,7 @@ describe('staff commands in a plain Telegram group', { timeout: 90_000 }, () => 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: '/nhận HS-0001' }));
     expect(h.lastIn(TG_PLAIN_STAFF)!.text).toBe('✋ Lê Thị Hoa đã nhận phiếu HS-0001.');
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/claim HS-0001' }));
-    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toContain('đã được Lê Thị Hoa nhận trước');
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toContain('đã có Lê Thị Hoa nhận'); // typed: a reply, there is no pop-up to give
 
     // Quoting the card (its id comes from the outbox's onSent link, not from its text).
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.hoa), text: 'Chị mang sổ hộ khẩu cũ nhé', replyTo: card.externalMessageId }));
@@ -202,7 +203,7 @@ describe('staff commands in a plain Telegram group', { timeout: 90_000 }, () => 
     expect((await h.handoff.tickets.getTicketById({ ticketId: ticket.id })).ticket.assigneeStaffId).toBe('pm-minh');
 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/ds' }));
-    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toMatch(/^Phiếu đang mở \(1\):\nHS-0001 · Phạm Văn Dân · Trần Văn Minh · 0 phút$/);
+    expect(h.lastIn(TG_PLAIN_STAFF)!.text).toMatch(/^Phiếu đang mở \(1\):\nHS-0001 · Phạm Văn Dân \(Telegram\) · Trần Văn Minh · 0 phút$/);
 
     await h.say(h.inbound({ conversationRef: TG_PLAIN_STAFF, from: tgStaff(STAFF.minh), text: '/faq HS-0001' }));
     const { drafts } = await h.handoff.links.listFaqDrafts();

@@ -154,7 +154,7 @@ export async function createHandoffHarness({
   rmSync(dataDir, { recursive: true, force: true });
   const units = createUnitsRepository({ db, clock });
 
-  const telegram = withThreads(createMemoryAdapter({ channel: 'telegram' }));
+  const telegram = withThreads(createMemoryAdapter({ channel: 'telegram', canEdit: true }));
   const zalo = createMemoryAdapter({ channel: 'zalo', capabilities: { buttons: false, maxTextLength: 2000, ...zaloCapabilities } });
   const web = createMemoryAdapter({ channel: 'web' });
   const adapters = new Map<ChannelName, ChannelAdapter>([
