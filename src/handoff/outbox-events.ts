@@ -101,7 +101,7 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
       actor: { kind: 'system' },
       text: row.payload.text,
       isInternal: true,
-      data: { error: row.lastError ?? describe(error) },
+      data: { error: row.lastError ?? describe(error), role: handoffMeta(row)?.role },
       at,
     });
     let result;

@@ -7,8 +7,10 @@ import type { TicketRequest } from '../bot/core/resident-handoff.flow.js';
 import { describeExpectedReply } from './expected-reply.js';
 import { sendTo, type HandoffContext } from './handoff.context.js';
 import { createHandoffNoStaffGroupError } from './handoff.errors.js';
-import { alreadyOpenText, earlierLabel, noStaffGroupText, receiptText, reopenedToStaffText, thanksForRatingText } from './handoff.texts.js';
+import { alreadyOpenText, earlierLabel, followUpAckText, noStaffGroupText, ratingToStaffText, staffTexts, receiptText, reopenedToStaffText, thanksForRatingText } from './handoff.texts.js';
 import { forwardResidentMessage, type ForwardableMessage } from './resident-relay.js';
+import { shouldAcknowledge, undeliveredReplies } from './resident-flow.models.js';
+import { toButtonData } from './staff-commands.models.js';
 
 /** How long after close a lone digit is read as the rating (afterwards it is an ordinary message). */
 export const RATING_WINDOW_MS = 3 * 24 * 60 * 60_000;
@@ -71,7 +73,7 @@ export async function openTicket(
   }
 
   await sendTo(ctx, {
-    message: { conversationRef: message.conversationRef, text: receiptText({ code: ticket.code, unitName: unit.name, expected: expected.text }) },
+    message: { conversationRef: message.conversationRef, text: receiptText({ code: ticket.code, unitName: unit.name, expected: expected.text, question }) },
     meta: { ticketId: ticket.id, role: 'receipt' },
   });
   const { staff: onDuty } = await deps.units.listOnDuty({ unitId: unit.id, at: now });
@@ -138,12 +140,29 @@ export async function interceptResidentMessage(
   if (active) {
     let ticket = active;
     const unit = (await deps.units.getUnit({ unitId: ticket.unitId })).unit;
+    const { events } = await tickets.listEvents({ ticketId: ticket.id });
     if (ticket.status === 'undeliverable') {
       ({ ticket } = await tickets.transitionTicket({ ticketId: ticket.id, event: { type: 'reopen', staffId: null }, at: deps.clock.now() }));
-      await ctx.threads.sendToStaff({ ticket, unit, text: reopenedToStaffText({ code: ticket.code, byResident: true }), role: 'notice' });
+      // Replies that bounced while the resident had blocked the bot are offered again, not lost.
+      const { texts: undelivered } = undeliveredReplies({ events });
+      const buttons = undelivered.length > 0 ? [{ label: staffTexts.resendButton, data: toButtonData({ verb: 'resend', ticketId: ticket.id }) }] : undefined;
+      await ctx.threads.sendToStaff({
+        ticket,
+        unit,
+        text: reopenedToStaffText({ code: ticket.code, byResident: true, undelivered }),
+        role: 'notice',
+        ...(buttons ? { buttons } : {}),
+      });
     }
     if (isRatingAction(message.action)) return { handled: true }; // a stale rating button while a new ticket is open
     await forwardResidentMessage(ctx, { ticket, unit, message });
+    // Once per burst: the resident hears the message reached staff, and does not send it again.
+    if (shouldAcknowledge({ events, now: deps.clock.now() })) {
+      await sendTo(ctx, {
+        message: { conversationRef: message.conversationRef, text: followUpAckText({ code: ticket.code, kind: message.kind }) },
+        meta: { ticketId: ticket.id, role: 'receipt' },
+      });
+    }
     return { handled: true };
   }
   return handleRating(ctx, { message, conversationId });
@@ -180,6 +199,13 @@ async function handleRating(ctx: HandoffContext, { message, conversationId }: { 
   if (saved) {
     await tickets.recordEvent({ ticketId: ticket.id, type: 'rating', actor: { kind: 'resident' }, data: { rating }, at: now });
     await sendTo(ctx, { message: { conversationRef: message.conversationRef, text: thanksForRatingText({ rating }) }, meta: { ticketId: ticket.id, role: 'receipt' } });
+    // Staff see the rating: on the card where it can be edited (a closed topic refuses new messages), else a line.
+    const { ticket: rated } = await tickets.getTicketById({ ticketId: ticket.id });
+    const { notEdited } = await ctx.threads.refreshCards({ ticket: rated });
+    if (notEdited.length > 0) {
+      const { unit } = await deps.units.getUnit({ unitId: rated.unitId });
+      await ctx.threads.sendToStaff({ ticket: rated, unit, text: ratingToStaffText({ code: rated.code, rating }), role: 'notice', onlyThreads: notEdited });
+    }
   }
   return { handled: true };
 }

@@ -24,7 +24,9 @@ import {
   mentionsOf,
   noteSavedText,
   reopenedToStaffText,
+  resentText,
   residentErasedText,
+  staffTexts,
   staffMediaLostText,
   staffMediaNotRelayedText,
   staffReplyToResidentText,
@@ -33,6 +35,7 @@ import {
 } from './handoff.texts.js';
 import { formatLocalMoment } from './expected-reply.js';
 import { ratingButtons } from './resident.usecases.js';
+import { undeliveredReplies } from './resident-flow.models.js';
 import { foldCommandWord } from './staff-commands.models.js';
 import type { StaffActionArgs } from './staff.usecases.js';
 import { ACTIVE_TICKET_STATUSES, type TicketEvent } from './tickets.models.js';
@@ -41,7 +44,7 @@ import { isUniqueViolation } from '../db/db.errors.js';
 import { isErasedConversationRef } from './privacy.models.js';
 
 /** What would reach the resident again; refused with an explanation once they erased their data. */
-const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen']);
+const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen', 'resend']);
 
 export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs): Promise<void> {
   const { command, ticket } = args;
@@ -66,6 +69,8 @@ export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs)
       return close(ctx, args, ticket!);
     case 'reopen':
       return reopen(ctx, args, ticket!);
+    case 'resend':
+      return resend(ctx, args, ticket!);
     case 'faq':
       return faqDraft(ctx, args, ticket!);
     default:
@@ -116,7 +121,7 @@ async function announce(
 }
 
 async function staffName(ctx: HandoffContext, unitId: string, staffId: string | null): Promise<string> {
-  if (!staffId) return 'chưa ai';
+  if (!staffId) return staffTexts.nobody;
   const { staff } = await ctx.deps.units.listStaff({ unitId });
   return staff.find((s) => s.id === staffId)?.name ?? staffId;
 }
@@ -132,7 +137,7 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
   const { message, scope, staff } = args;
   const hasMedia = message.kind !== 'text';
   const text = args.command.text.trim();
-  if (!text && !hasMedia) return args.reply(`Nội dung trả lời trống. Gõ #${ticket.code} rồi nội dung cần gửi người dân.`, ticket.id);
+  if (!text && !hasMedia) return args.reply(staffTexts.emptyReply({ code: ticket.code }), ticket.id);
   const result = await transition(ctx, args, ticket, { type: 'reply', staffId: staff.id }, text || `(${kindLabel(message.kind)})`);
   if (!result) return;
   const unitName = scope.unit.name;
@@ -145,7 +150,7 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
     await sendTo(ctx, {
       message: {
         conversationRef: ticket.residentRef,
-        text: staffReplyToResidentText({ text: text || `Cán bộ gửi anh/chị ${kindLabel(message.kind)}:`, unitName }),
+        text: staffReplyToResidentText({ text: text || staffTexts.mediaOnlyReply({ kind: message.kind }), unitName }),
       },
       meta: { ticketId: ticket.id, role: 'staff_reply' },
     });
@@ -171,7 +176,7 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
 
 async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
   const text = args.command.text.trim();
-  if (!text) return args.reply(`Ghi chú trống. Gõ /ghichu ${ticket.code} nội dung.`, ticket.id);
+  if (!text) return args.reply(staffTexts.emptyNote({ code: ticket.code }), ticket.id);
   const result = await transition(ctx, args, ticket, { type: 'note', staffId: args.staff.id }, text);
   if (!result) return;
   // Linked like a reply: erasing the resident's data finds the note's message through it (privacy.repository.ts).
@@ -222,7 +227,7 @@ async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
     result = await transition(ctx, args, ticket, { type: 'reopen', staffId: args.staff.id });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return args.reply(`Người dân của ${ticket.code} đang có một phiếu khác đang mở; xin tiếp tục trên phiếu đó.`, ticket.id);
+    return args.reply(staffTexts.otherTicketOpen({ code: ticket.code }), ticket.id);
   }
   if (!result) return;
   const { threads } = await ctx.links.listThreads({ ticketId: ticket.id });
@@ -233,6 +238,20 @@ async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
     });
   }
   await announce(ctx, args, { ticket: result.ticket, text: reopenedToStaffText({ code: ticket.code, byResident: false }) });
+}
+
+/** Re-sends the staff replies that bounced while the resident had blocked the bot (once they are back). */
+async function resend(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const { ticket: fresh } = await ctx.tickets.getTicketById({ ticketId: ticket.id });
+  if (fresh.status !== 'open' && fresh.status !== 'claimed') return tell(ctx, args, invalidStateText({ code: fresh.code, status: fresh.status }), fresh.id);
+  const { events } = await ctx.tickets.listEvents({ ticketId: ticket.id });
+  const { texts } = undeliveredReplies({ events });
+  for (const text of texts) {
+    await sendTo(ctx, { message: { conversationRef: ticket.residentRef, text }, meta: { ticketId: ticket.id, role: 'staff_reply' } });
+  }
+  const at = ctx.deps.clock.now();
+  await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'relay_resent', actor: { kind: 'staff', staffId: args.staff.id }, data: { count: texts.length }, isInternal: true, at });
+  await args.reply(resentText({ code: ticket.code, count: texts.length }), ticket.id);
 }
 
 async function faqDraft(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
@@ -251,7 +270,7 @@ async function listOpen(ctx: HandoffContext, args: StaffActionArgs) {
   const { calendar } = await ctx.deps.units.getCalendar({ unitId });
   const now = ctx.deps.clock.now();
   const lines = tickets.slice(0, 30).map((t) => {
-    const who = t.assigneeStaffId ? (staff.find((s) => s.id === t.assigneeStaffId)?.name ?? t.assigneeStaffId) : 'chưa ai nhận';
+    const who = t.assigneeStaffId ? (staff.find((s) => s.id === t.assigneeStaffId)?.name ?? t.assigneeStaffId) : staffTexts.unclaimed;
     const minutes = Math.max(0, Math.round((now.getTime() - t.openedAt.getTime()) / 60_000));
     return listLineText({
       code: t.code,
@@ -265,12 +284,10 @@ async function listOpen(ctx: HandoffContext, args: StaffActionArgs) {
       undeliverable: t.status === 'undeliverable',
     });
   });
-  if (tickets.length > 30) lines.push(`… và ${tickets.length - 30} phiếu khác`);
+  if (tickets.length > 30) lines.push(staffTexts.moreTickets({ count: tickets.length - 30 }));
   await args.reply(listText({ lines }));
 }
 
 function formatAge(minutes: number): string {
-  if (minutes < 60) return `${minutes} phút`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} giờ`;
-  return `${Math.floor(minutes / 1440)} ngày`;
+  return staffTexts.age({ minutes });
 }

@@ -11,7 +11,7 @@ import type { OutboundButton, OutboundCopy, OutboundMention, OutboundMessage } f
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffOutboxMeta, HandoffStaffMember, HandoffUnit } from './handoff.deps.js';
 import { describeOutOfHours, formatLocalMoment } from './expected-reply.js';
-import { mentionsOf, ticketCardText, topicRecreatedText, topicTitle, type CardStatus } from './handoff.texts.js';
+import { mentionsOf, staffTexts, ticketCardText, topicRecreatedText, topicTitle, type CardStatus } from './handoff.texts.js';
 import type { MessageLinkRole, TicketLinksRepository } from './ticket-links.repository.js';
 import type { Ticket } from './tickets.repository.js';
 import { toButtonData } from './staff-commands.models.js';
@@ -128,9 +128,9 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
 
   /** Open: claim or close; claimed: close; closed: reopen. */
   function cardButtons(ticket: Pick<Ticket, 'id' | 'status'>): OutboundButton[] {
-    const claim = { label: '✋ Nhận', data: toButtonData({ verb: 'claim', ticketId: ticket.id }) };
-    const close = { label: '✅ Đóng', data: toButtonData({ verb: 'close', ticketId: ticket.id }) };
-    const reopen = { label: '↩️ Mở lại', data: toButtonData({ verb: 'reopen', ticketId: ticket.id }) };
+    const claim = { label: staffTexts.claimButton, data: toButtonData({ verb: 'claim', ticketId: ticket.id }) };
+    const close = { label: staffTexts.closeButton, data: toButtonData({ verb: 'close', ticketId: ticket.id }) };
+    const reopen = { label: staffTexts.reopenButton, data: toButtonData({ verb: 'reopen', ticketId: ticket.id }) };
     if (ticket.status === 'open') return [claim, close];
     if (ticket.status === 'closed') return [reopen];
     return [close];
@@ -147,7 +147,7 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
       ticket.status === 'claimed'
         ? { kind: 'claimed', staffName: nameOf(ticket.assigneeStaffId) ?? '', at: at(ticket.claimedAt ?? ticket.updatedAt) }
         : ticket.status === 'closed'
-          ? { kind: 'closed', staffName: nameOf(ticket.closedByStaffId), at: at(ticket.closedAt) }
+          ? { kind: 'closed', staffName: nameOf(ticket.closedByStaffId), at: at(ticket.closedAt), rating: ticket.rating }
           : { kind: ticket.status };
     const text = ticketCardText({
       code: ticket.code,
@@ -215,10 +215,11 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     mentions?: OutboundMention[];
     extraMeta?: Partial<HandoffOutboxMeta>;
     onlyThreads?: readonly string[];
+    buttons?: OutboundButton[];
   }) {
     const threads = (await ensureThreads({ ticket: args.ticket, unit: args.unit })).filter((t) => !args.onlyThreads || args.onlyThreads.includes(t.threadRef));
     for (const thread of threads) {
-      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta });
+      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta, buttons: args.buttons });
     }
     return { threads };
   }

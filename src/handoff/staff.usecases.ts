@@ -89,6 +89,7 @@ function verbWord(verb: StaffCommand['verb']): string {
     note: '/ghichu',
     transfer: '/chuyen',
     reopen: '/mo',
+    resend: '/guilai',
     faq: '/faq',
   };
   return words[verb] ?? '#';

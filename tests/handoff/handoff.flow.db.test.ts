@@ -82,7 +82,7 @@ describe('Telegram resident ↔ Telegram forum staff group', { timeout: 90_000 }
     // Close: the resident is asked to rate (buttons on Telegram); the topic is closed after the notice.
     await h.say(h.inbound({ conversationRef: topicRef, from: tgStaff(STAFF.minh), text: '/dong' }));
     const ask = h.lastIn(RESIDENT_TG)!;
-    expect(ask.text).toContain('Phiếu HS-0001 đã hoàn tất');
+    expect(ask.text).toContain('Cán bộ đã trả lời xong câu hỏi của anh/chị (mã phiếu HS-0001)');
     expect(ask.buttons?.map((b) => b.data)).toEqual([1, 2, 3, 4, 5].map((n) => `rate:${ticket.id}:${n}`));
     expect(h.lastIn(topicRef)!.text).toBe('✅ Trần Văn Minh đã đóng phiếu HS-0001. Người dân được mời đánh giá 1–5.');
     expect(h.telegram.topics.get(topicRef)!.state).toBe('closed');

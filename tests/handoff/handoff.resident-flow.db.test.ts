@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HANDOFF_REQUEST_ACTION } from '../../src/bot/core/bot.texts.js';
-import { createHandoffHarness, STAFF, TG_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
+import { ChannelApiError } from '../../src/bot/core/channel.errors.js';
+import { createHandoffHarness, STAFF, TG_STAFF, ZALO_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
 const RESIDENT = 'telegram:7001';
 const resident = { id: '7001', name: 'Bà Tư' };
@@ -88,5 +89,61 @@ describe('resident handoff flow', { timeout: 90_000 }, () => {
     expect(card).not.toContain('tổ 5');
     expect(card).not.toContain('giấy phép');
     expect(card).not.toMatch(/·\s*4$/m);
+  });
+
+  it('follow-ups and photos are acknowledged once per burst, not per message', async () => {
+    h = await createHandoffHarness();
+    await say('gặp cán bộ về cấp sổ đỏ');
+    const acks = () => h.sentIn(RESIDENT).filter((m) => m.text.startsWith('Đã chuyển') && m.text.includes('không cần gửi lại'));
+    await say('thửa đất ở tổ 3');
+    expect(acks().map((m) => m.text)).toEqual(['Đã chuyển tin nhắn của anh/chị tới cán bộ (phiếu HS-0001). Anh/chị không cần gửi lại; cán bộ sẽ trả lời tại đây.']);
+    h.clock.advance(60_000);
+    await h.say(h.inbound({ conversationRef: RESIDENT, from: resident, kind: 'photo', text: '', attachment: { ref: 'AgACphoto' } }));
+    await say('ảnh sổ cũ đây ạ');
+    expect(acks()).toHaveLength(1); // the same burst
+    h.clock.advance(11 * 60_000);
+    await h.say(h.inbound({ conversationRef: RESIDENT, from: resident, kind: 'photo', text: '', attachment: { ref: 'AgACphoto2' } }));
+    expect(acks().at(-1)!.text).toContain('Đã chuyển ảnh của anh/chị');
+    expect(acks()).toHaveLength(2);
+    // A staff reply ends the burst: the next follow-up is acknowledged again.
+    const topic = [...h.telegram.topics.keys()][0]!;
+    await h.say(h.inbound({ conversationRef: topic, from: minh, text: 'Bác chờ chút nhé.' }));
+    await say('vâng tôi chờ');
+    expect(acks()).toHaveLength(3);
+  });
+
+  it('the rating reaches staff: on the Telegram card, as a line on Zalo', async () => {
+    h = await createHandoffHarness({ groups: [{ conversationRef: TG_STAFF, forum: true }, { conversationRef: ZALO_STAFF, forum: false }] });
+    await say('gặp cán bộ về cấp sổ đỏ');
+    const topic = [...h.telegram.topics.keys()][0]!;
+    await h.say(h.inbound({ conversationRef: topic, from: minh, text: '/dong' }));
+    await say('4');
+    const card = h.sentIn(topic).find((m) => m.text.includes('Phiếu HS-0001'))!;
+    expect(card.text).toContain('Người dân đánh giá 4/5.');
+    expect(h.lastIn(ZALO_STAFF)!.text).toBe('⭐ Người dân đánh giá phiếu HS-0001: 4/5.');
+    expect(h.telegram.topics.get(topic)!.state).toBe('closed'); // nothing was posted into the closed topic
+  });
+
+  it('a reply that bounced on a block is offered again when the resident is back, and resent on a tap', async () => {
+    h = await createHandoffHarness();
+    await say('gặp cán bộ về cấp sổ đỏ');
+    const topic = [...h.telegram.topics.keys()][0]!;
+    h.telegram.failNext({ error: new ChannelApiError('telegram', 'Forbidden: bot was blocked by the user', { platformCode: 403, retryable: false, reason: 'recipient_blocked' }) });
+    await h.say(h.inbound({ conversationRef: topic, from: minh, text: 'Bác mang bản sao CCCD nhé.' }));
+    expect(h.sentIn(RESIDENT).some((m) => m.text.includes('bản sao CCCD'))).toBe(false);
+
+    await say('tôi bỏ chặn rồi');
+    const offer = h.sentIn(topic).find((m) => m.text.includes('chưa tới được người dân'))!;
+    expect(offer.text).toBe(
+      '↩️ Người dân của phiếu HS-0001 đã nhắn lại; phiếu mở lại.\n1 tin trả lời trước đó chưa tới được người dân:\n' +
+        '  · Bác mang bản sao CCCD nhé.\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu\nBấm «Gửi lại» hoặc gõ /guilai HS-0001 để gửi lại.',
+    );
+    const ticket = (await activeTicket(h))!;
+    expect(offer.buttons?.map((b) => b.data)).toEqual([`t:resend:${ticket.id}`]);
+    await h.say(h.inbound({ conversationRef: topic, from: minh, action: `t:resend:${ticket.id}` }));
+    expect(h.sentIn(RESIDENT).filter((m) => m.text.startsWith('Bác mang bản sao CCCD nhé.'))).toHaveLength(1);
+    expect(h.lastIn(topic)!.text).toBe('📨 Đã gửi lại 1 tin trả lời cho người dân của phiếu HS-0001.');
+    await h.say(h.inbound({ conversationRef: topic, from: minh, text: '/guilai' }));
+    expect(h.lastIn(topic)!.text).toBe('Phiếu HS-0001 không có tin nào cần gửi lại.');
   });
 });

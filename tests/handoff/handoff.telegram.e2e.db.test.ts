@@ -112,7 +112,7 @@ describe('Telegram resident ↔ Telegram forum staff group (real telegraf, fake 
     // Close from the new topic: rating buttons to the resident, topic closed.
     await push(f.makeMessage({ chat: forum, from: minh, threadId: fresh.threadId, text: '/dong' }));
     const ask = sentTo(f, RESIDENT_ID).at(-1)!;
-    expect(String(ask.params.text)).toContain('Phiếu HS-0001 đã hoàn tất');
+    expect(String(ask.params.text)).toContain('Cán bộ đã trả lời xong câu hỏi của anh/chị (mã phiếu HS-0001)');
     expect(JSON.stringify(ask.params.reply_markup)).toContain('rate:');
     expect(f.topics(FORUM_ID).find((t) => t.threadId === fresh.threadId)!.state).toBe('closed');
     await push(f.makeCallback({ chat: residentChat, from: resident, data: 'rate:1:5' }));

@@ -41,8 +41,9 @@ export type HandoffPort = {
 /** The resident's privacy (src/handoff/privacy.usecases.ts implements it). */
 export type PrivacyPort = {
   /** The notice the first time a conversation is seen (and records that it was shown); `{}` after. */
-  firstContactNotice(args: { conversationId: number }): Promise<{ notice?: string }>;
-  noticeText(): string;
+  /** `channel`: the notice names only what that channel gives the bot (the web chat: no name, no account). */
+  firstContactNotice(args: { conversationId: number; channel?: string }): Promise<{ notice?: string }>;
+  noticeText(args?: { channel?: string }): string;
   /** "Delete my data" and its confirmation; handled=true means reply with `reply` and stop. */
   handleMessage(args: {
     conversationId: number;

@@ -156,13 +156,13 @@ export function createPipeline({
     }
 
     const command = message.action ? null : parseCommand({ text });
-    if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText() ?? texts.privacy);
+    if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText({ channel: message.channel }) ?? texts.privacy);
     if (command?.command === 'help') return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
 
     // First contact in a private chat: introduce ourselves (and the privacy notice) before answering.
     const firstContact = created && message.chatType === 'private';
     if (firstContact) {
-      const notice = privacy ? (await privacy.firstContactNotice({ conversationId: conversation.id })).notice : texts.privacy;
+      const notice = privacy ? (await privacy.firstContactNotice({ conversationId: conversation.id, channel: message.channel })).notice : texts.privacy;
       await reply.text(texts.greeting, ...(notice ? [notice] : []));
     }
 
