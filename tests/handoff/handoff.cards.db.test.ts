@@ -3,6 +3,7 @@
  * (edit where the channel can, a short line where it cannot), private pop-ups for a tap that changes
  * nothing, /ds with due times, staff-internal lines in a topic, and an out-of-hours card (fake clock).
  */
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHandoffHarness, STAFF, ZALO_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
@@ -92,5 +93,17 @@ describe('ticket cards', { timeout: 90_000 }, () => {
     expect(card().text).toContain('Gửi lúc 20:00 thứ Bảy 7/3 · hạn trả lời 9:30 thứ Hai 9/3');
     expect(card().text).toContain('🌙 Gửi ngoài giờ làm việc; người dân được báo cán bộ trả lời từ 7:30 sáng thứ Hai.');
     expect(h.lastIn(RESIDENT)!.text).toContain('ngoài giờ làm việc');
+  });
+
+  it('a deleted topic is logged as recovered (info), never as a permanent send failure', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    h = await createHandoffHarness({ logger });
+    const { topic } = await open(h);
+    h.telegram.topics.get(topic)!.state = 'deleted';
+    await h.say(h.inbound({ conversationRef: RESIDENT, from: resident, text: 'Còn đó không ạ?' }));
+    expect(h.telegram.topics.size).toBe(2);
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(lines.find((l) => l.msg.startsWith('send refused; recovered: the ticket topic was deleted'))?.level).toBe(30);
   });
 });

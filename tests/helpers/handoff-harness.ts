@@ -134,6 +134,7 @@ export async function createHandoffHarness({
   start = new Date('2026-03-02T02:00:00Z'), // Monday 09:00 in Hanoi
   zaloCapabilities = {},
   replace = {},
+  logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
 }: {
   groups?: StaffGroupsSetup;
   slaMinutes?: number;
@@ -141,11 +142,12 @@ export async function createHandoffHarness({
   zaloCapabilities?: Partial<ChannelCapabilities>;
   /** Real adapters (e.g. telegraf against the fake Bot API) instead of the memory ones. */
   replace?: Partial<Record<ChannelName, ChannelAdapter>>;
+  /** To read what was logged (e.g. at which level a recovered failure is reported). */
+  logger?: pino.Logger;
 } = {}) {
   const database = await createTestDatabase();
   const { db } = database;
   const clock = createFakeClock(start);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'handoff-data-'));
   cpSync(new URL('../../data/holidays', import.meta.url), join(dataDir, 'holidays'), { recursive: true });
