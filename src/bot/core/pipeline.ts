@@ -111,7 +111,7 @@ export function createPipeline({
       /** The handoff button, plus what to type where buttons cannot be shown. */
       withHandoff(reply: RenderedReply): { parts: string[]; buttons: OutboundButton[] } {
         const buttons = reply.buttons.some((b) => b.data === HANDOFF_REQUEST_ACTION) ? reply.buttons : [...reply.buttons, handoffButton];
-        const mentionsTyping = reply.parts.some((p) => /gặp cán bộ/i.test(p));
+        const mentionsTyping = reply.parts.some((p) => /gặp cán bộ|«vâng»/i.test(p)); // the reply already says what to type
         const parts = capabilities.buttons || mentionsTyping ? reply.parts : [...reply.parts, texts.handoffHint];
         return { parts, buttons };
       },
