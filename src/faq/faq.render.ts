@@ -75,7 +75,8 @@ export function renderEntry({
   const blocks: string[] = [head];
   const firstBlock = first ? sectionBlock(entry, first, unit) : null;
   if (first && firstBlock) {
-    blocks.push(firstBlock, summary);
+    // The steps and notes are read after the answer itself: its summary is not repeated under them.
+    blocks.push(firstBlock, ...(first === 'steps' || first === 'notes' ? [] : [summary]));
     shown.push(first);
   } else {
     blocks.push(summary);

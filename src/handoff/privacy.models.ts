@@ -37,7 +37,11 @@ const ANONYMOUS_CHANNELS: ReadonlySet<string> = new Set(['web']);
  */
 export function privacyNoticeText({ retentionDays, unitName, channel }: { retentionDays: number; unitName?: string; channel?: string }): string {
   const who = unitName ? `cán bộ ${unitName}` : 'cán bộ trung tâm';
-  const what = channel && ANONYMOUS_CHANNELS.has(channel) ? 'tin nhắn và ảnh, tệp anh/chị gửi tại trang này' : 'tên hiển thị, mã tài khoản và tin nhắn của anh/chị';
+  if (channel && ANONYMOUS_CHANNELS.has(channel)) {
+    // One line on the page (a phone screen is small); the page links the full notice.
+    return `Dữ liệu: tôi lưu tin nhắn và ảnh, tệp anh/chị gửi tại trang này ${formatRetention(retentionDays)}; muốn xóa, nhắn /xoadulieu. /rieng-tu.html`;
+  }
+  const what = 'tên hiển thị, mã tài khoản và tin nhắn của anh/chị';
   return [
     `Về dữ liệu cá nhân: tôi lưu ${what} để trả lời và để ${who} hỗ trợ khi cần, không dùng vào việc khác.`,
     `Tin nhắn được tự động xóa sau ${formatRetention(retentionDays)}. Muốn xóa ngay, anh/chị nhắn /xoadulieu.`,
