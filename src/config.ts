@@ -117,7 +117,7 @@ export type Config = {
   zalo: { enabled: boolean; credentialsPath: string };
   /** Groups where the bot answers unaddressed messages too (refs as logged). */
   bot: { openGroups: string[] };
-  /** Transcripts older than this are erased daily (src/handoff/privacy.job.ts). */
+  /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
   /** How far the bot's clock runs from real time (CLOCK_OFFSET), for trying out-of-hours flows; 0 normally. */
   clockOffsetMs: number;

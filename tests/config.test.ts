@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createOffsetClock } from '../src/bot/core/clock.js';
+import { createOffsetClock } from '../src/shared/clock.js';
 import { ConfigError, listConfigVariables, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {

@@ -6,7 +6,7 @@
  * after a restart the resident's next question is simply answered afresh.
  */
 import type { Candidate } from '../../faq/faq.types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../shared/clock.js';
 import type { HandoffOffer } from './resident-handoff.flow.js';
 
 /** `offer`: the question a "Gặp cán bộ" (button, typed, or a plain yes) refers back to. */

@@ -38,7 +38,7 @@ export type HandoffPort = {
   openTicket(args: { message: InboundMessage; conversationId: number; request: TicketRequest }): Promise<void>;
 };
 
-/** The resident's privacy (src/handoff/privacy.usecases.ts implements it). */
+/** The resident's privacy (src/privacy/privacy.usecases.ts implements it). */
 export type PrivacyPort = {
   /** The notice the first time a conversation is seen (and records that it was shown); `{}` after. */
   /** `channel`: the notice names only what that channel gives the bot (the web chat: no name, no account). */
@@ -53,7 +53,7 @@ export type PrivacyPort = {
   }): Promise<{ handled: false } | { handled: true; reply: { text: string; buttons?: OutboundButton[] } }>;
 };
 
-/** Which centre a resident belongs to (src/handoff/unit-selector.usecases.ts implements it). */
+/** Which centre a resident belongs to (src/units/unit-choice.usecases.ts implements it). */
 export type UnitChoicePort = {
   ensureUnit(args: {
     conversationId: number;
