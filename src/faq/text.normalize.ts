@@ -1,5 +1,5 @@
 /**
- * Vietnamese text normalisation for search (shared/reference/retrieval.md §2).
+ * Vietnamese text normalisation for search (Unicode NFC; old and new tone placement, both in use).
  * Pure and lexicon-free: Unicode cleanup, tone-placement unification, diacritic folding, tokens.
  * Lexicon-dependent steps (abbreviations, phrases, stopwords) live in faq.lexicon.ts.
  */
