@@ -6,8 +6,9 @@
  */
 import type { FaqIndex, RankedEntry } from './faq.index.js';
 import { ASPECT_WORDS, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
-import { normalizeForSearch, type Lexicon } from './faq.lexicon.js';
+import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { Smalltalk } from './faq.smalltalk.js';
+import { storyFeatures, storyProbability } from './faq.story.js';
 import type { Thresholds } from './faq.thresholds.js';
 import type { Aspect, FaqDecision } from './faq.types.js';
 
@@ -33,6 +34,10 @@ export type Analysis =
        * register: never answered on the topic alone.
        */
       topicNotEnough: boolean;
+      /** Features of the story model (faq.story.ts): is this the resident's own case rather than a how-to question? */
+      story: number[];
+      /** The message's normalised words (sub-questions and condolence read them after the policy). */
+      query: NormalizedText;
     };
 
 const MAX_CLARIFY = 3;
@@ -78,7 +83,9 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   const outOfScope = findOutOfScopeTopics(query.expanded).filter((phrase) => !index.mentions({ entryId: best.entryId, phrase }));
   const offTopic =
     outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
-  return { final: null, ranked, unknownShare: index.unknownShare(query), aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded) };
+  const unknownShare = index.unknownShare(query);
+  const story = storyFeatures({ words: query.expanded, best, unknownShare });
+  return { final: null, ranked, unknownShare, aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded), story, query };
 }
 
 export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDecision {
@@ -90,15 +97,25 @@ export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDeci
   const candidates = scored.slice(0, MAX_CLARIFY).map(({ r, confidence }) => ({ id: r.entryId, title: r.title, score: confidence }));
 
   if (offTopic) return { kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates };
+  // The resident tells the story of their own case (a dispute, money that did not arrive): a person.
+  if (storyProbability(analysis.story, thresholds.story.model) >= thresholds.story.handoff) {
+    return { kind: 'handoff', reason: 'personal_case', confidence: best.confidence, candidates };
+  }
   const runnerUp = scored[1];
+  // Topic words alone ("sổ đỏ", "chứng thực"): a sibling entry explains the message as fully and
+  // names it in its own title or keywords, so nothing in the message chooses between them.
+  const siblingTie =
+    runnerUp !== undefined && runnerUp.r.coverage >= best.r.coverage - 1e-9 && runnerUp.r.topic >= thresholds.siblingTopic;
   // Two entries whose topics the message names in full ("giấy kết hôn … xin bản sao") need a wider lead.
   const bothNamed = runnerUp !== undefined && runnerUp.r.topic >= FULL_TOPIC && best.r.topic >= FULL_TOPIC;
   const clearWinner =
-    !runnerUp || runnerUp.r.rank < best.r.rank * (bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio);
+    !siblingTie &&
+    (!runnerUp || runnerUp.r.rank < best.r.rank * (bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio));
   // A message that fully names one entry's topic, far ahead of every other entry, is answered even
   // when the rest of it is a long story the catalogue does not know (low coverage, many unknown words).
   const dominant =
     !topicNotEnough &&
+    !siblingTie &&
     best.r.topic >= FULL_TOPIC &&
     (!runnerUp || runnerUp.r.topic < thresholds.dominantRunnerUpTopic) &&
     (!runnerUp || runnerUp.r.rank <= best.r.rank * thresholds.dominantRankRatio) &&

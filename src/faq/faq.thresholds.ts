@@ -1,3 +1,5 @@
+import type { StoryModel } from './faq.story.js';
+
 /**
  * The decision thresholds, in one place. They are calibrated, not guessed:
  * `npm run cli -- calibrate data/eval/dev.jsonl` sweeps them on the development set and prints
@@ -26,6 +28,13 @@ export type Thresholds = {
   dominantAnswer: number;
   /** Clarify options: candidates whose rank is at least this share of the best one's. */
   clarifyRankRatio: number;
+  /**
+   * A runner-up that explains the message as fully as the best and names at least this much of its
+   * own topic is a sibling ("sổ đỏ": first issuance, transfer, split): the resident is asked (> 1: never).
+   */
+  siblingTopic: number;
+  /** The story model (faq.story.ts, fitted by `cli fit-story`) and the probability from which it hands off. */
+  story: { model: StoryModel; handoff: number };
 };
 
 export const THRESHOLDS: Thresholds = {
@@ -41,4 +50,6 @@ export const THRESHOLDS: Thresholds = {
   dominantRankRatio: 0.9,
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
+  siblingTopic: 1.01,
+  story: { model: { bias: 2.358, weights: [0.119, 0.583, 0.85, 0.44, -1.031, 0.102, 0.116, -0.733, -1.722, 1.526, -2.732] }, handoff: 0.767 },
 };

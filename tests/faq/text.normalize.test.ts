@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { searchTextsOf } from '../../src/faq/faq.types.js';
 import { describe, expect, it } from 'vitest';
 import {
   bigrams,
@@ -127,7 +128,7 @@ describe('createTextPreparer', () => {
   it('agrees with prepareText on every catalogue text and every evaluation message', () => {
     const prepare = createTextPreparer();
     const messages = readFileSync(join(dataDir, 'eval', 'dev.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
-    const texts = [...files.entries.flatMap((e) => [e.title, ...e.questions, ...e.keywords]), ...messages];
+    const texts = [...files.entries.flatMap((e) => searchTextsOf(e)), ...messages];
     expect(texts.map(prepare)).toEqual(texts.map((t) => prepareText(t)));
   });
 });
