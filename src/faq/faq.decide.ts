@@ -88,47 +88,72 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   return { final: null, ranked, unknownShare, aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded), story, query };
 }
 
+/** One comparison the policy made: `value` against `threshold` (`op`), and whether it held. */
+export type PolicyCheck = { name: string; entryId: string | null; value: number; op: '>=' | '<' | '<='; threshold: number; passed: boolean };
+
+/** The decision and every comparison that led to it, in the order the policy made them (see explain). */
+export type PolicyTrace = { decision: FaqDecision; confidences: Map<string, number>; storyProbability: number | null; checks: PolicyCheck[] };
+
 export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDecision {
-  if (analysis.final) return analysis.final;
+  return tracePolicy(analysis, thresholds).decision;
+}
+
+/** `applyPolicy` with its workings: the same code path, so an explanation never disagrees with the decision. */
+export function tracePolicy(analysis: Analysis, thresholds: Thresholds): PolicyTrace {
+  const checks: PolicyCheck[] = [];
+  const check = (name: string, entryId: string | null, value: number, op: PolicyCheck['op'], threshold: number) => {
+    const passed = op === '>=' ? value >= threshold : op === '<' ? value < threshold : value <= threshold;
+    checks.push({ name, entryId, value: round(value), op, threshold: round(threshold), passed });
+    return passed;
+  };
+  if (analysis.final) return { decision: analysis.final, confidences: new Map(), storyProbability: null, checks };
   const { ranked, unknownShare, aspect, offTopic, topicNotEnough } = analysis;
   // Keep the index's order (its rank is the better ranker); confidence only says how sure we are.
   const scored = ranked.map((r) => ({ r, confidence: round(confidenceOf(r, unknownShare, thresholds.weights)) }));
+  const confidences = new Map(scored.map((c) => [c.r.entryId, c.confidence]));
   const best = scored[0]!;
   const candidates = scored.slice(0, MAX_CLARIFY).map(({ r, confidence }) => ({ id: r.entryId, title: r.title, score: confidence }));
+  const story = round(storyProbability(analysis.story, thresholds.story.model));
+  const done = (decision: FaqDecision): PolicyTrace => ({ decision, confidences, storyProbability: story, checks });
 
-  if (offTopic) return { kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates };
+  if (offTopic) return done({ kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates });
   // The resident tells the story of their own case (a dispute, money that did not arrive): a person.
-  if (storyProbability(analysis.story, thresholds.story.model) >= thresholds.story.handoff) {
-    return { kind: 'handoff', reason: 'personal_case', confidence: best.confidence, candidates };
+  if (check('story', null, story, '>=', thresholds.story.handoff)) {
+    return done({ kind: 'handoff', reason: 'personal_case', confidence: best.confidence, candidates });
   }
   const runnerUp = scored[1];
   // Topic words alone ("sổ đỏ", "chứng thực"): a sibling entry explains the message as fully and
   // names it in its own title or keywords, so nothing in the message chooses between them.
   const siblingTie =
-    runnerUp !== undefined && runnerUp.r.coverage >= best.r.coverage - 1e-9 && runnerUp.r.topic >= thresholds.siblingTopic;
+    runnerUp !== undefined &&
+    check('sibling.coverage', runnerUp.r.entryId, runnerUp.r.coverage, '>=', best.r.coverage - 1e-9) &&
+    check('sibling.topic', runnerUp.r.entryId, runnerUp.r.topic, '>=', thresholds.siblingTopic);
   // Two entries whose topics the message names in full ("giấy kết hôn … xin bản sao") need a wider lead.
   const bothNamed = runnerUp !== undefined && runnerUp.r.topic >= FULL_TOPIC && best.r.topic >= FULL_TOPIC;
   const clearWinner =
     !siblingTie &&
-    (!runnerUp || runnerUp.r.rank < best.r.rank * (bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio));
+    (!runnerUp ||
+      check(bothNamed ? 'lead.bothNamed' : 'lead', runnerUp.r.entryId, runnerUp.r.rank / best.r.rank, '<', bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio));
   // A message that fully names one entry's topic, far ahead of every other entry, is answered even
   // when the rest of it is a long story the catalogue does not know (low coverage, many unknown words).
   const dominant =
     !topicNotEnough &&
     !siblingTie &&
-    best.r.topic >= FULL_TOPIC &&
-    (!runnerUp || runnerUp.r.topic < thresholds.dominantRunnerUpTopic) &&
-    (!runnerUp || runnerUp.r.rank <= best.r.rank * thresholds.dominantRankRatio) &&
-    best.confidence >= thresholds.dominantAnswer;
-  if ((best.confidence >= thresholds.answer && clearWinner) || dominant) {
-    return { kind: 'answer', entryId: best.r.entryId, aspect, confidence: best.confidence, candidates };
+    check('dominant.topic', best.r.entryId, best.r.topic, '>=', FULL_TOPIC) &&
+    (!runnerUp || check('dominant.runnerUpTopic', runnerUp.r.entryId, runnerUp.r.topic, '<', thresholds.dominantRunnerUpTopic)) &&
+    (!runnerUp || check('dominant.lead', runnerUp.r.entryId, runnerUp.r.rank / best.r.rank, '<=', thresholds.dominantRankRatio)) &&
+    check('dominant.confidence', best.r.entryId, best.confidence, '>=', thresholds.dominantAnswer);
+  if ((check('answer', best.r.entryId, best.confidence, '>=', thresholds.answer) && clearWinner) || dominant) {
+    return done({ kind: 'answer', entryId: best.r.entryId, aspect, confidence: best.confidence, candidates });
   }
-  if (best.confidence >= thresholds.clarify) {
+  if (check('clarify', best.r.entryId, best.confidence, '>=', thresholds.clarify)) {
     // The best and the runners-up nearly as strong; a single option is still a question, never a guess.
-    const options = scored.filter((c) => c.r.rank >= best.r.rank * thresholds.clarifyRankRatio).slice(0, MAX_CLARIFY);
-    return { kind: 'clarify', confidence: best.confidence, candidates: candidates.filter((c) => options.some((o) => o.r.entryId === c.id)) };
+    const options = scored
+      .slice(0, MAX_CLARIFY)
+      .filter((c) => check('clarify.option', c.r.entryId, c.r.rank / best.r.rank, '>=', thresholds.clarifyRankRatio));
+    return done({ kind: 'clarify', confidence: best.confidence, candidates: candidates.filter((c) => options.some((o) => o.r.entryId === c.id)) });
   }
-  return { kind: 'handoff', reason: 'low_confidence', confidence: best.confidence, candidates };
+  return done({ kind: 'handoff', reason: 'low_confidence', confidence: best.confidence, candidates });
 }
 
 export function decide(args: { text: string; context?: DecideContext }, deps: DecideDeps): FaqDecision {

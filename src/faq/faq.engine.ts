@@ -4,6 +4,7 @@
  */
 import type { FaqEngine } from './faq.engine.port.js';
 import { analyse, applyPolicy, type Analysis, type DecideContext } from './faq.decide.js';
+import { explainAnalysis, type Explanation } from './faq.explain.js';
 import { openingFacts, type OfficeHours } from './faq.hours.js';
 import { createAnswerDetails, withAnswerDetails } from './faq.subquestions.js';
 import { createFaqIndex, type FaqIndex } from './faq.index.js';
@@ -20,6 +21,8 @@ export type LocalFaqEngine = FaqEngine & {
   index(): FaqIndex;
   /** Retrieval without the threshold policy, for calibration (see faq.thresholds.ts). */
   analyse(args: { text: string; context?: DecideContext }): Analysis;
+  /** The decision with its workings: score parts per candidate and the thresholds they met (faq.explain.ts). */
+  explain(args: { text: string; context?: DecideContext }): Explanation;
 };
 
 export function createFaqEngine({
@@ -50,15 +53,19 @@ export function createFaqEngine({
     return { lexicon, index: createFaqIndex({ entries: list, lexicon, prepare }), details: createAnswerDetails({ entries: list, lexicon, prepare }) };
   };
   let { lexicon, index, details } = build(entries);
-  const decide = ({ text, context }: { text: string; context?: DecideContext }) => {
-    const analysis = analyse({ text, context }, { index, lexicon, smalltalk });
+  const decideAnalysed = (analysis: Analysis) => {
     const decision = applyPolicy(analysis, thresholds);
     return analysis.final ? decision : withAnswerDetails({ decision, query: analysis.query, details });
   };
+  const decide = ({ text, context }: { text: string; context?: DecideContext }) => decideAnalysed(analyse({ text, context }, { index, lexicon, smalltalk }));
 
   return {
     decide,
     analyse: ({ text, context }) => analyse({ text, context }, { index, lexicon, smalltalk }),
+    explain({ text, context }) {
+      const analysis = analyse({ text, context }, { index, lexicon, smalltalk });
+      return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
+    },
     render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
     renderAction({ action, maxTextLength }) {
       const parsed = parseFaqAction(action);

@@ -51,5 +51,5 @@ export const THRESHOLDS: Thresholds = {
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
   siblingTopic: 1.01,
-  story: { model: { bias: 2.358, weights: [0.119, 0.583, 0.85, 0.44, -1.031, 0.102, 0.116, -0.733, -1.722, 1.526, -2.732] }, handoff: 0.767 },
+  story: { model: { bias: 1.433, weights: [0.103, 0.338, 0.569, 0.314, -0.799, 0.192, 0.149, -0.382, -1.086, 0.974, -1.69] }, handoff: 0.642 },
 };
