@@ -42,7 +42,8 @@ export async function run(args: string[]): Promise<number> {
   const trials = L2_TRIED.map(trial);
   console.log(`${samples.length} rows reach the policy: ${trials[0]!.positives.length} handoff-only, ${trials[0]!.negatives.length} in scope`);
   for (const t of trials) console.log(`l2 ${t.l2}: cross-validated at handoff ≥ ${t.handoff}: ${t.caught}/${t.positives.length} handoff-only rows caught, ${t.lost}/${t.negatives.length} in-scope rows lost`);
-  const best = trials.reduce((a, b) => (b.caught > a.caught ? b : a));
+  // Ties go to the stronger regularisation (the simpler model).
+  const best = trials.reduce((a, b) => (b.caught >= a.caught ? b : a));
   const handoff = best.handoff;
   const model = fitStoryModel(samples, { l2: best.l2 });
   console.log(`kept l2 ${best.l2}; weights:`, STORY_FEATURES.map((f, i) => `${f} ${model.weights[i]!.toFixed(2)}`).join(', '), `bias ${model.bias.toFixed(2)}`);

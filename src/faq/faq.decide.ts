@@ -5,7 +5,7 @@
  * A wrong confident answer is worse than a handoff, so every doubt leans towards a person.
  */
 import type { FaqIndex, RankedEntry } from './faq.index.js';
-import { ASPECT_WORDS, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
+import { ASPECT_WORDS, asksHowTo, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
 import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { Smalltalk } from './faq.smalltalk.js';
 import { storyFeatures, storyProbability } from './faq.story.js';
@@ -38,12 +38,25 @@ export type Analysis =
       story: number[];
       /** The message's normalised words (sub-questions and condolence read them after the policy). */
       query: NormalizedText;
+      /**
+       * A message of several sentences retrieved again on the sentences that ask (the question after
+       * the story); the policy uses it when its best entry is more certain than the whole message's.
+       */
+      focus: { ranked: RankedEntry[]; unknownShare: number } | null;
+      /** The message is a few topic words alone ("sổ đỏ"): no aspect, no how-to wording, at most BARE_WORDS content words. */
+      bare: boolean;
     };
 
 const MAX_CLARIFY = 3;
 /** Topic recall at which the message names the entry's title or a keyword in full. */
 const FULL_TOPIC = 0.999;
 const round = (n: number) => Math.round(n * 1000) / 1000;
+/** How much surer the asking sentences must be than the whole message to be read alone. */
+const FOCUS_MARGIN = 0.05;
+/** Least topic recall of the asking sentences' best entry for them to be read alone. */
+const FOCUS_TOPIC = 0.5;
+/** At most this many content words (before synonyms) make a bare topic. */
+const BARE_WORDS = 3;
 
 /**
  * How sure we are that this entry answers the message: how much of the message the entry explains
@@ -52,6 +65,17 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
  */
 export function confidenceOf(r: RankedEntry, unknownShare: number, w: Thresholds['weights']): number {
   return Math.max(0, w.coverage * r.coverage + w.topic * r.topic + w.fuse * r.fuse - w.unknown * unknownShare);
+}
+
+/** The sentences of a message of several that ask something (a question cue or "?"); null when none or all do. */
+function questionFocus(text: string, lexicon: Lexicon): NormalizedText | null {
+  const sentences = text.split(/(?<=[.?!\n])\s*/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s));
+  if (sentences.length < 2) return null;
+  const asking = sentences.filter((s) => {
+    const words = normalizeForSearch(s, lexicon).expanded;
+    return s.includes('?') || detectAspect(words) !== null || asksHowTo(words);
+  });
+  return asking.length === 0 || asking.length === sentences.length ? null : normalizeForSearch(asking.join(' '), lexicon);
 }
 
 export function analyse({ text, context = {} }: { text: string; context?: DecideContext }, deps: Omit<DecideDeps, 'thresholds'>): Analysis {
@@ -85,7 +109,10 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
     outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
   const unknownShare = index.unknownShare(query);
   const story = storyFeatures({ words: query.expanded, best, unknownShare });
-  return { final: null, ranked, unknownShare, aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded), story, query };
+  const bare = aspect === null && !asksHowTo(query.expanded) && query.words.filter((w) => !lexicon.stopFolded.has(w)).length <= BARE_WORDS;
+  const focused = questionFocus(text, lexicon);
+  const focus = focused && { ranked: index.search({ query: focused, limit: 5 }), unknownShare: index.unknownShare(focused) };
+  return { final: null, ranked, unknownShare, aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded), story, query, focus, bare };
 }
 
 /** One comparison the policy made: `value` against `threshold` (`op`), and whether it held. */
@@ -107,7 +134,17 @@ export function tracePolicy(analysis: Analysis, thresholds: Thresholds): PolicyT
     return passed;
   };
   if (analysis.final) return { decision: analysis.final, confidences: new Map(), storyProbability: null, checks };
-  const { ranked, unknownShare, aspect, offTopic, topicNotEnough } = analysis;
+  const { aspect, offTopic, topicNotEnough } = analysis;
+  // The asking sentences of a long story, when they point more surely to an entry than the whole message.
+  const whole = analysis.ranked[0] ? confidenceOf(analysis.ranked[0], analysis.unknownShare, thresholds.weights) : 0;
+  const focusBest = analysis.focus?.ranked[0];
+  // It must name its entry's topic and agree with the whole story's candidates, so a bare "làm ở đâu?" never decides alone.
+  const useFocus =
+    focusBest !== undefined &&
+    analysis.ranked.slice(0, MAX_CLARIFY).some((r) => r.entryId === focusBest.entryId) &&
+    check('focus.topic', focusBest.entryId, focusBest.topic, '>=', FOCUS_TOPIC) &&
+    check('focus', focusBest.entryId, confidenceOf(focusBest, analysis.focus!.unknownShare, thresholds.weights), '>=', whole + FOCUS_MARGIN);
+  const { ranked, unknownShare } = useFocus ? analysis.focus! : analysis;
   // Keep the index's order (its rank is the better ranker); confidence only says how sure we are.
   const scored = ranked.map((r) => ({ r, confidence: round(confidenceOf(r, unknownShare, thresholds.weights)) }));
   const confidences = new Map(scored.map((c) => [c.r.entryId, c.confidence]));
@@ -122,11 +159,13 @@ export function tracePolicy(analysis: Analysis, thresholds: Thresholds): PolicyT
     return done({ kind: 'handoff', reason: 'personal_case', confidence: best.confidence, candidates });
   }
   const runnerUp = scored[1];
-  // Topic words alone ("sổ đỏ", "chứng thực"): a sibling entry explains the message as fully and
-  // names it in its own title or keywords, so nothing in the message chooses between them.
+  // Topic words alone ("sổ đỏ", "chứng thực"): a bare message the best and a sibling both explain
+  // and the sibling names it in its own title or keywords, so nothing in the message chooses between them.
   const siblingTie =
+    analysis.bare &&
     runnerUp !== undefined &&
-    check('sibling.coverage', runnerUp.r.entryId, runnerUp.r.coverage, '>=', best.r.coverage - 1e-9) &&
+    check('sibling.bestCoverage', best.r.entryId, best.r.coverage, '>=', FULL_TOPIC) &&
+    check('sibling.coverage', runnerUp.r.entryId, runnerUp.r.coverage, '>=', FULL_TOPIC) &&
     check('sibling.topic', runnerUp.r.entryId, runnerUp.r.topic, '>=', thresholds.siblingTopic);
   // Two entries whose topics the message names in full ("giấy kết hôn … xin bản sao") need a wider lead.
   const bothNamed = runnerUp !== undefined && runnerUp.r.topic >= FULL_TOPIC && best.r.topic >= FULL_TOPIC;

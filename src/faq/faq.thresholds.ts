@@ -50,6 +50,6 @@ export const THRESHOLDS: Thresholds = {
   dominantRankRatio: 0.9,
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
-  siblingTopic: 1.01,
-  story: { model: { bias: 1.433, weights: [0.103, 0.338, 0.569, 0.314, -0.799, 0.192, 0.149, -0.382, -1.086, 0.974, -1.69] }, handoff: 0.642 },
+  siblingTopic: 0.55,
+  story: { model: { bias: 2.358, weights: [0.127, 0.584, 0.862, 0.443, -1.024, 0.099, 0.118, -0.738, -1.719, 1.514, -2.732] }, handoff: 0.769 },
 };

@@ -176,3 +176,19 @@ describe('answers that answer the question asked', () => {
     expect(engine.decide({ text: 'em cần gặp cán bộ' }).kind).toBe('handoff');
   });
 });
+
+describe('topic words alone', () => {
+  it.each([
+    ['sổ đỏ', ['cap-so-do', 'bien-dong-dat', 'tach-thua']],
+    ['chứng thực', ['chung-thuc-ban-sao', 'chung-thuc-hop-dong']],
+  ])('asks which of the sibling entries "%s" means', (text, siblings) => {
+    const decision = engine.decide({ text });
+    expect(decision.kind).toBe('clarify');
+    expect(decision.candidates.map((c) => c.id)).toEqual(expect.arrayContaining(siblings));
+  });
+
+  it('answers when the message says more than the topic', () => {
+    const decision = engine.decide({ text: 'làm sổ đỏ lần đầu cần gì' });
+    expect(decision.kind === 'answer' && decision.entryId).toBe('cap-so-do');
+  });
+});
