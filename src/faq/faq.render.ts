@@ -2,8 +2,8 @@
  * The Vietnamese text a resident sees for a decision. Short sentences, the asked section first,
  * the rest one tap (or one word) away. Unit facts are filled in from the unit file here.
  */
-import { defaultBotTexts, HANDOFF_REQUEST_ACTION } from '../bot/core/bot.texts.js';
-import { splitText } from '../bot/core/text-split.js';
+import { BUTTON_ACTIONS, HANDOFF_BUTTON_LABEL } from '../shared/actions.js';
+import { splitText } from '../shared/text-split.js';
 import type { RenderedReply } from './faq.engine.port.js';
 import type { Smalltalk } from './faq.smalltalk.js';
 import { SECTION_NAMES, type FaqDecision, type FaqEntry, type SectionName } from './faq.types.js';
@@ -40,7 +40,7 @@ const SECTION_WORD: Partial<Record<SectionName, string>> = {
 const GENERAL_SECTIONS: SectionName[] = ['documents', 'fee', 'duration', 'where'];
 
 // The same "Gặp cán bộ" button the pipeline offers, so it recognises the engine's one.
-const HANDOFF_BUTTON = { label: defaultBotTexts.handoffButton, data: HANDOFF_REQUEST_ACTION };
+const HANDOFF_BUTTON = { label: HANDOFF_BUTTON_LABEL, data: BUTTON_ACTIONS.handoffRequest };
 
 export function fillUnit(text: string, unit: UnitFacts): string {
   return text.replace(/\{\{\s*unit\.([\w.]+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
@@ -71,14 +71,16 @@ export function renderEntry({
   /** Lines said before the entry, unit facts filled in (a condolence, the answer to the sub-question asked). */
   lead?: string[];
 }): RenderedReply {
-  const footer = `Nguồn: ${entry.sourceUrl}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
+  const source = entry.sourceUrl ?? 'văn bản hiện hành; anh/chị hỏi cán bộ để chắc chắn';
+  const footer = `Nguồn: ${source}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
   const head = [...lead, `📋 ${entry.title}`].join('\n\n');
   const summary = fillUnit(entry.summary.trim(), unit);
   const shown: SectionName[] = [];
   const blocks: string[] = [head];
   const firstBlock = first ? sectionBlock(entry, first, unit) : null;
   if (first && firstBlock) {
-    blocks.push(firstBlock, summary);
+    // The steps and notes are read after the answer itself: its summary is not repeated under them.
+    blocks.push(firstBlock, ...(first === 'steps' || first === 'notes' ? [] : [summary]));
     shown.push(first);
   } else {
     blocks.push(summary);
@@ -97,7 +99,7 @@ export function renderEntry({
   const text = [...blocks, footer, hint].filter(Boolean).join('\n\n');
   return {
     parts: splitText({ text, maxLength: maxTextLength }).parts,
-    buttons: [...more.map((n) => ({ label: SECTION_BUTTON[n], data: `faq:${entry.id}:${n}` })), HANDOFF_BUTTON],
+    buttons: [...more.map((n) => ({ label: SECTION_BUTTON[n], data: `${BUTTON_ACTIONS.faq}${entry.id}:${n}` })), HANDOFF_BUTTON],
   };
 }
 
@@ -106,7 +108,7 @@ const HANDOFF_TEXT: Record<string, string> = {
     'Nếu đang có nguy hiểm, anh/chị hãy gọi ngay: 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).\nTôi cũng đang báo cho cán bộ trực.',
   explicit_request: 'Dạ, tôi chuyển anh/chị tới cán bộ trực ngay.',
   complaint: 'Tôi rất tiếc vì điều anh/chị gặp phải. Tôi chuyển ý kiến này tới cán bộ phụ trách để xem xét và trả lời anh/chị.',
-  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Tôi chuyển tới cán bộ trực để trả lời.',
+  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Anh/chị nhắn «vâng» để tôi chuyển câu hỏi tới cán bộ trực.',
   out_of_scope:
     'Câu hỏi này có thể không thuộc việc của {{unit.name}}, hoặc tôi chưa có thông tin chắc chắn.\nBấm «Gặp cán bộ» (hoặc nhắn «gặp cán bộ») để cán bộ trực trả lời anh/chị.',
   low_confidence:
@@ -146,7 +148,7 @@ export function renderDecision({
           : `Anh/chị muốn hỏi về việc nào?\n${options}\n\nTrả lời ${numbers.slice(0, -1).join(', ')} hoặc ${numbers.at(-1)}.`;
       return {
         parts: fit(`${ask} Nếu không phải, nhắn «gặp cán bộ».`),
-        buttons: [...decision.candidates.map((c, i) => ({ label: `${i + 1}. ${c.title}`, data: `faq:${c.id}` })), HANDOFF_BUTTON],
+        buttons: [...decision.candidates.map((c, i) => ({ label: `${i + 1}. ${c.title}`, data: `${BUTTON_ACTIONS.faq}${c.id}` })), HANDOFF_BUTTON],
       };
     }
     case 'handoff':

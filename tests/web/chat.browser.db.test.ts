@@ -3,8 +3,8 @@
  * question and sees the answer; buttons work; text is never interpreted as HTML; the transcript
  * survives a page reload and a server restart.
  *
- * Everything is real: the FAQ engine and the shipped catalogue in data/, the pipeline, the outbox
- * and the database; only the staff side (handoff) is a fake.
+ * Everything is real: the FAQ engine and the shipped catalogue and units in data/, the production
+ * wiring (assemblePipeline: pipeline, privacy, unit choice, handoff, outbox) and the database.
  */
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -14,13 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebAdapter, type WebAdapter } from '../../src/bot/adapters/web/web.adapter.js';
 import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
 import type { ChannelName } from '../../src/bot/core/message.types.js';
-import { createPipeline, type Pipeline } from '../../src/bot/core/pipeline.js';
-import { createOutbox } from '../../src/bot/outbox/outbox.js';
-import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
-import { createOutboxWorker, type OutboxWorker } from '../../src/bot/outbox/outbox.worker.js';
-import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import type { FaqEngine } from '../../src/faq/faq.engine.port.js';
 import { createLogger } from '../../src/logger.js';
+import { assemblePipeline, type PipelineAssembly } from '../../src/pipeline.assembly.js';
+import { syncUnitsFromData } from '../../src/units/units.sync.js';
 import { createApp } from '../../src/web/app.js';
 import { createWebChatHistory } from '../../src/web/chat.history.js';
 import { registerChatRoutes } from '../../src/web/chat.routes.js';
@@ -28,13 +25,13 @@ import { createWebUploadsRepository } from '../../src/web/uploads.repository.js'
 import { webUploadsTable } from '../../src/web/uploads.table.js';
 import { loadCatalogueFiles } from '../../src/faq/catalogue.loader.js';
 import { createFaqEngine } from '../../src/faq/faq.engine.js';
-import { createFakeHandoff } from '../helpers/fake-handoff.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.CHAT_SCREENSHOT ?? '/tmp/web-chat-phone.png';
 
-const catalogue = loadCatalogueFiles({ dataDir: new URL('../../data', import.meta.url).pathname });
+const dataDir = new URL('../../data', import.meta.url).pathname;
+const catalogue = loadCatalogueFiles({ dataDir });
 function createEngine(): FaqEngine {
   return createFaqEngine(catalogue);
 }
@@ -43,19 +40,16 @@ const EXPECTED_ANSWER = 'Giấy tờ cần chuẩn bị';
 
 const logger = createLogger({ level: 'silent' });
 
-type Running = { server: Server; worker: OutboxWorker; webAdapter: WebAdapter; pipeline: Pipeline };
+type Running = { server: Server; webAdapter: WebAdapter; assembly: PipelineAssembly };
 
 /** Everything main.ts builds for the web chat, on the given database and port. */
 async function startServer({ database, port }: { database: TestDatabase; port: number }): Promise<Running> {
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
-  const conversations = createConversationsRepository({ db: database.db });
-  const repository = createOutboxRepository({ db: database.db });
-  const outbox = createOutbox({ repository, adapters });
-  const worker = createOutboxWorker({ repository, adapters, logger });
-  outbox.onEnqueued(() => worker.wake());
+  await syncUnitsFromData({ db: database.db, dataDir });
+  const assembly = await assemblePipeline({ database, adapters, faq: createEngine(), logger, retentionDays: 365 });
+  const { conversations, outboxRepository: repository, outboxWorker: worker, pipeline } = assembly;
   worker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));
-  const pipeline = createPipeline({ conversations, faq: createEngine(), handoff: createFakeHandoff(), outbox, logger });
   const app = createApp({
     logger,
     routes: [
@@ -74,13 +68,14 @@ async function startServer({ database, port }: { database: TestDatabase; port: n
   await new Promise((resolve) => server.once('listening', resolve));
   worker.start();
   await webAdapter.start({ onMessage: pipeline.handle });
-  return { server, worker, webAdapter, pipeline };
+  return { server, webAdapter, assembly };
 }
 
 async function stopServer(running: Running) {
   await running.webAdapter.stop();
-  await running.pipeline.drain();
-  await running.worker.stop();
+  await running.assembly.pipeline.drain();
+  await running.assembly.outboxWorker.stop();
+  await running.assembly.unitsListener.stop();
   await new Promise<void>((resolve) => {
     running.server.close(() => resolve());
     running.server.closeAllConnections();
@@ -88,6 +83,8 @@ async function stopServer(running: Running) {
 }
 
 const bubbles = (page: Page, who: 'bot' | 'me') => page.locator(`.msg.${who}`).allTextContents();
+/** A bubble's text without the time line the page adds under it. */
+const withoutTime = (text: string) => text.replace(/\d\d:\d\d$/, '');
 
 describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
   let database: TestDatabase;
@@ -120,11 +117,40 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await page.locator('#input').fill('đk ks cho con cần gì');
     await page.locator('#input').press('Enter');
     await page.getByText(EXPECTED_ANSWER).waitFor({ timeout: 10_000 });
-    expect(await bubbles(page, 'me')).toEqual(['đk ks cho con cần gì']);
+    expect((await bubbles(page, 'me')).map(withoutTime)).toEqual(['đk ks cho con cần gì']);
     const bot = await bubbles(page, 'bot');
     expect(bot[0]).toMatch(/^Xin chào anh\/chị!/); // first contact: greeting and privacy notice first
-    expect(bot.at(-1)).toMatch(/^📋 Đăng ký khai sinh\n\nGiấy tờ cần chuẩn bị:/);
+    // The answer is laid out: the title and section names are headings, the documents a list.
+    const answer = page.locator('.msg.bot').last();
+    expect(await answer.locator('h2').textContent()).toBe('Đăng ký khai sinh');
+    expect(await answer.locator('h3').first().textContent()).toBe('Giấy tờ cần chuẩn bị');
+    expect(await answer.locator('ul li').count()).toBeGreaterThan(1);
+    expect(await answer.locator('a[href^="https://"]').count()).toBeGreaterThan(0);
+    expect(await answer.locator('time').textContent()).toMatch(/^\d\d:\d\d$/);
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('on a phone, the newest answer is scrolled to its start, the notice is one line with a link, quick replies are collapsed', async () => {
+    const log = await page.locator('#log').boundingBox();
+    // The greeting and notice came with it, but the answer's first line is what the resident sees.
+    await expect
+      .poll(async () => {
+        const title = await page.locator('.msg.bot').last().locator('h2').boundingBox();
+        return title !== null && log !== null && title.y >= log.y - 1 && title.y < log.y + 80;
+      }, { timeout: 5_000 })
+      .toBe(true);
+    const notice = page.locator('.msg.bot', { hasText: 'Dữ liệu: tôi lưu tin nhắn' });
+    const line = await notice.locator('p').first().boundingBox();
+    expect(line!.height).toBeLessThan(5 * 30); // one sentence (wrapped on a phone), not three paragraphs
+    expect(await notice.locator('p').count()).toBe(1);
+    expect(await notice.locator('a[href="/rieng-tu.html"]').textContent()).toBe('Xem chi tiết');
+    expect(await notice.textContent()).not.toMatch(/tên hiển thị|mã tài khoản/);
+    // Seven buttons arrive; three are shown and one "more", so the answer keeps most of the screen.
+    expect(await page.locator('#buttons button').count()).toBeLessThanOrEqual(4);
+    const quick = await page.locator('#buttons').boundingBox();
+    expect(quick!.height).toBeLessThan(844 * 0.25);
+    await page.locator('#buttons .more').click();
+    expect(await page.locator('#buttons button').count()).toBeGreaterThan(4);
   });
 
   it('shows the reply buttons and sends a tap as an action', async () => {
@@ -132,7 +158,7 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await button.waitFor();
     await button.click();
     await page.getByText('Miễn lệ phí nếu đăng ký đúng hạn').waitFor({ timeout: 10_000 });
-    expect((await bubbles(page, 'me')).at(-1)).toBe('💰 Lệ phí');
+    expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe('💰 Lệ phí');
   });
 
   it('shows markup typed by a resident as text, never as HTML', async () => {
@@ -141,7 +167,7 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await page.locator('#input').fill(attack);
     await page.locator('#send').click();
     await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
-    expect((await bubbles(page, 'me')).at(-1)).toBe(attack);
+    expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe(attack);
     expect(await page.locator('.msg img, .msg b').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
@@ -166,13 +192,24 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     expect((await bubbles(page, 'bot')).filter((t) => t.startsWith('Xin chào anh/chị!'))).toHaveLength(1);
   });
 
+  it('lists clarify options once (as buttons), not again in the text', async () => {
+    const botBubbles = (await bubbles(page, 'bot')).length;
+    await page.locator('#input').fill('đăng ký');
+    await page.locator('#input').press('Enter');
+    await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
+    const options = (await page.locator('#buttons button').allTextContents()).filter((l) => /^\d\. /.test(l));
+    expect(options.length).toBeGreaterThan(1); // the engine asked back
+    const last = (await bubbles(page, 'bot')).at(-1)!;
+    for (const label of options) expect(last).not.toContain(label);
+  });
+
   it('sends a photo of a paper with the 📎 button; it is stored and the bot answers', async () => {
     const botBubbles = (await bubbles(page, 'bot')).length;
     await page.locator('#attach').waitFor({ state: 'visible' });
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
     await page.locator('#file').setInputFiles({ name: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
-    expect((await bubbles(page, 'me')).at(-1)).toBe('📷 Đã gửi một ảnh');
+    expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe('📷 Đã gửi một ảnh');
     const [stored] = await database.db.select().from(webUploadsTable);
     expect(stored).toMatchObject({ fileName: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', data: jpeg });
     // After a reload the transcript shows the same bubble.

@@ -11,6 +11,7 @@ import { createOutboxWorker, type OutboxWorker } from '../../../src/bot/outbox/o
 import { createConversationsRepository } from '../../../src/db/conversations.repository.js';
 import { messagesTable } from '../../../src/db/messages.table.js';
 import { createLogger } from '../../../src/logger.js';
+import { pipelineStateProbes } from '../../../src/pipeline.assembly.js';
 import { createFakeClock, type FakeClock } from '../../helpers/fake-clock.js';
 import { createFakeFaqEngine, KHAI_SINH_ANSWER, type FakeFaqEngine } from '../../helpers/fake-faq-engine.js';
 import { createFakeHandoff, type FakeHandoff } from '../../helpers/fake-handoff.js';
@@ -64,7 +65,7 @@ function setup({ groupPolicy, capabilities }: { groupPolicy?: GroupPolicy; capab
   const faq = createFakeFaqEngine();
   const handoff = createFakeHandoff();
   const pipeline = createPipeline({
-    conversations: createConversationsRepository({ db: database.db }),
+    conversations: createConversationsRepository({ db: database.db, probes: pipelineStateProbes }),
     faq,
     handoff,
     outbox,
@@ -253,7 +254,11 @@ describe('pipeline', () => {
     await h.say({ text: 'cho tôi gặp cán bộ' });
     await h.say({ text: 'tôi muốn khiếu nại' });
     await h.say({ text: '', action: HANDOFF_REQUEST_ACTION });
-    expect(h.handoff.ticketsOpened.map((t) => t.decision?.kind ?? null)).toEqual(['handoff', 'handoff', null]);
+    expect(h.handoff.ticketsOpened.map((t) => [t.request.reason, t.request.question])).toEqual([
+      ['explicit_request', 'cho tôi gặp cán bộ'],
+      ['complaint', 'tôi muốn khiếu nại'],
+      ['explicit_request', ''], // nothing left open: the handoff module falls back to the transcript
+    ]);
     expect(await h.flush()).toEqual([texts.help]); // receipts are the handoff module's job
   });
 
@@ -276,7 +281,7 @@ describe('pipeline', () => {
     h.handoff.opensTicketDirectly = async () => true;
     await h.say({ text: '/help' });
     await h.say({ text: 'abc xyz' });
-    expect(h.handoff.ticketsOpened.map((t) => t.decision?.kind)).toEqual(['handoff']);
+    expect(h.handoff.ticketsOpened.map((t) => t.request)).toEqual([{ question: 'abc xyz', guesses: [], reason: 'low_confidence', sourceExternalId: expect.any(String) }]);
     expect(await h.flush()).toEqual([texts.help]);
   });
 
