@@ -51,5 +51,5 @@ export const THRESHOLDS: Thresholds = {
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
   siblingTopic: 0.55,
-  story: { model: { bias: 2.358, weights: [0.127, 0.584, 0.862, 0.443, -1.024, 0.099, 0.118, -0.738, -1.719, 1.514, -2.732] }, handoff: 0.769 },
+  story: { model: { bias: 3.518, weights: [0.729, 0.937, 0.97, 0.742, -1.019, -0.178, 0.194, -1.687, -3.257, 2.442, -3.941] }, handoff: 0.818 },
 };
