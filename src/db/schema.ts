@@ -8,3 +8,4 @@ export * from '../handoff/tickets.table.js';
 export * from '../handoff/units.table.js';
 export * from '../handoff/privacy.table.js';
 export * from '../web/uploads.table.js';
+export * from '../admin/admin.table.js';
