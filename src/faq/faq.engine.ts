@@ -6,7 +6,7 @@ import type { FaqEngine } from './faq.engine.port.js';
 import { analyse, applyPolicy, type Analysis, type DecideContext } from './faq.decide.js';
 import { createFaqIndex, type FaqIndex } from './faq.index.js';
 import { RETRIEVAL_STOP_PHRASES } from './faq.intents.js';
-import { compileLexicon, type LexiconFile } from './faq.lexicon.js';
+import { compileLexicon, normalizeForSearch, type LexiconFile, type NormalizedText } from './faq.lexicon.js';
 import { parseFaqAction, renderDecision, renderEntry, type UnitFacts } from './faq.render.js';
 import { compileSmalltalk, type SmalltalkFile } from './faq.smalltalk.js';
 import { THRESHOLDS, type Thresholds } from './faq.thresholds.js';
@@ -18,6 +18,8 @@ export type LocalFaqEngine = FaqEngine & {
   index(): FaqIndex;
   /** Retrieval without the threshold policy, for calibration (see faq.thresholds.ts). */
   analyse(args: { text: string; context?: DecideContext }): Analysis;
+  /** The message as retrieval sees it (folded, lexicon-expanded words), for the console's "try a question". */
+  normalise(args: { text: string }): NormalizedText;
 };
 
 export function createFaqEngine({
@@ -48,6 +50,7 @@ export function createFaqEngine({
   return {
     decide: ({ text, context }) => applyPolicy(analyse({ text, context }, { index, lexicon, smalltalk }), thresholds),
     analyse: ({ text, context }) => analyse({ text, context }, { index, lexicon, smalltalk }),
+    normalise: ({ text }) => normalizeForSearch(text, lexicon),
     render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
     renderAction({ action, maxTextLength }) {
       const parsed = parseFaqAction(action);

@@ -72,5 +72,11 @@ export function createTicketLinksRepository({ db }: { db: Database }) {
     return { drafts };
   }
 
-  return { addMessageLink, findTicketIdByMessage, saveThread, listThreads, findThreadByRef, createFaqDraft, listFaqDrafts };
+  /** An admin turned the draft into an entry (accepted) or set it aside (dismissed). */
+  async function setFaqDraftStatus({ id, status }: { id: number; status: 'pending' | 'accepted' | 'dismissed' }) {
+    const [draft] = await db.update(ticketFaqDraftsTable).set({ status }).where(eq(ticketFaqDraftsTable.id, id)).returning();
+    return { draft };
+  }
+
+  return { addMessageLink, findTicketIdByMessage, saveThread, listThreads, findThreadByRef, createFaqDraft, listFaqDrafts, setFaqDraftStatus };
 }
