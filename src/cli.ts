@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   eval: { summary: 'eval <file.jsonl> [--verbose]: accuracy figures beside a plain fuse.js baseline', load: () => import('./cli/eval.command.js') },
   zalo: { summary: 'zalo login: scan a QR code to connect the bot\'s Zalo account', load: () => import('./cli/zalo-login.command.js') },
   units: { summary: 'units import [--force] | list | holidays: load data/units.yaml and holidays, show units', load: () => import('./cli/units.command.js') },
+  faq: { summary: 'faq export --out FILE | import FILE [--yes]: the catalogue as .xlsx/.csv/.yaml (imports become drafts)', load: () => import('./cli/faq-exchange.command.js') },
   admin: { summary: 'admin add <username> --role province|unit [--unit <id>] | passwd <username> | list | remove <username>', load: () => import('./cli/admin.command.js') },
   staff: { summary: 'staff add --unit <id> --name <n> [--telegram <id>] [--zalo <uid>] [--role lead] | list | remove <id>', load: () => import('./cli/staff.command.js') },
 };

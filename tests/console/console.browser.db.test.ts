@@ -168,7 +168,7 @@ describe.runIf(existsSync(CHROMIUM))('admin console in a browser', () => {
     await phone.context().addCookies(await page.context().cookies());
     await phone.goto(`${server.url}/admin/entries/gio-lam-viec`);
     await phone.locator('textarea[name=summary]').waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: join(SHOTS, 'console-phone.png') });
   }, 60_000);
