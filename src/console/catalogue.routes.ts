@@ -5,7 +5,7 @@
  */
 import type { Express, Request, Response } from 'express';
 import { FaqEditConflictError, FaqEntryNotFoundError } from '../faq/faq.editing.js';
-import { entryFingerprint, FaqEntryInvalidError } from '../faq/faq.repository.js';
+import { FaqEntryInvalidError } from '../faq/faq.repository.js';
 import { renderEntry } from '../faq/faq.render.js';
 import type { LocalFaqEngine } from '../faq/faq.engine.js';
 import type { FaqEntry } from '../faq/faq.types.js';
@@ -47,12 +47,30 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     }));
   };
 
+  // The list, re-read only when the catalogue's signature moved (any save, publish or import, in any process).
+  let listCache: { key: string; items: Awaited<ReturnType<ConsoleDeps['faq']['listForConsole']>>['items'] } | undefined;
+  const cachedList = async () => {
+    const { signature } = await deps.faq.catalogueSignature();
+    if (listCache?.key !== signature) listCache = { key: signature, items: (await deps.faq.listForConsole()).items };
+    return listCache.items;
+  };
+
+  // Folded search text per entry revision (folding 60 entries' questions on every request is the list's main cost).
+  const haystacks = new Map<string, { revision: number; text: string }>();
+  const haystackOf = (item: { id: string; revision: number; data: Record<string, unknown> }) => {
+    const cached = haystacks.get(item.id);
+    if (cached?.revision === item.revision) return cached.text;
+    const d = item.data;
+    const text = fold([item.id, d.title, d.summary, ...(Array.isArray(d.questions) ? d.questions : []), ...(Array.isArray(d.keywords) ? d.keywords : [])].map(String).join('\n'));
+    haystacks.set(item.id, { revision: item.revision, text });
+    return text;
+  };
+
   // Draft engine: rebuilt only when a working copy changed.
   let draftEngine: { key: string; engine: LocalFaqEngine } | undefined;
   const engineOfDrafts = async () => {
-    const { entries } = await deps.faq.listWorkingCopies();
-    const key = entryFingerprint(entries);
-    if (draftEngine?.key !== key) draftEngine = { key, engine: deps.buildEngine({ entries }) };
+    const { signature: key } = await deps.faq.catalogueSignature();
+    if (draftEngine?.key !== key) draftEngine = { key, engine: deps.buildEngine(await deps.faq.listWorkingCopies()) };
     return draftEngine.engine;
   };
 
@@ -61,7 +79,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     const category = String(req.query.category ?? '');
     const status = String(req.query.status ?? '');
     const unit = String(req.query.unit ?? '');
-    const [{ items }, units] = await Promise.all([deps.faq.listForConsole(), deps.db.select({ id: unitsTable.id, name: unitsTable.name }).from(unitsTable)]);
+    const [items, units] = await Promise.all([cachedList(), deps.db.select({ id: unitsTable.id, name: unitsTable.name }).from(unitsTable)]);
     const needle = fold(q);
     const day = today();
     const shown = items.filter((item) => {
@@ -71,7 +89,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
       if (unit === 'province' && item.unitId !== null) return false;
       if (unit && unit !== 'province' && item.unitId !== unit) return false;
       if (!needle) return true;
-      const hay = fold([item.id, d.title, d.summary, ...(Array.isArray(d.questions) ? d.questions : []), ...(Array.isArray(d.keywords) ? d.keywords : [])].map(String).join('\n'));
+      const hay = haystackOf(item);
       return needle.split(/\s+/).every((word) => hay.includes(word));
     });
     sendPage(req, res, {
@@ -140,7 +158,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     const { row, draft, published } = await deps.faq.getEntry({ id });
     if (!row) return notFound(req, res);
     const value = (draft?.data ?? published ?? row.data) as Record<string, unknown>;
-    const { revisions } = await deps.faq.listRevisions({ entryId: id });
+    const { revisions } = await deps.faq.listRevisionSummaries({ entryId: id, limit: 1 });
     const lastNote = revisions[0]?.note ?? null;
     const lint = draft ? lintBlock(draft.data) : undefined;
     sendPage(req, res, {
@@ -215,7 +233,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     const id = String(req.params.id);
     const { row } = await deps.faq.getEntry({ id });
     if (!row) return notFound(req, res);
-    const { revisions } = await deps.faq.listRevisions({ entryId: id });
+    const { revisions } = await deps.faq.listRevisionSummaries({ entryId: id });
     const newest = revisions[0]?.revision ?? 1;
     const b = Number(req.query.b) || newest;
     const a = Number(req.query.a) || Math.max(1, b - 1);

@@ -1,6 +1,8 @@
 /** Pages of the catalogue editor: the list, the entry form with its preview, the history with a diff. */
 import type { CatalogueListItem } from '../faq/faq.repository.js';
 import type { FaqRevisionRow } from '../faq/faq.table.js';
+
+type RevisionSummary = Pick<FaqRevisionRow, 'revision' | 'kind' | 'author' | 'note' | 'createdAt' | 'publishedAt' | 'publishedBy'>;
 import { CATEGORY_LABEL, type FieldSpec } from './catalogue.form.js';
 import type { FieldDiff } from './catalogue.diff.js';
 import { csrfField } from './console.layout.js';
@@ -19,7 +21,7 @@ export const KIND_LABEL: Record<string, string> = {
   question: 'thêm câu hỏi',
 };
 
-const dateTime = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+const dateTime = new Intl.DateTimeFormat('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' });
 export const formatWhen = (d: Date) => dateTime.format(d);
 
 /** The review date has passed: `reviewDue` when the entry has one, else a year after `reviewedAt`. */
@@ -203,7 +205,7 @@ export function historyPage({
 }: {
   id: string;
   title: string;
-  revisions: FaqRevisionRow[];
+  revisions: RevisionSummary[];
   a: number;
   b: number;
   diff: FieldDiff[];
@@ -224,7 +226,7 @@ ${
   diff.length === 0
     ? html`<p class="muted">Hai bản giống nhau.</p>`
     : diff.map(
-        (d) => html`<div class="diff-field"><h3>${d.label}</h3><pre>${d.lines.map((l) => html`<span class="${l.op}">${l.op === 'add' ? '+ ' : l.op === 'del' ? '− ' : '  '}${l.text}</span>\n`)}</pre></div>`,
+        (d) => html`<div class="diff-field"><h3>${d.label}</h3><pre>${d.lines.map((l) => html`<span class="${l.op}">${l.op === 'add' ? '+ ' : l.op === 'del' ? '− ' : '  '}${l.text}</span>`)}</pre></div>`,
       )
 }
 </section>

@@ -228,7 +228,7 @@ ${rows.map((r) => {
   return html`<tr><td>${formatWhen(r.at)}</td><td>${r.actor}</td><td><code>${r.action}</code></td><td>${r.target}</td><td>${
     diff.length === 0
       ? ''
-      : html`<details><summary>${diff.length} trường</summary>${diff.map((d) => html`<div class="diff-field"><strong>${d.label}</strong><pre>${d.lines.filter((l) => l.op !== 'same').map((l) => html`<span class="${l.op}">${l.op === 'add' ? '+ ' : '− '}${l.text}</span>\n`)}</pre></div>`)}</details>`
+      : html`<details><summary>${diff.length} trường</summary>${diff.map((d) => html`<div class="diff-field"><strong>${d.label}</strong><pre>${d.lines.filter((l) => l.op !== 'same').map((l) => html`<span class="${l.op}">${l.op === 'add' ? '+ ' : '− '}${l.text}</span>`)}</pre></div>`)}</details>`
   }</td></tr>`;
 })}
 </tbody></table></div>

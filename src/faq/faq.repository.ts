@@ -130,30 +130,27 @@ export function createFaqRepository({ db }: { db: Database }) {
 
   /** Every entry with its working copy and last change, for the console list. */
   async function listForConsole(): Promise<{ items: CatalogueListItem[] }> {
+    // One jsonb per entry: the draft's when there is one, else the published one.
+    const working = sql<Record<string, unknown>>`case when ${faqEntriesTable.draftRevision} = ${faqEntriesTable.revision} then ${faqRevisionsTable.data} else ${faqEntriesTable.data} end`;
     const rows = await db
       .select({
-        entry: faqEntriesTable,
-        last: { revision: faqRevisionsTable.revision, kind: faqRevisionsTable.kind, note: faqRevisionsTable.note, author: faqRevisionsTable.author, data: faqRevisionsTable.data },
+        id: faqEntriesTable.id,
+        status: faqEntriesTable.status,
+        data: working.mapWith((v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>),
+        revision: faqEntriesTable.revision,
+        publishedRevision: faqEntriesTable.publishedRevision,
+        draftRevision: faqEntriesTable.draftRevision,
+        needsReview: faqEntriesTable.needsReview,
+        unitId: faqEntriesTable.unitId,
+        lastKind: faqRevisionsTable.kind,
+        lastNote: faqRevisionsTable.note,
+        lastAuthor: sql<string | null>`coalesce(${faqRevisionsTable.author}, ${faqEntriesTable.updatedBy})`,
+        updatedAt: faqEntriesTable.updatedAt,
       })
       .from(faqEntriesTable)
       .leftJoin(faqRevisionsTable, and(eq(faqRevisionsTable.entryId, faqEntriesTable.id), eq(faqRevisionsTable.revision, faqEntriesTable.revision)))
       .orderBy(asc(faqEntriesTable.id));
-    return {
-      items: rows.map(({ entry, last: l }) => ({
-        id: entry.id,
-        status: entry.status,
-        data: (entry.draftRevision && l && l.revision === entry.draftRevision ? l.data : entry.data) as Record<string, unknown>,
-        revision: entry.revision,
-        publishedRevision: entry.publishedRevision,
-        draftRevision: entry.draftRevision,
-        needsReview: entry.needsReview,
-        unitId: entry.unitId,
-        lastKind: l?.kind ?? null,
-        lastNote: l?.note ?? null,
-        lastAuthor: l?.author ?? entry.updatedBy,
-        updatedAt: entry.updatedAt,
-      })),
-    };
+    return { items: rows };
   }
 
   /** One entry: its row, the published content and the draft (when there is one). */
@@ -181,12 +178,36 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { revisions };
   }
 
+  /** Revisions newest first without their content (history lists, the editor's last note). */
+  async function listRevisionSummaries({ entryId, limit }: { entryId: string; limit?: number }) {
+    const query = db
+      .select({
+        revision: faqRevisionsTable.revision,
+        kind: faqRevisionsTable.kind,
+        author: faqRevisionsTable.author,
+        note: faqRevisionsTable.note,
+        createdAt: faqRevisionsTable.createdAt,
+        publishedAt: faqRevisionsTable.publishedAt,
+        publishedBy: faqRevisionsTable.publishedBy,
+      })
+      .from(faqRevisionsTable)
+      .where(eq(faqRevisionsTable.entryId, entryId))
+      .orderBy(desc(faqRevisionsTable.revision));
+    return { revisions: await (limit ? query.limit(limit) : query) };
+  }
+
+  /** Moves whenever any entry or draft changes: the console rebuilds its draft engine only then. */
+  async function catalogueSignature(): Promise<{ signature: string }> {
+    const [row] = await db.select({ n: count(), last: max(faqEntriesTable.updatedAt), revisions: sql<string>`sum(${faqEntriesTable.revision})` }).from(faqEntriesTable);
+    return { signature: `${row?.n ?? 0}:${row?.last?.getTime() ?? 0}:${row?.revisions ?? 0}` };
+  }
+
   async function getRevision({ entryId, revision }: { entryId: string; revision: number }) {
     const [row] = await db.select().from(faqRevisionsTable).where(and(eq(faqRevisionsTable.entryId, entryId), eq(faqRevisionsTable.revision, revision)));
     return { revision: row };
   }
 
-  return { listPublished, publishedSignature, seed, listForConsole, getEntry, listWorkingCopies, listRevisions, getRevision };
+  return { listPublished, publishedSignature, catalogueSignature, seed, listForConsole, getEntry, listWorkingCopies, listRevisions, listRevisionSummaries, getRevision };
 }
 
 async function revisionData(db: Pick<Database, 'select'>, entryId: string, revision: number): Promise<Record<string, unknown>> {
