@@ -13,9 +13,10 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   calibrate: { summary: 'calibrate <dev.jsonl> [guard.jsonl]: sweep the decision thresholds', load: () => import('./cli/calibrate.command.js') },
   'fit-story': { summary: 'fit-story <dev.jsonl…>: fit the story-vs-question model with cross-validation', load: () => import('./cli/fit-story.command.js') },
   eval: { summary: 'eval <file.jsonl> [--verbose]: accuracy figures beside a plain fuse.js baseline', load: () => import('./cli/eval.command.js') },
-  faq: { summary: 'faq lint | due [--today YYYY-MM-DD]: check data/faq against the reviewer rules; list entries due for review', load: () => import('./cli/faq.command.js') },
+  faq: { summary: 'faq lint | due [--today YYYY-MM-DD] | export --out FILE | import FILE [--yes]: reviewer rules, review dates; the catalogue as .xlsx/.csv/.yaml (imports become drafts)', load: () => import('./cli/faq.command.js') },
   zalo: { summary: 'zalo login: scan a QR code to connect the bot\'s Zalo account', load: () => import('./cli/zalo-login.command.js') },
   units: { summary: 'units import [--force] | list | holidays: load data/units.yaml and holidays, show units', load: () => import('./cli/units.command.js') },
+  admin: { summary: 'admin add <username> --role province|unit [--unit <id>] | passwd <username> | list | remove <username>', load: () => import('./cli/admin.command.js') },
   staff: { summary: 'staff add --unit <id> --name <n> [--telegram <id>] [--zalo <uid>] [--role lead] | list | remove <id>', load: () => import('./cli/staff.command.js') },
 };
 

@@ -73,6 +73,15 @@ const variables = {
     default: '.data/zalo-credentials.json',
     hint: 'where `npm run cli -- zalo login` saves the Zalo session (kept secret, mode 0600)',
   },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v): boolean | number | string => (v === '' || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v))
+      .pipe(z.union([z.boolean(), z.number().int().min(0).max(10), z.string().regex(/^(loopback|linklocal|uniquelocal|[\d.:a-fA-F/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[\d.:a-fA-F/]+))*$/, 'must be empty, a hop count, or addresses')])),
+    default: '',
+    hint: 'empty (trust no proxy: the default), the number of proxies in front (1), or their addresses (loopback, 10.0.0.1); it decides the client address and https for Secure cookies',
+  },
   RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650),
     default: '365',
@@ -121,6 +130,8 @@ export type Config = {
   zalo: { enabled: boolean; credentialsPath: string };
   /** Groups where the bot answers unaddressed messages too (refs as logged). */
   bot: { openGroups: string[] };
+  /** express "trust proxy": which X-Forwarded-* headers to believe (client address, https). */
+  trustProxy: boolean | number | string;
   /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
   /** How far the bot's clock runs from real time (CLOCK_OFFSET), for trying out-of-hours flows; 0 normally. */
@@ -184,6 +195,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     },
     zalo: { enabled: v.ZALO_ENABLED, credentialsPath: v.ZALO_CREDENTIALS_PATH },
     bot: { openGroups: v.BOT_OPEN_GROUPS },
+    trustProxy: v.TRUST_PROXY,
     privacy: { retentionDays: v.RETENTION_DAYS },
     clockOffsetMs: v.CLOCK_OFFSET,
   };

@@ -25,6 +25,9 @@ import { registerChatRoutes } from './web/chat.routes.js';
 import { startRetentionJob } from './privacy/index.js';
 import { syncUnitsFromData } from './units/index.js';
 import { assemblePipeline } from './pipeline.assembly.js';
+import { startFaqSync } from './faq/faq.sync.js';
+import { createConsoleDeps } from './console/console.assembly.js';
+import { registerConsoleRoutes } from './console/console.routes.js';
 import { createOffsetClock } from './shared/clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -57,11 +60,15 @@ async function main(): Promise<void> {
   // start naming the file and field; a broken database row is logged and left out.
   const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
   const faqRepository = createFaqRepository({ db: database.db });
-  const { inserted, updated } = await faqRepository.seed({ entries: catalogue.entries });
+  const { inserted, offered, updated } = await faqRepository.seed({ entries: catalogue.entries });
+  if (offered.length > 0) logger.warn({ entries: offered }, 'data/faq files changed: offered as drafts in the console (/admin), not applied');
   const { entries, invalid } = await faqRepository.listPublished();
   for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
   const faq = createFaqEngine({ ...catalogue, entries });
   logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
+  // A publish in the console (any process) reloads the engine here within a second (NOTIFY; 60 s TTL check as a net).
+  const faqSync = await startFaqSync({ database, repository: faqRepository, engine: faq, logger });
+  stoppers.unshift({ name: 'FAQ sync', stop: () => faqSync.stop() });
 
   // Channels: the web chat always; Telegram and Zalo when configured. Web chat uploads are stored
   // in the database; the staff-group adapters load them to copy them into the groups.
@@ -127,7 +134,9 @@ async function main(): Promise<void> {
 
   const app = createApp({
     logger,
+    trustProxy: config.trustProxy,
     routes: [
+      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger }) }),
       (a) => registerHealthRoutes({ app: a, health: { version, database, channels, outboxPending: () => outbox.pendingCount(), staffGroups: () => handoff.staffGroupHealth() } }),
       (a) => telegram?.registerRoutes(a),
       (a) =>

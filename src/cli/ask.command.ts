@@ -1,11 +1,14 @@
-/** `cli ask "<question>"`: prints the reply a resident would see (Telegram's length limit). */
+/**
+ * `cli ask "<question>"`: prints the reply a resident would see (Telegram's length limit), from the
+ * published catalogue in the database, as the bot answers; `--files` reads data/ instead.
+ */
 import { engineForCli } from './faq.shared.js';
 
 export async function run(args: string[]): Promise<number> {
-  const { engine, rest } = await engineForCli({ args });
+  const { engine, rest } = await engineForCli({ args, defaultSource: 'db' });
   const text = rest.join(' ').trim();
   if (!text) {
-    console.error('Usage: npm run --silent cli -- ask "làm giấy khai sinh cần gì"');
+    console.error('Usage: npm run --silent cli -- ask [--files] "làm giấy khai sinh cần gì"   (--files: data/ instead of the published catalogue)');
     return 2;
   }
   const decision = engine.decide({ text });

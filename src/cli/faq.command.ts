@@ -8,7 +8,7 @@ import { loadFaqEntries, unitInfoSchema } from '../faq/catalogue.loader.js';
 import { lintCatalogue } from '../faq/catalogue.lint.js';
 import { entriesDueForReview, vietnamDate } from '../faq/catalogue.review.js';
 
-const USAGE = 'Usage: npm run cli -- faq lint|due [--today YYYY-MM-DD]';
+const USAGE = 'Usage: npm run cli -- faq lint|due [--today YYYY-MM-DD] | export --out FILE | import FILE [--yes]';
 
 function todayFrom(args: string[]): string | null {
   const at = args.indexOf('--today');
@@ -19,6 +19,8 @@ function todayFrom(args: string[]): string | null {
 
 export async function run(args: string[]): Promise<number> {
   const [verb, ...rest] = args;
+  // export/import of the database's catalogue live in their own command file.
+  if (verb === 'export' || verb === 'import') return (await import('./faq-exchange.command.js')).run(args);
   const today = todayFrom(rest);
   if ((verb !== 'lint' && verb !== 'due') || !today) {
     console.error(today ? USAGE : `--today needs a date written YYYY-MM-DD.\n${USAGE}`);

@@ -3,7 +3,8 @@
  * Both are returned as the same drizzle `Database` type, so no caller can tell (or needs to know) which.
  * Migrations from src/db/migrations are applied before the handle is returned.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -75,11 +76,14 @@ export async function createDatabase({
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const releaseDir = inMemory ? () => {} : lockDataDir(dataDir);
   let client: PGlite;
   try {
     client = await PGlite.create(dataDir);
   } catch (error) {
+    releaseDir();
     throw new DatabaseStartError(
       `Could not open the embedded database in ${dataDir}: is another copy of the bot running? ` +
         'Stop it, or set PGLITE_DATA_DIR to another folder.',
@@ -100,8 +104,60 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     tryLock: async () => ({ acquired: true, release: async () => {} }),
     close: async () => {
       if (!client.closed) await client.close();
+      releaseDir();
     },
   };
+}
+
+/** Another live process (the bot, or a CLI command) has the embedded database open. */
+export class DatabaseLockedError extends Error {
+  readonly code = 'db.locked';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `Cơ sở dữ liệu trong ${dataDir} đang được bot (hoặc một lệnh khác, PID ${pid}) sử dụng: hãy dừng bot rồi chạy lại lệnh.\n` +
+        `The embedded database in ${dataDir} is in use by process ${pid} (the running bot?): stop it and run the command again, ` +
+        'or use PostgreSQL (DATABASE_URL) to run commands while the bot runs.',
+    );
+    this.name = 'DatabaseLockedError';
+  }
+}
+
+/**
+ * PGlite does not lock its folder, and two processes writing one folder corrupt it. A pid file
+ * does: taken exclusively, left by a process that is gone (a crash) it is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'mot-cua.pid');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DatabaseLockedError(dataDir, pid);
+      unlinkSync(file);
+    }
+  }
+  throw new DatabaseLockedError(dataDir, 0);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function openPostgres(url: string): Promise<DatabaseHandle> {

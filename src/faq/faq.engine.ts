@@ -9,7 +9,7 @@ import { openingFacts, type OfficeHours } from './faq.hours.js';
 import { createAnswerDetails, withAnswerDetails } from './faq.subquestions.js';
 import { createFaqIndex, type FaqIndex } from './faq.index.js';
 import { RETRIEVAL_STOP_PHRASES } from './faq.intents.js';
-import { compileLexicon, type LexiconFile } from './faq.lexicon.js';
+import { compileLexicon, normalizeForSearch, type LexiconFile, type NormalizedText } from './faq.lexicon.js';
 import { parseFaqAction, renderDecision, renderEntry, type UnitFacts } from './faq.render.js';
 import { compileSmalltalk, type SmalltalkFile } from './faq.smalltalk.js';
 import { THRESHOLDS, type Thresholds } from './faq.thresholds.js';
@@ -23,6 +23,8 @@ export type LocalFaqEngine = FaqEngine & {
   analyse(args: { text: string; context?: DecideContext }): Analysis;
   /** The decision with its workings: score parts per candidate and the thresholds they met (faq.explain.ts). */
   explain(args: { text: string; context?: DecideContext }): Explanation;
+  /** The message as retrieval sees it (folded, lexicon-expanded words), for the console's "try a question". */
+  normalise(args: { text: string }): NormalizedText;
 };
 
 export function createFaqEngine({
@@ -66,6 +68,7 @@ export function createFaqEngine({
       const analysis = analyse({ text, context }, { index, lexicon, smalltalk });
       return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
     },
+    normalise: ({ text }) => normalizeForSearch(text, lexicon),
     render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
     renderAction({ action, maxTextLength }) {
       const parsed = parseFaqAction(action);

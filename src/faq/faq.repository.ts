@@ -1,16 +1,26 @@
 /**
- * The catalogue in the database: the live entries the engine serves and their revision history.
- * data/faq seeds it (new ids, and entries nobody saved in the database since: edits made there are
- * never overwritten by a restart);
- * every save appends a revision.
+ * The catalogue in the database: the published entries the engine serves, drafts, and the revision
+ * history. data/faq seeds a new installation; afterwards the database is the truth: a changed data
+ * file is offered as a draft (never applied silently), and console edits are never overwritten;
+ * only a published row the current schema refuses (never served) is replaced by its file.
+ * Writes live in faq.editing.ts.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { and, asc, count, desc, eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { parseFaqEntry } from './catalogue.schema.js';
-import { faqEntriesTable, faqRevisionsTable } from './faq.table.js';
+import { faqEntriesTable, faqRevisionsTable, type FaqEntryRow } from './faq.table.js';
 import type { FaqEntry } from './faq.types.js';
 
 export type FaqRepository = ReturnType<typeof createFaqRepository>;
+
+/** Postgres NOTIFY channel: "the published catalogue changed"; every bot process reloads its engine (faq.sync.ts). */
+export const FAQ_CHANGED_CHANNEL = 'faq_changed';
+
+export async function notifyFaqChanged(db: Pick<Database, 'execute'>): Promise<void> {
+  await db.execute(sql`select pg_notify(${FAQ_CHANGED_CHANNEL}, '')`);
+}
 
 export class FaqEntryInvalidError extends Error {
   readonly code = 'faq.entry_invalid';
@@ -23,18 +33,41 @@ export class FaqEntryInvalidError extends Error {
   }
 }
 
-/** Same entry content, whatever the key order jsonb gave back. */
-function sameData(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+/** Fingerprint of an entry's content, independent of key order. */
+export function entryFingerprint(entry: unknown): string {
+  return createHash('sha256').update(stableJson(entry)).digest('hex').slice(0, 32);
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sortKeys(v)]));
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`)
+      .join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value);
 }
+
+export const sameContent = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(stableJson(a)), JSON.parse(stableJson(b)));
+
+export type CatalogueListItem = {
+  id: string;
+  status: FaqEntryRow['status'];
+  /** The working copy: the draft when there is one, else what is published. */
+  data: Record<string, unknown>;
+  revision: number;
+  publishedRevision: number | null;
+  draftRevision: number | null;
+  needsReview: boolean;
+  unitId: string | null;
+  lastKind: string | null;
+  lastNote: string | null;
+  lastAuthor: string | null;
+  updatedAt: Date;
+};
 
 export function createFaqRepository({ db }: { db: Database }) {
   /** Published entries that still pass validation (a bad row is reported, never served). */
@@ -50,78 +83,107 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { entries, invalid };
   }
 
-  /**
-   * Inserts entries whose id is not in the database yet, and refreshes entries whose live row still
-   * came from data/ (nobody saved them in the console) when the file changed: a corrected fee or a
-   * new schema field reaches the bot at the next start. Entries an admin saved are left as they are.
-   */
-  async function seed({ entries, author = 'data/' }: { entries: FaqEntry[]; author?: string }): Promise<{ inserted: string[]; updated: string[] }> {
-    if (entries.length === 0) return { inserted: [], updated: [] };
-    return db.transaction(async (tx) => {
-      const existing = await tx
-        .select({ id: faqEntriesTable.id, revision: faqEntriesTable.revision, updatedBy: faqEntriesTable.updatedBy, data: faqEntriesTable.data })
-        .from(faqEntriesTable)
-        .where(inArray(faqEntriesTable.id, entries.map((e) => e.id)))
-        .for('update');
-      const known = new Map(existing.map((r) => [r.id, r]));
-      const fresh = entries.filter((e) => !known.has(e.id));
-      const changed = entries.filter((e) => {
-        const row = known.get(e.id);
-        return row !== undefined && row.updatedBy === author && !sameData(row.data, e);
-      });
-      if (fresh.length > 0) {
-        await tx.insert(faqEntriesTable).values(fresh.map((e) => ({ id: e.id, data: e, updatedBy: author }))).onConflictDoNothing();
-        await tx
-          .insert(faqRevisionsTable)
-          .values(fresh.map((e) => ({ entryId: e.id, revision: 1, data: e, author, note: 'imported' })))
-          .onConflictDoNothing();
-      }
-      for (const entry of changed) {
-        const revision = known.get(entry.id)!.revision + 1;
-        await tx.update(faqEntriesTable).set({ data: entry, revision, updatedAt: new Date() }).where(eq(faqEntriesTable.id, entry.id));
-        await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, author, note: 'updated from data/' });
-      }
-      return { inserted: fresh.map((e) => e.id), updated: changed.map((e) => e.id) };
-    });
+  /** Cheap signature of the published catalogue: the TTL check reloads only when it moved. */
+  async function publishedSignature(): Promise<{ signature: string }> {
+    const [row] = await db
+      .select({ n: count(), last: max(faqEntriesTable.updatedAt) })
+      .from(faqEntriesTable)
+      .where(eq(faqEntriesTable.status, 'published'));
+    return { signature: `${row?.n ?? 0}:${row?.last?.getTime() ?? 0}` };
   }
 
   /**
-   * Saves an entry (create or edit) as a new revision. `expectedRevision` guards against two admins
-   * overwriting each other: a stale revision is refused.
+   * data/faq into the database. A new id is inserted and published. For a known id, a file that
+   * changed since it was last seen is offered as a draft to review (needs_review), never applied;
+   * an unchanged file does nothing, so a restart never touches console edits.
    */
-  async function saveEntry({
-    entry: raw,
-    author,
-    note,
-    status = 'published',
-    expectedRevision,
-  }: {
-    entry: unknown;
-    author: string;
-    note?: string;
-    status?: 'published' | 'draft' | 'archived';
-    expectedRevision?: number;
-  }): Promise<{ entry: FaqEntry; revision: number }> {
-    const parsed = parseFaqEntry(raw);
-    if ('problems' in parsed) throw new FaqEntryInvalidError(String((raw as { id?: unknown })?.id ?? '?'), parsed.problems);
-    const { entry } = parsed;
+  async function seed({ entries, author = 'data/' }: { entries: FaqEntry[]; author?: string }): Promise<{ inserted: string[]; offered: string[]; updated: string[] }> {
+    if (entries.length === 0) return { inserted: [], offered: [], updated: [] };
     return db.transaction(async (tx) => {
-      const [current] = await tx.select().from(faqEntriesTable).where(eq(faqEntriesTable.id, entry.id)).for('update');
-      if (expectedRevision !== undefined && (current?.revision ?? 0) !== expectedRevision) {
-        throw new FaqEntryInvalidError(entry.id, [`was changed by someone else (revision ${current?.revision ?? 0}, you edited ${expectedRevision}); reload and try again`]);
+      const existing = await tx.select().from(faqEntriesTable);
+      const byId = new Map(existing.map((row) => [row.id, row]));
+      const inserted: string[] = [];
+      const offered: string[] = [];
+      const updated: string[] = [];
+      for (const entry of entries) {
+        const hash = entryFingerprint(entry);
+        const row = byId.get(entry.id);
+        if (!row) {
+          await tx.insert(faqEntriesTable).values({ id: entry.id, data: entry, status: 'published', revision: 1, publishedRevision: 1, seedHash: hash, updatedBy: author });
+          await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision: 1, data: entry, kind: 'seed', author, note: `data/faq/${entry.id}.yaml`, publishedAt: new Date(), publishedBy: author });
+          inserted.push(entry.id);
+          continue;
+        }
+        if (row.seedHash === hash) continue;
+        const working = row.draftRevision ? await revisionData(tx, entry.id, row.draftRevision) : row.data;
+        if (sameContent(working, entry) || (row.seedHash === null && sameContent(row.data, entry))) {
+          await tx.update(faqEntriesTable).set({ seedHash: hash }).where(eq(faqEntriesTable.id, entry.id));
+          continue;
+        }
+        const revision = row.revision + 1;
+        // A published row the current schema refuses is not served at all (e.g. written before a
+        // schema change): when nobody edited it in the console, the file replaces it at once.
+        if (!row.editedInConsole && row.status === 'published' && 'problems' in parseFaqEntry(row.data)) {
+          await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, kind: 'seed', author, note: `data/faq/${entry.id}.yaml (bản cũ không còn hợp lệ)`, publishedAt: new Date(), publishedBy: author });
+          await tx
+            .update(faqEntriesTable)
+            .set({ data: entry, revision, publishedRevision: revision, draftRevision: null, needsReview: false, seedHash: hash, updatedBy: author, updatedAt: new Date() })
+            .where(eq(faqEntriesTable.id, entry.id));
+          updated.push(entry.id);
+          continue;
+        }
+        await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, kind: 'data', author, note: `data/faq/${entry.id}.yaml đã thay đổi: xem lại rồi xuất bản` });
+        await tx.update(faqEntriesTable).set({ revision, draftRevision: revision, needsReview: true, seedHash: hash, updatedBy: author, updatedAt: new Date() }).where(eq(faqEntriesTable.id, entry.id));
+        offered.push(entry.id);
       }
-      const revision = (current?.revision ?? 0) + 1;
-      if (current) {
-        await tx
-          .update(faqEntriesTable)
-          .set({ data: entry, status, revision, updatedBy: author, updatedAt: new Date() })
-          .where(and(eq(faqEntriesTable.id, entry.id), eq(faqEntriesTable.revision, current.revision)));
-      } else {
-        await tx.insert(faqEntriesTable).values({ id: entry.id, data: entry, status, revision, updatedBy: author });
-      }
-      await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, author, note: note ?? null });
-      return { entry, revision };
+      if (inserted.length > 0 || updated.length > 0) await notifyFaqChanged(tx);
+      return { inserted, offered, updated };
     });
+  }
+
+  /** Every entry with its working copy and last change, for the console list. */
+  async function listForConsole(): Promise<{ items: CatalogueListItem[] }> {
+    // One jsonb per entry: the draft's when there is one, else the published one.
+    const working = sql<Record<string, unknown>>`case when ${faqEntriesTable.draftRevision} = ${faqEntriesTable.revision} then ${faqRevisionsTable.data} else ${faqEntriesTable.data} end`;
+    const rows = await db
+      .select({
+        id: faqEntriesTable.id,
+        status: faqEntriesTable.status,
+        data: working.mapWith((v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>),
+        revision: faqEntriesTable.revision,
+        publishedRevision: faqEntriesTable.publishedRevision,
+        draftRevision: faqEntriesTable.draftRevision,
+        needsReview: faqEntriesTable.needsReview,
+        unitId: faqEntriesTable.unitId,
+        lastKind: faqRevisionsTable.kind,
+        lastNote: faqRevisionsTable.note,
+        lastAuthor: sql<string | null>`coalesce(${faqRevisionsTable.author}, ${faqEntriesTable.updatedBy})`,
+        updatedAt: faqEntriesTable.updatedAt,
+      })
+      .from(faqEntriesTable)
+      .leftJoin(faqRevisionsTable, and(eq(faqRevisionsTable.entryId, faqEntriesTable.id), eq(faqRevisionsTable.revision, faqEntriesTable.revision)))
+      .orderBy(asc(faqEntriesTable.id));
+    return { items: rows };
+  }
+
+  /** One entry: its row, the published content and the draft (when there is one). */
+  async function getEntry({ id }: { id: string }) {
+    const [row] = await db.select().from(faqEntriesTable).where(eq(faqEntriesTable.id, id));
+    if (!row) return { row: undefined };
+    const draft = row.draftRevision ? { revision: row.draftRevision, data: await revisionData(db, id, row.draftRevision) } : undefined;
+    return { row, published: row.status === 'published' ? row.data : undefined, draft };
+  }
+
+  /** Every published entry with drafts laid over it: the catalogue as it would be if all were published. */
+  async function listWorkingCopies(): Promise<{ entries: FaqEntry[] }> {
+    const { items } = await listForConsole();
+    const entries: FaqEntry[] = [];
+    for (const item of items) {
+      if (item.status === 'archived') continue;
+      const parsed = parseFaqEntry(item.data);
+      if ('entry' in parsed) entries.push(parsed.entry);
+    }
+    return { entries };
   }
 
   async function listRevisions({ entryId }: { entryId: string }) {
@@ -129,5 +191,43 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { revisions };
   }
 
-  return { listPublished, seed, saveEntry, listRevisions };
+  /** Revisions newest first without their content (history lists, the editor's last note). */
+  async function listRevisionSummaries({ entryId, limit }: { entryId: string; limit?: number }) {
+    const query = db
+      .select({
+        revision: faqRevisionsTable.revision,
+        kind: faqRevisionsTable.kind,
+        author: faqRevisionsTable.author,
+        note: faqRevisionsTable.note,
+        createdAt: faqRevisionsTable.createdAt,
+        publishedAt: faqRevisionsTable.publishedAt,
+        publishedBy: faqRevisionsTable.publishedBy,
+      })
+      .from(faqRevisionsTable)
+      .where(eq(faqRevisionsTable.entryId, entryId))
+      .orderBy(desc(faqRevisionsTable.revision));
+    return { revisions: await (limit ? query.limit(limit) : query) };
+  }
+
+  /** Moves whenever any entry or draft changes: the console rebuilds its draft engine only then. */
+  async function catalogueSignature(): Promise<{ signature: string }> {
+    const [row] = await db.select({ n: count(), last: max(faqEntriesTable.updatedAt), revisions: sql<string>`sum(${faqEntriesTable.revision})` }).from(faqEntriesTable);
+    return { signature: `${row?.n ?? 0}:${row?.last?.getTime() ?? 0}:${row?.revisions ?? 0}` };
+  }
+
+  async function getRevision({ entryId, revision }: { entryId: string; revision: number }) {
+    const [row] = await db.select().from(faqRevisionsTable).where(and(eq(faqRevisionsTable.entryId, entryId), eq(faqRevisionsTable.revision, revision)));
+    return { revision: row };
+  }
+
+  return { listPublished, publishedSignature, catalogueSignature, seed, listForConsole, getEntry, listWorkingCopies, listRevisions, listRevisionSummaries, getRevision };
+}
+
+async function revisionData(db: Pick<Database, 'select'>, entryId: string, revision: number): Promise<Record<string, unknown>> {
+  const [row] = await db
+    .select({ data: faqRevisionsTable.data })
+    .from(faqRevisionsTable)
+    .where(and(eq(faqRevisionsTable.entryId, entryId), eq(faqRevisionsTable.revision, revision)));
+  if (!row) throw new Error(`faq_revisions has no revision ${revision} of "${entryId}"`);
+  return row.data;
 }

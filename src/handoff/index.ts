@@ -12,3 +12,6 @@ export { ticketStateProbes } from './tickets/tickets.repository.js';
 // What the privacy erasure reads and rewrites in its one transaction across modules.
 export { ACTIVE_TICKET_STATUSES } from './tickets/tickets.models.js';
 export { ticketEventsTable, ticketFaqDraftsTable, ticketMessageLinksTable, ticketThreadsTable, ticketsTable } from './tickets/tickets.table.js';
+
+// The console's review of staff `/faq` suggestions.
+export { setStaffFaqDraftStatus } from './tickets/ticket-links.repository.js';

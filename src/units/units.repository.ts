@@ -331,6 +331,29 @@ export function createUnitsRepository({ db, clock = systemClock }: { db: Databas
     return { holidays: rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, unitId: r.unitId })) };
   }
 
+  /** The console's unit page: name, templated facts and ticket settings, in one transaction; every process is told. */
+  async function updateUnitSettings({
+    unitId,
+    name,
+    info,
+    slaMinutes,
+    ticketPolicy,
+  }: {
+    unitId: string;
+    name: string;
+    info: Record<string, string>;
+    slaMinutes: number;
+    ticketPolicy: Unit['ticketPolicy'];
+  }): Promise<void> {
+    await db.transaction(async (tx) => {
+      const [row] = await tx.update(unitsTable).set({ name, info, updatedAt: new Date() }).where(eq(unitsTable.id, unitId)).returning({ id: unitsTable.id });
+      if (!row) throw createUnitNotFoundError({ unitId });
+      await tx.update(unitSettingsTable).set({ slaMinutes, ticketPolicy, updatedAt: new Date() }).where(eq(unitSettingsTable.unitId, unitId));
+      await notifyUnitsChanged(tx);
+    });
+    invalidate();
+  }
+
   return {
     /** For main.ts: LISTEN on this and call `invalidate` on each notification. */
     changeChannel: UNITS_CHANGED_CHANNEL,
@@ -355,6 +378,7 @@ export function createUnitsRepository({ db, clock = systemClock }: { db: Databas
     saveUnitChoicePrompt,
     deleteUnitChoicePrompt,
     listHolidays,
+    updateUnitSettings,
   };
 }
 

@@ -7,10 +7,11 @@ import type { Logger } from '../logger.js';
 
 export type RegisterRoutes = (app: Express) => void;
 
-export function createApp({ logger, routes }: { logger: Logger; routes: RegisterRoutes[] }): Express {
+/** `trustProxy`: express's "trust proxy" setting (TRUST_PROXY); false trusts no X-Forwarded-* header. */
+export function createApp({ logger, routes, trustProxy = false }: { logger: Logger; routes: RegisterRoutes[]; trustProxy?: boolean | number | string }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy);
   for (const register of routes) register(app);
 
   app.use((_req, res) => {

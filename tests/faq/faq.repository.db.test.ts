@@ -1,40 +1,136 @@
 /**
- * data/faq seeds the live catalogue: new ids are inserted, entries still as data/ wrote them follow
- * the file (so a corrected fee reaches the bot), and an entry an admin saved is never overwritten.
+ * The catalogue in the database: data/ seeds new entries; a changed data file is offered as a
+ * draft and never applied; console edits survive restarts; publish, rollback and NOTIFY reloads.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/client.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFaqEditing } from '../../src/faq/faq.editing.js';
+import { createFaqEngine } from '../../src/faq/faq.engine.js';
 import { createFaqRepository } from '../../src/faq/faq.repository.js';
-import { createTestDatabase } from '../helpers/test-db.js';
-import { files } from './faq.helpers.js';
+import { faqEntriesTable } from '../../src/faq/faq.table.js';
+import { startFaqSync } from '../../src/faq/faq.sync.js';
+import type { FaqEntry } from '../../src/faq/faq.types.js';
+import { createLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+import { catalogue } from '../console/console.harness.js';
 
-describe('FAQ repository seeding', () => {
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    handle = await createTestDatabase();
+const logger = createLogger({ level: 'silent' });
+const hours = () => structuredClone(catalogue.entries.find((e) => e.id === 'gio-lam-viec')!) as FaqEntry;
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+// One database per file (creating one costs seconds); each test starts from an empty catalogue.
+beforeEach(async () => {
+  await database.db.delete(faqEntriesTable);
+});
+afterAll(() => database.close());
+
+describe('seeding from data/', () => {
+  it('inserts new entries published, and a restart with the same files changes nothing', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    const first = await faq.seed({ entries: catalogue.entries });
+    expect(first.inserted).toHaveLength(catalogue.entries.length);
+    expect((await faq.listPublished()).entries).toHaveLength(catalogue.entries.length);
+    expect(await faq.seed({ entries: catalogue.entries })).toEqual({ inserted: [], offered: [], updated: [] });
+    expect((await faq.listRevisions({ entryId: 'gio-lam-viec' })).revisions).toHaveLength(1);
   });
-  afterAll(async () => {
-    await handle.close();
+
+  it('a changed data file of an unedited entry is offered as a draft to review, not applied', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    await faq.seed({ entries: [hours()] });
+    const changed = { ...hours(), summary: 'Tóm tắt mới trong data/.' };
+    expect(await faq.seed({ entries: [changed] })).toEqual({ inserted: [], offered: ['gio-lam-viec'], updated: [] });
+    const { row, draft, published } = await faq.getEntry({ id: 'gio-lam-viec' });
+    expect(published!.summary).toBe(hours().summary);
+    expect(draft!.data.summary).toBe('Tóm tắt mới trong data/.');
+    expect(row!.needsReview).toBe(true);
+    // Offered once: the next restart with the same file adds nothing.
+    expect(await faq.seed({ entries: [changed] })).toEqual({ inserted: [], offered: [], updated: [] });
+    expect((await faq.listRevisions({ entryId: 'gio-lam-viec' })).revisions.map((r) => r.kind)).toEqual(['data', 'seed']);
   });
 
-  it('inserts new entries once, refreshes untouched ones from the file, keeps console edits', async () => {
-    const repo = createFaqRepository({ db: handle.db });
-    const [khaiSinh, khaiTu] = ['khai-sinh', 'khai-tu'].map((id) => files.entries.find((e) => e.id === id)!);
-    expect(await repo.seed({ entries: [khaiSinh!, khaiTu!] })).toEqual({ inserted: ['khai-sinh', 'khai-tu'], updated: [] });
-    expect(await repo.seed({ entries: [khaiSinh!, khaiTu!] })).toEqual({ inserted: [], updated: [] });
+  it('a data/ edit while the database has a console edit is offered as a draft; the console edit stays published', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    const editing = createFaqEditing({ db: database.db });
+    await faq.seed({ entries: [hours()] });
+    await editing.saveDraft({ entry: { ...hours(), summary: 'Sửa trong trang quản trị.' }, author: 'admin' });
+    await editing.publish({ entryId: 'gio-lam-viec', author: 'admin' });
+    expect(await faq.seed({ entries: [{ ...hours(), summary: 'Sửa trong data/.' }] })).toEqual({ inserted: [], offered: ['gio-lam-viec'], updated: [] });
+    const { row, draft, published } = await faq.getEntry({ id: 'gio-lam-viec' });
+    expect(published!.summary).toBe('Sửa trong trang quản trị.');
+    expect(draft!.data.summary).toBe('Sửa trong data/.');
+    expect(row).toMatchObject({ editedInConsole: true, needsReview: true });
+    expect((await faq.listPublished()).entries[0]!.summary).toBe('Sửa trong trang quản trị.');
+  });
 
-    await repo.saveEntry({ entry: { ...khaiTu!, summary: 'Sửa bởi quản trị viên.' }, author: 'admin:lan' });
-    const fixed = { ...khaiSinh!, sections: { ...khaiSinh!.sections, fee: 'Miễn lệ phí khi đăng ký đúng hạn.' } };
-    const corrected = { ...khaiTu!, summary: 'Bản mới trong data/.' };
-    expect(await repo.seed({ entries: [fixed, corrected] })).toEqual({ inserted: [], updated: ['khai-sinh'] });
+  it('a published row the schema now refuses (written before a schema change) is replaced by its file when nobody edited it', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    await faq.seed({ entries: [hours()] });
+    await database.db.update(faqEntriesTable).set({ data: { ...hours(), sections: {} } as Record<string, unknown>, seedHash: 'old' });
+    expect((await faq.listPublished()).invalid.map((i) => i.id)).toEqual(['gio-lam-viec']);
+    expect(await faq.seed({ entries: [hours()] })).toEqual({ inserted: [], offered: [], updated: ['gio-lam-viec'] });
+    expect((await faq.listPublished()).entries.map((e) => e.id)).toEqual(['gio-lam-viec']);
+  });
+});
 
-    const { entries } = await repo.listPublished();
-    expect(entries.find((e) => e.id === 'khai-sinh')?.sections.fee).toBe('Miễn lệ phí khi đăng ký đúng hạn.');
-    expect(entries.find((e) => e.id === 'khai-tu')?.summary).toBe('Sửa bởi quản trị viên.');
-    const { revisions } = await repo.listRevisions({ entryId: 'khai-sinh' });
-    expect(revisions.map((r) => [r.revision, r.author, r.note])).toEqual([
-      [2, 'data/', 'updated from data/'],
-      [1, 'data/', 'imported'],
+describe('editing', () => {
+  it('draft → publish → rollback keeps every revision; a stale save is refused', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    const editing = createFaqEditing({ db: database.db });
+    await faq.seed({ entries: [hours()] });
+    const saved = await editing.saveDraft({ entry: { ...hours(), summary: 'Bản 2.' }, author: 'lan', expectedRevision: 1 });
+    expect(saved.revision).toBe(2);
+    expect((await faq.listPublished()).entries[0]!.summary).toBe(hours().summary);
+    await expect(editing.saveDraft({ entry: { ...hours(), summary: 'Bản cũ.' }, author: 'minh', expectedRevision: 1 })).rejects.toMatchObject({ code: 'faq.edit_conflict' });
+    await editing.publish({ entryId: 'gio-lam-viec', author: 'lan' });
+    expect((await faq.listPublished()).entries[0]!.summary).toBe('Bản 2.');
+    const back = await editing.rollback({ entryId: 'gio-lam-viec', toRevision: 1, author: 'lan' });
+    expect(back.revision).toBe(3);
+    expect((await faq.listPublished()).entries[0]!.summary).toBe(hours().summary);
+    const { revisions } = await faq.listRevisions({ entryId: 'gio-lam-viec' });
+    expect(revisions.map((r) => [r.revision, r.kind, r.publishedAt !== null])).toEqual([
+      [3, 'rollback', true],
+      [2, 'edit', true],
+      [1, 'seed', true],
     ]);
+  });
+
+  it('an invalid entry is refused with the problems and stores nothing', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    const editing = createFaqEditing({ db: database.db });
+    await faq.seed({ entries: [hours()] });
+    await expect(editing.saveDraft({ entry: { ...hours(), questions: ['một'] }, author: 'lan' })).rejects.toMatchObject({ code: 'faq.entry_invalid' });
+    expect((await faq.listRevisions({ entryId: 'gio-lam-viec' })).revisions).toHaveLength(1);
+  });
+
+  it('a new entry saved as a draft is not served until published', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    const editing = createFaqEditing({ db: database.db });
+    await editing.saveDraft({ entry: { ...hours(), id: 'muc-moi' }, author: 'lan' });
+    expect((await faq.listPublished()).entries).toHaveLength(0);
+    expect((await faq.listWorkingCopies()).entries.map((e) => e.id)).toEqual(['muc-moi']);
+    await editing.publish({ entryId: 'muc-moi', author: 'lan' });
+    expect((await faq.listPublished()).entries.map((e) => e.id)).toEqual(['muc-moi']);
+  });
+});
+
+describe('engine sync', () => {
+  it('publishing reloads a listening engine through NOTIFY', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    const editing = createFaqEditing({ db: database.db });
+    await faq.seed({ entries: catalogue.entries });
+    const engine = createFaqEngine({ ...catalogue, entries: (await faq.listPublished()).entries });
+    const sync = await startFaqSync({ database, repository: faq, engine, logger });
+    try {
+      const summary = 'Mở cửa cả thứ Bảy (đồng bộ thử).';
+      await editing.saveDraft({ entry: { ...hours(), summary }, author: 'lan' });
+      await editing.publish({ entryId: 'gio-lam-viec', author: 'lan' });
+      const deadline = Date.now() + 2_000;
+      const reply = () => engine.render({ decision: engine.decide({ text: 'trung tâm mở cửa mấy giờ' }), maxTextLength: 4096 }).parts.join('\n');
+      while (!reply().includes(summary) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(reply()).toContain(summary);
+    } finally {
+      await sync.stop();
+    }
   });
 });

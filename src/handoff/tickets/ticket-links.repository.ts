@@ -83,3 +83,9 @@ export function createTicketLinksRepository({ db }: { db: Database }) {
 
   return { addMessageLink, listMessageLinks, findTicketIdByMessage, saveThread, listThreads, findThreadByRef, createFaqDraft, listFaqDrafts };
 }
+
+/** An admin turned a staff `/faq` suggestion into an entry (accepted) or set it aside (dismissed). */
+export async function setStaffFaqDraftStatus({ db, id, status }: { db: Database; id: number; status: 'pending' | 'accepted' | 'dismissed' }) {
+  const [draft] = await db.update(ticketFaqDraftsTable).set({ status }).where(eq(ticketFaqDraftsTable.id, id)).returning();
+  return { draft };
+}

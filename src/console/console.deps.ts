@@ -1,0 +1,34 @@
+/** What the console needs, built once in main.ts (or a test) and passed in. */
+import type { AuditLog } from '../admin/admin.audit.js';
+import type { AdminRepository } from '../admin/admin.repository.js';
+import type { AdminSessions } from '../admin/admin.sessions.js';
+import type { LoginThrottle } from '../admin/admin.throttle.js';
+import type { Database } from '../db/client.js';
+import type { FaqEditing } from '../faq/faq.editing.js';
+import type { LocalFaqEngine } from '../faq/faq.engine.js';
+import type { FaqRepository } from '../faq/faq.repository.js';
+import type { UnitFacts } from '../faq/faq.render.js';
+import type { FaqEntry } from '../faq/faq.types.js';
+import type { Logger } from '../logger.js';
+
+/** Findings of the catalogue lint on one entry: errors block publishing, warnings need a note. */
+export type EntryLint = (args: { entry: FaqEntry; catalogue: FaqEntry[] }) => { errors: string[]; warnings: string[] };
+
+export type ConsoleDeps = {
+  db: Database;
+  faq: FaqRepository;
+  editing: FaqEditing;
+  accounts: AdminRepository;
+  sessions: AdminSessions;
+  throttle: LoginThrottle;
+  audit: AuditLog;
+  /** The engine the bot serves (published catalogue). */
+  engine: LocalFaqEngine;
+  /** Builds an engine over another list of entries (drafts laid over the published ones). */
+  buildEngine: (args: { entries: FaqEntry[] }) => LocalFaqEngine;
+  /** Unit facts templated into previews ({{unit.name}}…). */
+  unit: UnitFacts;
+  lint?: EntryLint;
+  now: () => Date;
+  logger: Logger;
+};

@@ -1,0 +1,61 @@
+/** The frame of every console page: header, navigation by role, flash message, self-hosted assets only. */
+import type { AdminAccount } from '../admin/admin.repository.js';
+import { html, type Html } from './console.html.js';
+
+export const ROLE_LABEL: Record<string, string> = { province: 'Quản trị tỉnh', unit: 'Quản trị đơn vị', staff: 'Cán bộ' };
+
+export function layout({
+  title,
+  account,
+  csrfToken,
+  body,
+  flash,
+  active,
+}: {
+  title: string;
+  account?: AdminAccount;
+  csrfToken?: string;
+  body: Html;
+  flash?: { kind: 'ok' | 'error'; text: string } | undefined;
+  active?: 'catalogue' | 'try' | 'import' | 'drafts' | 'audit' | 'unit';
+}): string {
+  const link = (href: string, label: string, key: typeof active) => html`<a href="${href}" ${key === active ? html`aria-current="page"` : ''}>${label}</a>`;
+  return html`<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Quản trị Một Cửa Bot</title>
+<link rel="stylesheet" href="/admin/assets/console.css">
+<script src="/admin/assets/console.js" defer></script>
+</head>
+<body${csrfToken ? html` data-csrf="${csrfToken}"` : ''}>
+<header class="top">
+  <a class="brand" href="/admin">Một Cửa Bot · Quản trị</a>
+  ${
+    account
+      ? html`<nav>
+    ${link('/admin', 'Hỏi đáp', 'catalogue')}
+    ${link('/admin/try', 'Thử câu hỏi', 'try')}
+    ${link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
+    ${account.role === 'province' ? link('/admin/import', 'Nhập / xuất', 'import') : ''}
+    ${account.role === 'province' ? link('/admin/audit', 'Nhật ký', 'audit') : ''}
+    ${account.unitId ? link(`/admin/units/${account.unitId}`, 'Đơn vị của tôi', 'unit') : ''}
+  </nav>
+  <form method="post" action="/admin/logout" class="who">
+    <span>${account.username} · ${ROLE_LABEL[account.role] ?? account.role}</span>
+    <input type="hidden" name="_csrf" value="${csrfToken ?? ''}">
+    <button type="submit" class="link">Đăng xuất</button>
+  </form>`
+      : ''
+  }
+</header>
+<main>
+${flash ? html`<p class="flash ${flash.kind}" role="status">${flash.text}</p>` : ''}
+${body}
+</main>
+</body>
+</html>`.value;
+}
+
+export const csrfField = (token: string) => html`<input type="hidden" name="_csrf" value="${token}">`;

@@ -1,0 +1,176 @@
+/**
+ * The console in a real browser (Debian chromium via playwright-core): an admin signs in, finds
+ * "Giờ làm việc", changes its summary, publishes; the web chat answers with the new text without a
+ * restart, and (on Postgres) a second bot process started with `src/main.ts` answers with it within
+ * 2 s; then the admin rolls back. Screenshots of the pages go to CONSOLE_SCREENSHOTS (default /tmp).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/test-db.js';
+import { askWebChat, startConsoleServer, type ConsoleServer } from './console.harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? '/tmp/console-screenshots';
+const PASSWORD = 'mat-khau-thu-2026';
+const NEW_SUMMARY = 'Bộ phận một cửa làm việc từ thứ Hai đến thứ Sáu và sáng thứ Bảy (bản sửa thử nghiệm).';
+const QUESTION = 'trung tâm mở cửa mấy giờ vậy';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A second bot process, exactly as `npm start` runs it, on the same Postgres database. */
+async function startSecondProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  // One node process (no npx/tsx wrapper in between), so stopping it stops the bot.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TELEGRAM_BOT_TOKEN: '', ZALO_ENABLED: 'false' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`second bot process exited: ${stderr}`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { url, child };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`second bot process did not start: ${stderr}`);
+}
+
+describe.runIf(existsSync(CHROMIUM))('admin console in a browser', () => {
+  let database: TestDatabase;
+  let server: ConsoleServer;
+  let browser: Browser;
+  let page: Page;
+  let second: { url: string; child: ChildProcess } | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    database = await createTestDatabase();
+    server = await startConsoleServer({ database });
+    await server.deps.accounts.addAccount({ username: 'admin', password: PASSWORD, role: 'province' });
+    if (testDatabaseUrl && database.url) second = await startSecondProcess(database.url);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' })).newPage();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (second) {
+      const exited = new Promise((r) => second!.child.once('exit', r));
+      second.child.kill('SIGTERM');
+      await exited;
+    }
+    await server?.stop();
+    await database?.close();
+  });
+
+  it('signs in, finds "Giờ làm việc" without diacritics, and opens it', async () => {
+    await page.goto(`${server.url}/admin`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Đăng nhập quản trị');
+    await page.locator('#username').fill('admin');
+    await page.locator('#password').fill(PASSWORD);
+    await page.locator('button[type=submit]', { hasText: 'Đăng nhập' }).click();
+    await page.locator('h1', { hasText: 'Danh mục hỏi đáp' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'console-list.png') });
+    await page.locator('input[name=q]').fill('gio lam viec');
+    await page.locator('input[name=q]').press('Enter');
+    await page.waitForURL(/q=gio\+lam\+viec/);
+    const titles = await page.locator('table.list tbody tr td:first-child a').allTextContents();
+    expect(titles[0]).toMatch(/^Giờ làm việc/);
+    await page.locator('table.list tbody a', { hasText: 'Giờ làm việc' }).first().click();
+    await page.locator('textarea[name=summary]').waitFor();
+  }, 60_000);
+
+  it('changes the summary with a live check and preview, saves a draft the bot does not serve yet', async () => {
+    const summary = page.locator('textarea[name=summary]');
+    await summary.fill('');
+    await page.locator('.err[data-for=summary]', { hasText: 'Không được để trống' }).waitFor({ timeout: 10_000 });
+    await summary.fill(NEW_SUMMARY);
+    await page.locator('#preview .bubble', { hasText: NEW_SUMMARY }).first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.err[data-for=summary]').textContent()).toBe('');
+    expect(await page.locator('#preview [data-channel=Zalo] .bubble').count()).toBeGreaterThan(0);
+    expect(await page.locator('.chips .chip').count()).toBeGreaterThanOrEqual(8);
+    await page.screenshot({ path: join(SHOTS, 'console-editor.png') });
+    await page.locator('button', { hasText: 'Lưu bản nháp' }).click();
+    await page.locator('.flash.ok', { hasText: 'Đã lưu bản nháp' }).waitFor();
+    expect(await askWebChat({ url: server.url, text: QUESTION })).not.toContain(NEW_SUMMARY);
+  }, 60_000);
+
+  it('publishes: the web chat answers with the new text at once, a second process within 2 s', async () => {
+    await page.locator('button', { hasText: /^Xuất bản bản nháp/ }).click();
+    await page.locator('.flash.ok', { hasText: 'Đã xuất bản' }).waitFor();
+    const publishedAt = Date.now();
+    // Each process reloads on the NOTIFY; the time includes the chat's pipeline and outbox round trip.
+    const answersWithin = async (url: string) => {
+      let reply = '';
+      while (!reply.includes(NEW_SUMMARY) && Date.now() - publishedAt < 5_000) {
+        reply = await askWebChat({ url, text: QUESTION });
+        if (!reply.includes(NEW_SUMMARY)) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(reply).toContain(NEW_SUMMARY);
+      return Date.now() - publishedAt;
+    };
+    const here = await answersWithin(server.url);
+    const there = second ? await answersWithin(second.url) : null;
+    console.info(`new text answered ${here} ms after publishing here${there === null ? '' : `, ${there} ms in the second process`}`);
+    expect(here).toBeLessThan(2_000);
+    if (there !== null) expect(there).toBeLessThan(2_000);
+  }, 60_000);
+
+  it('shows the diff in the history and rolls back as a new revision', async () => {
+    await page.locator('a', { hasText: 'Lịch sử' }).click();
+    await page.locator('.diff .add', { hasText: NEW_SUMMARY }).waitFor();
+    expect(await page.locator('.diff .del').first().textContent()).toContain('Thông tin giờ làm việc');
+    await page.screenshot({ path: join(SHOTS, 'console-history.png'), fullPage: false });
+    await page.locator('form[action$="/rollback"] button').first().click();
+    await page.locator('.flash.ok', { hasText: 'Đã khôi phục' }).waitFor();
+    const revisions = await page.locator('table.list tbody tr td:first-child').allTextContents();
+    expect(revisions[0]).toMatch(/^3/);
+    expect(revisions).toHaveLength(3);
+    const rolledBackAt = Date.now();
+    let reply = await askWebChat({ url: server.url, text: QUESTION });
+    while (reply.includes(NEW_SUMMARY) && Date.now() - rolledBackAt < 2_000) reply = await askWebChat({ url: server.url, text: QUESTION });
+    expect(reply).not.toContain(NEW_SUMMARY);
+    expect(reply).toContain('Thông tin giờ làm việc');
+    if (second) expect(await askWebChat({ url: second.url, text: QUESTION })).toContain('Thông tin giờ làm việc');
+  }, 60_000);
+
+  it('"try a question" shows the decision, the normalised query, score parts and adds an alternate question', async () => {
+    await page.goto(`${server.url}/admin/try?q=${encodeURIComponent('thu 7 co lam ko')}`);
+    const published = page.locator('[data-catalogue="Đang xuất bản"]');
+    await published.locator('.decision').waitFor();
+    expect(await published.locator('.decision').textContent()).toMatch(/Trả lời: gio-lam-viec|Hỏi lại/);
+    expect(await published.locator('code').textContent()).toContain('thu');
+    expect(await published.locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'console-try.png') });
+    await published.locator('tbody tr', { hasText: 'Giờ làm việc' }).locator('button', { hasText: 'Thêm làm câu hỏi phụ' }).click();
+    await page.locator('.flash.ok', { hasText: 'Đã thêm câu hỏi' }).waitFor();
+    expect(await page.locator('.chips .chip span').allTextContents()).toContain('thu 7 co lam ko');
+  }, 60_000);
+
+  it('works on a phone-sized screen', async () => {
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' })).newPage();
+    await phone.context().addCookies(await page.context().cookies());
+    await phone.goto(`${server.url}/admin/entries/gio-lam-viec`);
+    await phone.locator('textarea[name=summary]').waitFor();
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(SHOTS, 'console-phone.png') });
+  }, 60_000);
+});
