@@ -25,6 +25,7 @@ import { registerChatRoutes } from './web/chat.routes.js';
 import { startRetentionJob } from './privacy/index.js';
 import { syncUnitsFromData } from './units/index.js';
 import { assemblePipeline } from './pipeline.assembly.js';
+import { createOffsetClock } from './shared/clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -104,7 +105,9 @@ async function main(): Promise<void> {
     logger,
     openGroups: config.bot.openGroups,
     retentionDays: config.privacy.retentionDays,
+    clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
   });
+  if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, `CLOCK_OFFSET: the bot's clock runs ${config.clockOffsetMs / 60_000} minutes from real time (tickets, SLA, office hours)`);
   stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
   // The web page long-polls the transcript: wake it once a reply is recorded there.
   outboxWorker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));
