@@ -21,7 +21,7 @@ export function createConsoleDeps({
 }: {
   db: Database;
   engine: LocalFaqEngine;
-  catalogue: Pick<CatalogueFiles, 'lexicon' | 'smalltalk' | 'unit'>;
+  catalogue: Pick<CatalogueFiles, 'lexicon' | 'smalltalk' | 'unit' | 'officeHours'>;
   logger: Logger;
   lint?: EntryLint;
   now?: () => Date;
@@ -35,7 +35,8 @@ export function createConsoleDeps({
     throttle: createLoginThrottle({ db }),
     audit: createAuditLog({ db }),
     engine,
-    buildEngine: ({ entries }) => createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit }),
+    buildEngine: ({ entries }) =>
+      createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) }),
     unit: catalogue.unit,
     ...(lint ? { lint } : {}),
     now,
