@@ -27,6 +27,8 @@ import { syncUnitsFromData } from './handoff/units.sync.js';
 import { assemblePipeline } from './pipeline.assembly.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+/** A question older than this when the bot comes back after a crash is not answered late. */
+const RECOVERY_WINDOW_MS = 24 * 60 * 60_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -148,6 +150,10 @@ async function main(): Promise<void> {
       await Promise.all([...adapters.values()].map((adapter) => adapter.stop()));
     },
   });
+  // Messages a crash left stored but unhandled are handled first (in their conversation's order), then
+  // the channels start; the platforms' redeliveries of them are duplicates by then.
+  const { recovered } = await pipeline.recover({ since: new Date(Date.now() - RECOVERY_WINDOW_MS) });
+  if (recovered > 0) logger.warn({ recovered }, 'handling messages a crash left unhandled');
   for (const [name, adapter] of adapters) {
     // A channel that cannot start (Zalo needs a QR, Telegram unreachable) must not stop the others.
     adapter.start({ onMessage: pipeline.handle }).catch((error: unknown) => {

@@ -2,7 +2,7 @@
  * Conversations and messages: the durable record of every chat. Shared by the pipeline,
  * handoff and the console; knows nothing about channels beyond the opaque ref.
  */
-import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from './client.js';
 import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
@@ -130,14 +130,12 @@ export function createConversationsRepository({ db }: { db: Database }) {
     kind: string;
     text: string;
     receivedAt: Date;
+    /** Kept with the row until it is handled, so a restart can handle it again (see listUnhandled). */
+    replay: Record<string, unknown>;
   }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
     const at = args.receivedAt.toISOString();
-    const active = sql.join(
-      ACTIVE_TICKET_STATUSES.map((s) => sql`${s}`),
-      sql`, `,
-    );
     const result = await db.execute(sql`
       with conv as (
         insert into conversations (channel, conversation_ref, resident_external_id, resident_name, last_seen_at)
@@ -148,41 +146,80 @@ export function createConversationsRepository({ db }: { db: Database }) {
           resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
         returning id, unit_id, (xmax = 0) as inserted
       ), msg as (
-        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at)
-        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz from conv
+        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay)
+        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb from conv
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
-      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id,
-        exists (select 1 from ${privacyRequestsTable} p where p.conversation_id = conv.id and p.status = 'pending') as delete_pending,
-        exists (select 1 from ${ticketsTable} t where t.conversation_id = conv.id and t.status in (${active})) as ticket_active,
-        exists (select 1 from ${unitChoicePromptsTable} u where u.conversation_id = conv.id) as unit_choice_pending
+      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id, ${stateColumns(sql`conv.id`)}
       from conv`);
-    const rows = rowsOf<{
-      id: number | string;
-      inserted: boolean;
-      unit_id: string | null;
-      message_id: number | string | null;
-      delete_pending: boolean;
-      ticket_active: boolean;
-      unit_choice_pending: boolean;
-    }>(result);
-    const row = rows[0];
+    const row = rowsOf<StateRow & { id: number | string; inserted: boolean; message_id: number | string | null }>(result)[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);
-    return {
-      conversationId: Number(row.id),
-      created: row.inserted,
-      messageId,
-      duplicate: messageId === null,
-      state: {
-        unitId: row.unit_id,
-        deleteRequestPending: row.delete_pending,
-        activeTicket: row.ticket_active,
-        unitChoicePending: row.unit_choice_pending,
-      },
-    };
+    return { conversationId: Number(row.id), created: row.inserted, messageId, duplicate: messageId === null, state: toState(row) };
   }
 
-  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound };
+  /**
+   * Inbound messages stored but never handled (the process died in between), oldest first, with what
+   * storeInbound kept to handle them again. Only those received since `since`: an older question is
+   * not worth a late answer.
+   */
+  async function listUnhandled({ since, limit = 500 }: { since: Date; limit?: number }) {
+    const rows = await db
+      .select({ id: messagesTable.id, replay: messagesTable.replay })
+      .from(messagesTable)
+      .where(
+        and(
+          eq(messagesTable.direction, 'in'),
+          isNull(messagesTable.handledAt),
+          isNotNull(messagesTable.replay),
+          gte(sql`coalesce(${messagesTable.receivedAt}, ${messagesTable.createdAt})`, since),
+        ),
+      )
+      .orderBy(asc(messagesTable.id))
+      .limit(limit);
+    return { messages: rows.map((r) => ({ messageId: r.id, replay: r.replay ?? {} })) };
+  }
+
+  /**
+   * What storeInbound reads, for a message stored earlier and handled again after a restart:
+   * `handled` when another process (or an earlier pass) finished it meanwhile; `created` when it is
+   * the conversation's first inbound message (its greeting was lost with the crash too).
+   */
+  async function readStoredState({ messageId }: { messageId: number }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState } | undefined> {
+    const result = await db.execute(sql`
+      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id,
+        not exists (select 1 from messages e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id) as first,
+        ${stateColumns(sql`m.conversation_id`)}
+      from messages m join conversations c on c.id = m.conversation_id
+      where m.id = ${messageId}`);
+    const row = rowsOf<StateRow & { id: number | string; handled: boolean; first: boolean }>(result)[0];
+    if (!row) return undefined;
+    return { conversationId: Number(row.id), created: row.first, handled: row.handled, state: toState(row) };
+  }
+
+  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
+}
+
+type StateRow = { unit_id: string | null; delete_pending: boolean; ticket_active: boolean; unit_choice_pending: boolean };
+
+/** The conversation-state columns (with `unit_id` selected by the caller) for the conversation `id`. */
+function stateColumns(id: SQL): SQL {
+  const active = sql.join(
+    ACTIVE_TICKET_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql`
+    exists (select 1 from ${privacyRequestsTable} p where p.conversation_id = ${id} and p.status = 'pending') as delete_pending,
+    exists (select 1 from ${ticketsTable} t where t.conversation_id = ${id} and t.status in (${active})) as ticket_active,
+    exists (select 1 from ${unitChoicePromptsTable} u where u.conversation_id = ${id}) as unit_choice_pending`;
+}
+
+function toState(row: StateRow): ConversationState {
+  return {
+    unitId: row.unit_id,
+    deleteRequestPending: row.delete_pending,
+    activeTicket: row.ticket_active,
+    unitChoicePending: row.unit_choice_pending,
+  };
 }

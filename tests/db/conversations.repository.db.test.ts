@@ -30,6 +30,7 @@ describe('conversations repository: storeInbound (real database)', () => {
       kind: 'text',
       text: 'hỏi',
       receivedAt: new Date('2026-03-02T02:00:00Z'),
+      replay: { text: 'hỏi' },
     });
 
   it('creates the conversation once and ignores a redelivery', async () => {

@@ -24,6 +24,8 @@ export type HandoffPort = {
     conversationId: number;
     /** False when the caller knows the conversation has no active ticket (saves a lookup); undefined: look it up. */
     activeTicket?: boolean;
+    /** The stored inbound message: the ticket it opened itself (before a crash) does not take it. */
+    messageId?: number;
   }): Promise<{ handled: boolean }>;
   /**
    * The resident's centre opens a ticket as soon as the bot cannot answer (instead of offering "Gặp cán bộ").
@@ -31,7 +33,13 @@ export type HandoffPort = {
    */
   opensTicketDirectly?(args: { conversationId: number; unitId?: string }): Promise<boolean>;
   /** Opens (or reuses) the resident's ticket and sends the receipt. `decision` carries the bot's best guesses. */
-  openTicket(args: { message: InboundMessage; conversationId: number; decision: FaqDecision | null }): Promise<void>;
+  openTicket(args: {
+    message: InboundMessage;
+    conversationId: number;
+    decision: FaqDecision | null;
+    /** The stored inbound message (messages.id): handled again after a crash, it resumes the ticket it opened. */
+    messageId?: number;
+  }): Promise<void>;
 };
 
 /** The resident's privacy (src/handoff/privacy.usecases.ts implements it). */

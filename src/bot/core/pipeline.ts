@@ -7,12 +7,13 @@
  *   → non-text → "1/2/3" → FAQ decision
  *
  * Guarantees: a message is stored before anything else happens and a redelivered one is ignored;
- * messages of one conversation are handled one at a time in arrival order, different
+ * what its handling queues (replies, staff cards) is committed together with its handled mark, and a
+ * message a crash left unhandled is handled again by `recover` at the next start; messages of one conversation are handled one at a time in arrival order, different
  * conversations in parallel; `handle` never rejects (one error boundary per message logs it and
  * queues a short apology); replies only ever go to the outbox.
  */
 import type { Logger } from '../../logger.js';
-import type { ConversationsRepository } from '../../db/conversations.repository.js';
+import type { ConversationState, ConversationsRepository } from '../../db/conversations.repository.js';
 import type { FaqEngine, RenderedReply } from '../../faq/faq.engine.port.js';
 import { parseFaqAction } from '../../faq/faq.render.js';
 import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
@@ -48,6 +49,11 @@ export type Pipeline = {
   handle(message: InboundMessage): Promise<void>;
   /** Resolves when every message handed in so far is handled (graceful shutdown, tests). */
   drain(): Promise<void>;
+  /**
+   * At start, before the channels: queues the inbound messages received since `since` that a crash
+   * left stored but unhandled (their replies were never queued), each in its conversation's order.
+   */
+  recover(args: { since: Date }): Promise<{ recovered: number }>;
 };
 
 export function createPipeline({
@@ -63,7 +69,7 @@ export function createPipeline({
   privacy,
   unitChoice,
 }: {
-  conversations: Pick<ConversationsRepository, 'storeInbound'>;
+  conversations: Pick<ConversationsRepository, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
@@ -114,22 +120,35 @@ export function createPipeline({
     };
   }
 
-  async function process(message: InboundMessage): Promise<void> {
-    const { conversationRef } = message;
+  /** Stores the message (undefined: a redelivery, already stored). */
+  async function store(message: InboundMessage): Promise<Stored | undefined> {
     const stored = await conversations.storeInbound({
       channel: message.channel,
-      conversationRef,
+      conversationRef: message.conversationRef,
       residentExternalId: message.sender.externalUserId,
       residentName: message.sender.displayName || null,
       externalId: message.externalMessageId,
       kind: message.kind,
       text: message.text, // whole, even beyond maxInputChars
       receivedAt: message.receivedAt,
+      replay: toReplay(message),
     });
-    if (stored.duplicate) {
-      log.debug({ conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
-      return;
+    if (stored.messageId === null) {
+      log.debug({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
+      return undefined;
     }
+    return { messageId: stored.messageId, conversationId: stored.conversationId, created: stored.created, state: stored.state };
+  }
+
+  /** A message stored before a crash, read back (undefined: handled meanwhile, or gone). */
+  async function restore(messageId: number): Promise<Stored | undefined> {
+    const found = await conversations.readStoredState({ messageId });
+    if (!found || found.handled) return undefined;
+    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state };
+  }
+
+  async function process(message: InboundMessage, stored: Stored): Promise<void> {
+    const { conversationRef } = message;
     const conversation = { id: stored.conversationId };
     const { created, state } = stored;
 
@@ -177,9 +196,9 @@ export function createPipeline({
       }
     }
 
-    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket })).handled) return;
+    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket, messageId: stored.messageId })).handled) return;
 
-    if (message.action) return handleAction({ message, conversationId: conversation.id, action: message.action, reply });
+    if (message.action) return handleAction({ message, conversationId: conversation.id, messageId: stored.messageId, action: message.action, reply });
 
     if (message.kind !== 'text' && text === '') {
       return reply.send([{ parts: [texts.nonText], buttons: [handoffButton] }]);
@@ -210,7 +229,7 @@ export function createPipeline({
       decision.kind === 'handoff' &&
       (OPEN_TICKET_REASONS.has(decision.reason) || (await handoff.opensTicketDirectly?.({ conversationId: conversation.id, ...(unit && 'unitId' in unit ? { unitId: unit.unitId } : {}) })));
     if (opensTicket) {
-      await handoff.openTicket({ message, conversationId: conversation.id, decision });
+      await handoff.openTicket({ message, conversationId: conversation.id, decision, messageId: stored.messageId });
       return;
     }
     // A plain hello on first contact is already answered by the greeting.
@@ -223,16 +242,18 @@ export function createPipeline({
   async function handleAction({
     message,
     conversationId,
+    messageId,
     action,
     reply,
   }: {
     message: InboundMessage;
     conversationId: number;
+    messageId: number;
     action: string;
     reply: ReturnType<typeof replierFor>;
   }): Promise<void> {
     if (action === HANDOFF_REQUEST_ACTION) {
-      await handoff.openTicket({ message, conversationId, decision: null });
+      await handoff.openTicket({ message, conversationId, decision: null, messageId });
       return;
     }
     if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
@@ -244,16 +265,40 @@ export function createPipeline({
     await reply.send([rendered]);
   }
 
-  async function guarded(message: InboundMessage): Promise<void> {
+  /**
+   * One error boundary per message. The message is stored first; everything its handling queues is
+   * committed with its handled mark (an inbound unit), so a crash before that commit leaves it
+   * unhandled and `recover` handles it again at the next start.
+   */
+  async function guarded(message: InboundMessage, storedId?: number): Promise<void> {
+    const context = { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
+    // Never apologise into a group for a message that was not addressed to the bot.
+    const apologise = !(message.chatType === 'group' && !message.addressedToBot);
+    const apology = { message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType };
+    let stored: Stored | undefined;
     try {
-      await withTimeout(process(message), limits.handlerTimeoutMs);
+      stored = storedId === undefined ? await store(message) : await restore(storedId);
     } catch (error) {
-      const context = { err: error, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
-      log.error(context, 'handling an inbound message failed');
-      // Never apologise into a group for a message that was not addressed to the bot.
-      if (message.chatType === 'group' && !message.addressedToBot) return;
+      log.error({ ...context, err: error }, 'storing an inbound message failed');
+      if (apologise) await outbox.enqueue(apology).catch((e: unknown) => log.error({ ...context, err: e }, 'could not queue the apology either'));
+      return;
+    }
+    if (!stored) return;
+    const handled = stored;
+    const unit = outbox.openInboundUnit({ messageId: handled.messageId });
+    try {
+      await withTimeout(
+        unit.run(() => process(message, handled)),
+        limits.handlerTimeoutMs,
+      );
+      await unit.commit();
+    } catch (error) {
+      unit.abandon();
+      log.error({ ...context, err: error }, 'handling an inbound message failed');
+      const fallback = outbox.openInboundUnit({ messageId: handled.messageId });
       try {
-        await outbox.enqueue({ message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType });
+        if (apologise) await fallback.run(() => outbox.enqueue(apology));
+        await fallback.commit();
       } catch (apologyError) {
         log.error({ ...context, err: apologyError }, 'could not queue the apology either');
       }
@@ -263,7 +308,28 @@ export function createPipeline({
   return {
     handle: (message) => queue.run(message.conversationRef, () => guarded(message)),
     drain: () => queue.drain(),
+    async recover({ since }) {
+      const { messages } = await conversations.listUnhandled({ since });
+      for (const { messageId, replay } of messages) {
+        const message = fromReplay(replay);
+        log.warn({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'handling a message left unhandled by a crash');
+        void queue.run(message.conversationRef, () => guarded(message, messageId));
+      }
+      return { recovered: messages.length };
+    },
   };
+}
+
+type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState };
+
+/** What the messages row keeps to handle the message again: everything but the raw platform payload. */
+function toReplay(message: InboundMessage): Record<string, unknown> {
+  const { raw: _raw, ...rest } = message;
+  return { ...rest, receivedAt: message.receivedAt.toISOString() };
+}
+
+function fromReplay(replay: Record<string, unknown>): InboundMessage {
+  return { ...(replay as unknown as InboundMessage), receivedAt: new Date(String(replay.receivedAt)) };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

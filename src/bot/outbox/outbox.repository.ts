@@ -23,6 +23,9 @@ export type NewOutboxRow = {
   nextAttemptAt: Date;
 };
 
+/** The inbound message (messages.id) whose handling these rows finish: handled_at is set with the insert. */
+export type HandledMark = { messageId: number; at: Date };
+
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
 export function createOutboxRepository({ db }: { db: Database }) {
@@ -31,18 +34,33 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
-  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ ids: number[] }> {
-    if (rows.length === 0) return { ids: [] };
+  async function insertRows({ rows, handled }: { rows: NewOutboxRow[]; handled?: HandledMark }): Promise<{ ids: number[] }> {
+    if (rows.length === 0) {
+      if (handled) await markHandled(handled);
+      return { ids: [] };
+    }
     const values = rows.map(
       (r) =>
         sql`(${r.conversationRef}, ${r.channel}, ${r.kind ?? 'message'}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
     );
+    // A data-modifying WITH runs whether or not the insert reads it: the replies and the handled mark
+    // commit together, in the one statement the reply needs anyway.
+    const mark = handled ? sql`with handled as (${handledUpdate(handled)}) ` : sql``;
     const result = await db.execute(sql`
-      insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
+      ${mark}insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}
       returning id`);
     const inserted = rowsOf<{ id: number | string }>(result);
     return { ids: inserted.map((r) => Number(r.id)).sort((a, b) => a - b) };
+  }
+
+  function handledUpdate({ messageId, at }: HandledMark) {
+    return sql`update messages set handled_at = ${at.toISOString()}::timestamptz, replay = null where id = ${messageId}`;
+  }
+
+  /** Marks an inbound message handled that queued no reply (a group message not addressed to the bot…). */
+  async function markHandled(mark: HandledMark): Promise<void> {
+    await db.execute(handledUpdate(mark));
   }
 
   /**
@@ -256,6 +274,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
 
   return {
     insertRows,
+    markHandled,
     claimDue,
     markSent,
     markRetry,
