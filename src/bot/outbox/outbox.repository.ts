@@ -222,6 +222,21 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return new Set(rows.map((r) => Number(r.id)));
   }
 
+  /**
+   * The heartbeat: pushes the lease of rows still being sent by this worker (same attempt) to
+   * `leaseUntil`, in one statement. Returns the ids still held.
+   */
+  async function extendLeases({ rows, leaseUntil }: { rows: Array<Pick<OutboxRow, 'id' | 'attempts'>>; leaseUntil: Date }): Promise<{ held: Set<number> }> {
+    if (rows.length === 0) return { held: new Set() };
+    const values = rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`);
+    const result = await db.execute(sql`
+      update outbox set lease_until = ${leaseUntil.toISOString()}::timestamptz
+      from (values ${sql.join(values, sql`, `)}) as held (id, attempts)
+      where outbox.id = held.id and outbox.attempts = held.attempts and outbox.status = 'sending'
+      returning outbox.id`);
+    return { held: new Set(rowsOf<{ id: number | string }>(result).map((r) => Number(r.id))) };
+  }
+
   async function markRetry({ row, nextAttemptAt, error }: { row: OutboxRow; nextAttemptAt: Date; error: string }) {
     const [updated] = await db
       .update(outboxTable)
@@ -277,6 +292,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     markHandled,
     claimDue,
     markSent,
+    extendLeases,
     markRetry,
     markFailed,
     findSentByExternalId,
