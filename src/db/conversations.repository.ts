@@ -173,7 +173,7 @@ export function createConversationsRepository({ db }: { db: Database }) {
           eq(messagesTable.direction, 'in'),
           isNull(messagesTable.handledAt),
           isNotNull(messagesTable.replay),
-          gte(sql`coalesce(${messagesTable.receivedAt}, ${messagesTable.createdAt})`, since),
+          gte(sql`coalesce(${messagesTable.receivedAt}, ${messagesTable.createdAt})`, sql`${since.toISOString()}::timestamptz`),
         ),
       )
       .orderBy(asc(messagesTable.id))
