@@ -22,7 +22,8 @@ export type EnqueueOptions = {
  */
 export type InboundUnit = {
   run<T>(work: () => Promise<T>): Promise<T>;
-  commit(): Promise<void>;
+  /** `handled: false`: the rows are written but the message stays unhandled (held by the throttle). */
+  commit(args?: { handled?: boolean }): Promise<void>;
   abandon(): void;
 };
 
@@ -39,8 +40,8 @@ export type OutboxPort = {
   enqueueCopy(args: { copy: OutboundCopy } & EnqueueOptions): Promise<{ ids: number[] }>;
   /** True when the channel's adapter can copy messages (enqueueCopy accepts it). */
   canCopy(args: { channel: ChannelName }): boolean;
-  /** See InboundUnit. `messageId` is the stored inbound message (messages.id). */
-  openInboundUnit(args: { messageId: number }): InboundUnit;
+  /** See InboundUnit. `messageId` is the stored inbound message (messages.id); `alsoHandled`: others it answers too. */
+  openInboundUnit(args: { messageId: number; alsoHandled?: number[] }): InboundUnit;
   /** Throws outbox.unknown_channel when no adapter for the channel is configured. */
   capabilitiesOf(args: { channel: ChannelName }): ChannelCapabilities;
 };

@@ -33,8 +33,10 @@ export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddre
 export type PipelineLimits = {
   /** Longer input is stored whole but only its start is read. */
   maxInputChars: number;
-  /** Messages per sender per minute before the throttle notice. */
+  /** Messages per sender per minute (per `throttleWindowMs`) before the throttle notice. */
   messagesPerMinute: number;
+  /** The throttle's window; default one minute (tests shorten it). */
+  throttleWindowMs?: number;
   /** A message taking longer is given up (apology) so the conversation's queue moves on. */
   handlerTimeoutMs: number;
 };
@@ -85,7 +87,7 @@ export function createPipeline({
 }): Pipeline {
   const log = logger.child({ module: 'pipeline' });
   const queue = createKeyedQueue();
-  const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: 60_000, clock });
+  const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: limits.throttleWindowMs ?? 60_000, clock });
   const memory = createConversationMemory({ clock });
   const handoffButton: OutboundButton = { label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION };
 
@@ -147,7 +149,7 @@ export function createPipeline({
     return { messageId, conversationId: found.conversationId, created: found.created, state: found.state };
   }
 
-  async function process(message: InboundMessage, stored: Stored): Promise<void> {
+  async function process(message: InboundMessage, stored: Stored, options: { released?: boolean } = {}): Promise<void | 'held'> {
     const { conversationRef } = message;
     const conversation = { id: stored.conversationId };
     const { created, state } = stored;
@@ -163,11 +165,19 @@ export function createPipeline({
     // Empty or whitespace-only text (and no button, no media) is stored above and otherwise ignored.
     if (text === '' && !message.action && message.kind === 'text') return;
 
-    const verdict = throttle.check({ key: `${conversationRef}|${message.sender.externalUserId}` });
     const reply = replierFor(message);
-    if (!verdict.allowed) {
-      if (verdict.notify) await reply.text(texts.throttled);
-      return;
+    // Button taps are not typing; a merged release of held messages is not counted again.
+    if (!message.action && !options.released) {
+      const key = throttleKey(message);
+      // The pause is over but its timer has not fired yet: the held messages are answered first.
+      if (held.has(key) && !throttle.pausedUntil({ key }).resumeAt) await releaseNow(key);
+      const verdict = throttle.check({ key });
+      // While earlier messages are held, later ones join them so the order is kept.
+      if (!verdict.allowed || held.has(key)) {
+        if (!verdict.allowed && verdict.notify) await reply.text(texts.throttled);
+        hold({ key, message, messageId: stored.messageId });
+        return 'held';
+      }
     }
 
     const command = message.action ? null : parseCommand({ text });
@@ -265,12 +275,57 @@ export function createPipeline({
     await reply.send([rendered]);
   }
 
+  // Messages over the throttle limit, per sender, answered (merged into one) when the pause ends.
+  // They stay unhandled in the database meanwhile, so a restart answers them too.
+  const held = new Map<string, { items: Array<{ message: InboundMessage; messageId: number }>; timer?: ReturnType<typeof setTimeout> }>();
+  const throttleKey = (message: InboundMessage) => `${message.conversationRef}|${message.sender.externalUserId}`;
+
+  function hold({ key, message, messageId }: { key: string; message: InboundMessage; messageId: number }) {
+    const entry = held.get(key) ?? { items: [] };
+    held.set(key, entry);
+    entry.items.push({ message, messageId });
+    if (!entry.timer) schedule(key);
+  }
+
+  function schedule(key: string) {
+    const entry = held.get(key);
+    if (!entry) return;
+    const { resumeAt } = throttle.pausedUntil({ key });
+    const waitMs = resumeAt ? Math.max(0, resumeAt.getTime() - clock.now().getTime()) : 0;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      // Still paused (the flood went on): wait for the new end of the pause.
+      if (throttle.pausedUntil({ key }).resumeAt) return schedule(key);
+      void queue.run(entry.items[0]!.message.conversationRef, () => releaseNow(key));
+    }, waitMs);
+    entry.timer.unref?.();
+  }
+
+  function releaseNow(key: string): Promise<void> {
+    const entry = held.get(key);
+    if (!entry) return Promise.resolve();
+    clearTimeout(entry.timer);
+    held.delete(key);
+    return release(entry.items);
+  }
+
+  /** The held messages become one question (their texts in order) with one answer; all are marked handled. */
+  function release(items: Array<{ message: InboundMessage; messageId: number }>): Promise<void> {
+    const texts = items.map((i) => i.message.text.trim()).filter((t, i, all) => t !== '' && t !== all[i - 1]);
+    const last = items.at(-1)!;
+    const merged: InboundMessage = { ...last.message, text: texts.join('\n') };
+    return guarded(merged, { storedId: last.messageId, alsoHandled: items.slice(0, -1).map((i) => i.messageId), released: true });
+  }
+
   /**
    * One error boundary per message. The message is stored first; everything its handling queues is
    * committed with its handled mark (an inbound unit), so a crash before that commit leaves it
    * unhandled and `recover` handles it again at the next start.
    */
-  async function guarded(message: InboundMessage, storedId?: number): Promise<void> {
+  async function guarded(
+    message: InboundMessage,
+    { storedId, alsoHandled = [], released = false }: { storedId?: number; alsoHandled?: number[]; released?: boolean } = {},
+  ): Promise<void> {
     const context = { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
     // Never apologise into a group for a message that was not addressed to the bot.
     const apologise = !(message.chatType === 'group' && !message.addressedToBot);
@@ -285,17 +340,17 @@ export function createPipeline({
     }
     if (!stored) return;
     const handled = stored;
-    const unit = outbox.openInboundUnit({ messageId: handled.messageId });
+    const unit = outbox.openInboundUnit({ messageId: handled.messageId, alsoHandled });
     try {
-      await withTimeout(
-        unit.run(() => process(message, handled)),
+      const outcome = await withTimeout(
+        unit.run(() => process(message, handled, { released })),
         limits.handlerTimeoutMs,
       );
-      await unit.commit();
+      await unit.commit({ handled: outcome !== 'held' });
     } catch (error) {
       unit.abandon();
       log.error({ ...context, err: error }, 'handling an inbound message failed');
-      const fallback = outbox.openInboundUnit({ messageId: handled.messageId });
+      const fallback = outbox.openInboundUnit({ messageId: handled.messageId, alsoHandled });
       try {
         if (apologise) await fallback.run(() => outbox.enqueue(apology));
         await fallback.commit();
@@ -313,7 +368,7 @@ export function createPipeline({
       for (const { messageId, replay } of messages) {
         const message = fromReplay(replay);
         log.warn({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'handling a message left unhandled by a crash');
-        void queue.run(message.conversationRef, () => guarded(message, messageId));
+        void queue.run(message.conversationRef, () => guarded(message, { storedId: messageId }));
       }
       return { recovered: messages.length };
     },

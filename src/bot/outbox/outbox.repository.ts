@@ -23,8 +23,8 @@ export type NewOutboxRow = {
   nextAttemptAt: Date;
 };
 
-/** The inbound message (messages.id) whose handling these rows finish: handled_at is set with the insert. */
-export type HandledMark = { messageId: number; at: Date };
+/** The inbound messages (messages.id) whose handling these rows finish: handled_at is set with the insert. */
+export type HandledMark = { messageIds: number[]; at: Date };
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
@@ -35,6 +35,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
   async function insertRows({ rows, handled }: { rows: NewOutboxRow[]; handled?: HandledMark }): Promise<{ ids: number[] }> {
+    if (handled?.messageIds.length === 0) handled = undefined;
     if (rows.length === 0) {
       if (handled) await markHandled(handled);
       return { ids: [] };
@@ -54,8 +55,12 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return { ids: inserted.map((r) => Number(r.id)).sort((a, b) => a - b) };
   }
 
-  function handledUpdate({ messageId, at }: HandledMark) {
-    return sql`update messages set handled_at = ${at.toISOString()}::timestamptz, replay = null where id = ${messageId}`;
+  function handledUpdate({ messageIds, at }: HandledMark) {
+    const ids = sql.join(
+      messageIds.map((id) => sql`${id}::bigint`),
+      sql`, `,
+    );
+    return sql`update messages set handled_at = ${at.toISOString()}::timestamptz, replay = null where id in (${ids})`;
   }
 
   /** Marks an inbound message handled that queued no reply (a group message not addressed to the bot…). */

@@ -50,14 +50,15 @@ export function createOutbox({
     return { ids };
   }
 
-  function openInboundUnit({ messageId }: { messageId: number }): InboundUnit {
+  function openInboundUnit({ messageId, alsoHandled = [] }: { messageId: number; alsoHandled?: number[] }): InboundUnit {
     const unit = { rows: [] as NewOutboxRow[], open: true };
     return {
       run: (work) => currentUnit.run(unit, work),
-      async commit() {
+      async commit({ handled = true } = {}) {
         if (!unit.open) throw new OutboxError('outbox.unit_closed', `The unit of inbound message ${messageId} was already committed or abandoned.`);
         unit.open = false;
-        await repository.insertRows({ rows: unit.rows, handled: { messageId, at: clock.now() } });
+        const mark = handled ? { messageIds: [messageId, ...alsoHandled], at: clock.now() } : undefined;
+        await repository.insertRows({ rows: unit.rows, ...(mark ? { handled: mark } : {}) });
         if (unit.rows.length > 0) for (const listener of listeners) listener();
       },
       abandon() {
