@@ -15,7 +15,6 @@ import type { ChannelAdapter, ChannelStatus } from './bot/core/channel.port.js';
 import { randomBytes } from 'node:crypto';
 import { createTelegramAdapter, type TelegramAdapter } from './bot/adapters/telegram/telegram.adapter.js';
 import { createWebAdapter } from './bot/adapters/web/web.adapter.js';
-import { createZaloAdapter } from './bot/adapters/zalo/zalo.adapter.js';
 import type { ChannelName } from './bot/core/message.types.js';
 import { loadCatalogueFiles } from './faq/catalogue.loader.js';
 import { createFaqEngine } from './faq/faq.engine.js';
@@ -89,6 +88,8 @@ async function main(): Promise<void> {
       onLost: () => logger.error('lost the database connection holding the Zalo lock: another bot process may start Zalo too; restart this one'),
     });
     if (zaloLock.acquired) {
+      // Loaded only when used: zca-js alone takes a second or more to import, which every restart would pay.
+      const { createZaloAdapter } = await import('./bot/adapters/zalo/zalo.adapter.js');
       adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
       stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
     } else {
