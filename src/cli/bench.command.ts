@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- faq|pipeline] [--pg postgres://…]`: prints the benchmarks with their baselines.
+ * `npm run bench [-- faq|pipeline|uploads] [--pg postgres://…]`: prints the benchmarks with their baselines.
  * The pipeline part runs on PGlite and, with --pg (or DATABASE_URL), on Postgres too.
  */
 export async function run(args: string[]): Promise<number> {
-  const only = args.find((a) => a === 'faq' || a === 'pipeline');
+  const only = args.find((a) => a === 'faq' || a === 'pipeline' || a === 'uploads');
   const pgIndex = args.indexOf('--pg');
   const databaseUrl = pgIndex >= 0 ? args[pgIndex + 1] : process.env.DATABASE_URL || undefined;
   if (!only || only === 'faq') {
@@ -15,6 +15,11 @@ export async function run(args: string[]): Promise<number> {
     console.log('');
     await runPipelineBench({ databaseUrl });
     if (!databaseUrl) console.log('(Postgres figures too: npm run bench -- pipeline --pg postgres://postgres@127.0.0.1:5432/test)');
+  }
+  if (!only || only === 'uploads') {
+    const { runUploadsBench } = await import('../bench/uploads.bench.js');
+    console.log('');
+    await runUploadsBench({ databaseUrl });
   }
   return 0;
 }

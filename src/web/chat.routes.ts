@@ -94,10 +94,12 @@ export function registerChatRoutes({
     // The bytes are the body (no multipart parser needed); the names travel in the query string.
     // Read as a stream through the gate: the limit, the type and the name are checked on the way in.
     app.post('/api/chat/uploads', async (req, res) => {
-      // A refusal answers before the body is read; the rest of it is not read, the connection closes.
+      // A refusal before the whole body was read answers at once; the rest is not read, the connection closes.
       const stop = (code: keyof typeof refusals) => {
-        res.set('Connection', 'close');
-        res.on('finish', () => req.destroy());
+        if (!req.complete) {
+          res.set('Connection', 'close');
+          res.on('finish', () => req.destroy());
+        }
         refuse(res, code);
       };
       const parsed = uploadSchema.safeParse(req.query);

@@ -105,7 +105,7 @@ export async function runFaultScenario({
   async function start(): Promise<void> {
     const began = Date.now();
     stderr = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'bench', 'bot.process.ts')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child = proc;
     // Up when it polls Telegram.
