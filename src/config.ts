@@ -89,7 +89,7 @@ export type Config = {
   zalo: { enabled: boolean; credentialsPath: string };
   /** Groups where the bot answers unaddressed messages too (refs as logged). */
   bot: { openGroups: string[] };
-  /** Transcripts older than this are erased daily (src/handoff/privacy.job.ts). */
+  /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
 };
 

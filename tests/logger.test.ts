@@ -30,7 +30,7 @@ describe('createLogger', () => {
 });
 
 describe('the logger never prints bytes or bodies', () => {
-  it('a failing insert of an upload (the query params hold the file) logs the error, not the file', async () => {
+  it('a failing insert of an upload (the query params hold the file) logs the error, not the file', { timeout: 180_000 }, async () => {
     const { createTestDatabase } = await import('./helpers/test-db.js');
     const { createWebUploadsRepository } = await import('../src/web/uploads.repository.js');
     const database = await createTestDatabase();

@@ -1,6 +1,6 @@
 /**
  * The catalogue in the database: the live entries the engine serves and their revision history.
- * data/faq seeds it (new ids only, so console edits are never overwritten by a restart);
+ * data/faq seeds it (new ids only, so edits made in the database are never overwritten by a restart);
  * every save appends a revision.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';

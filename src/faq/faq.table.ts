@@ -3,7 +3,7 @@ import { createdAt, updatedAt } from '../db/columns.js';
 
 /**
  * The live catalogue. `data` holds the whole validated entry (see faq.types.ts); the columns
- * beside it are what the console filters on. Every change also appends a row to faq_revisions.
+ * beside it are what lists filter on. Every change also appends a row to faq_revisions.
  */
 export const faqEntriesTable = pgTable('faq_entries', {
   id: text('id').primaryKey(),

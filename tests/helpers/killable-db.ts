@@ -9,7 +9,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { createDatabase, migrationsFolder, type Database, type DatabaseHandle } from '../../src/db/client.js';
-import * as schema from '../../src/db/schema.js';
 
 export type KillableDatabase = {
   /** The restarted process's handle (never dies). */
@@ -23,7 +22,7 @@ export async function createKillableDatabase(): Promise<KillableDatabase> {
   const client = await PGlite.create('memory://');
   await migrate(drizzle({ client }), { migrationsFolder });
   const base = await createDatabase({ pgliteDataDir: 'memory://' }); // only for its listen/ping shape
-  const db = drizzle({ client, schema }) as unknown as Database;
+  const db = drizzle({ client }) as unknown as Database;
   const handle: DatabaseHandle = {
     ...base,
     db,
@@ -61,7 +60,7 @@ export async function createKillableDatabase(): Promise<KillableDatabase> {
         return (value as (...a: unknown[]) => unknown).bind(target);
       },
     });
-    return { db: drizzle({ client: proxy, schema }) as unknown as Database, dead, commitsMade: () => made };
+    return { db: drizzle({ client: proxy }) as unknown as Database, dead, commitsMade: () => made };
   }
 
   return { handle, doomed, close: () => handle.close() };

@@ -19,15 +19,22 @@ import { parseFaqAction } from '../../faq/faq.render.js';
 import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
 import { parseCommand, parseChoice } from './bot.commands.js';
 import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { createConversationMemory } from './conversation-memory.js';
 import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
 import type { OutboxPort } from './outbox.port.js';
 import { createThrottle } from './throttle.js';
+import { withTimeout } from '../../shared/async.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
+/**
+ * What the pipeline reads about a conversation with every message it stores (state probes from the
+ * privacy, handoff and units modules): a pending delete request, an active ticket, an open "which centre?".
+ */
+export type PipelineStateKey = 'deleteRequestPending' | 'activeTicket' | 'unitChoicePending';
+
 export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddressed: boolean };
 
 export type PipelineLimits = {
@@ -71,7 +78,8 @@ export function createPipeline({
   privacy,
   unitChoice,
 }: {
-  conversations: Pick<ConversationsRepository, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
+  /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
+  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
@@ -345,6 +353,7 @@ export function createPipeline({
       const outcome = await withTimeout(
         unit.run(() => process(message, handled, { released })),
         limits.handlerTimeoutMs,
+        () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`),
       );
       await unit.commit({ handled: outcome !== 'held' });
     } catch (error) {
@@ -375,7 +384,7 @@ export function createPipeline({
   };
 }
 
-type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState };
+type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey> };
 
 /** What the messages row keeps to handle the message again: everything but the raw platform payload. */
 function toReplay(message: InboundMessage): Record<string, unknown> {
@@ -385,14 +394,4 @@ function toReplay(message: InboundMessage): Record<string, unknown> {
 
 function fromReplay(replay: Record<string, unknown>): InboundMessage {
   return { ...(replay as unknown as InboundMessage), receivedAt: new Date(String(replay.receivedAt)) };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pipeline: message not handled within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
 }

@@ -4,7 +4,7 @@
  * when the pause ends. Every typed arrival counts, so a flood keeps the sender paused; button taps
  * are not typing and the pipeline does not count them.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; notify: boolean; resumeAt: Date };
 

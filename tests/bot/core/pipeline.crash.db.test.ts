@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryAdapter, type MemoryAdapter } from '../../../src/bot/adapters/memory/memory.adapter.js';
 import type { ChannelAdapter } from '../../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../../../src/bot/core/message.types.js';
-import { syncUnitsFromData } from '../../../src/handoff/units.sync.js';
+import { syncUnitsFromData } from '../../../src/units/units.sync.js';
 import { createLogger } from '../../../src/logger.js';
 import { assemblePipeline, type PipelineAssembly } from '../../../src/pipeline.assembly.js';
 import { createFakeFaqEngine, KHAI_SINH_ANSWER } from '../../helpers/fake-faq-engine.js';
 import { createKillableDatabase, type KillableDatabase } from '../../helpers/killable-db.js';
-import { writeDataDir } from '../../handoff/units-fixtures.js';
+import { writeDataDir } from '../../units/units-fixtures.js';
 
 const UNIT_YAML = `
 units:
@@ -55,7 +55,7 @@ describe('a crash after any commit while handling a message (pglite)', () => {
     database = await createKillableDatabase();
     await syncUnitsFromData({ db: database.handle.db, dataDir: writeDataDir({ 'units.yaml': UNIT_YAML }) });
     survivor = await assemble(database.handle);
-  });
+  }, 180_000);
   afterAll(async () => {
     await survivor.unitsListener.stop();
     await database.close();
@@ -77,7 +77,7 @@ describe('a crash after any commit while handling a message (pglite)', () => {
     while ((await survivor.outboxWorker.runOnce()).claimed > 0);
   }
 
-  it('a question is answered exactly once, whichever commit the crash follows', async () => {
+  it('a question is answered exactly once, whichever commit the crash follows', { timeout: 180_000 }, async () => {
     let completedAt: number | undefined;
     for (let k = 0; completedAt === undefined && k < 20; k += 1) {
       const ref = `memory:q${k}`;
@@ -92,7 +92,7 @@ describe('a crash after any commit while handling a message (pglite)', () => {
     expect(completedAt).toBeGreaterThanOrEqual(2);
   });
 
-  it('a ticket gets exactly one receipt and one card, whichever commit the crash follows', async () => {
+  it('a ticket gets exactly one receipt and one card, whichever commit the crash follows', { timeout: 180_000 }, async () => {
     let completedAt: number | undefined;
     for (let k = 0; completedAt === undefined && k < 40; k += 1) {
       const ref = `memory:t${k}`;

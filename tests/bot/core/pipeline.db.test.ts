@@ -11,6 +11,7 @@ import { createOutboxWorker, type OutboxWorker } from '../../../src/bot/outbox/o
 import { createConversationsRepository } from '../../../src/db/conversations.repository.js';
 import { messagesTable } from '../../../src/db/messages.table.js';
 import { createLogger } from '../../../src/logger.js';
+import { pipelineStateProbes } from '../../../src/pipeline.assembly.js';
 import { createFakeClock, type FakeClock } from '../../helpers/fake-clock.js';
 import { createFakeFaqEngine, KHAI_SINH_ANSWER, type FakeFaqEngine } from '../../helpers/fake-faq-engine.js';
 import { createFakeHandoff, type FakeHandoff } from '../../helpers/fake-handoff.js';
@@ -34,9 +35,6 @@ type Harness = {
   flush(ref?: string): Promise<string[]>;
   say(args: Partial<InboundMessage> & { text?: string }): Promise<void>;
 };
-
-/** The system clock in FakeClock's shape (for the test whose pause must end on its own). */
-const realClock = (): FakeClock => ({ now: () => new Date(), advance: () => {}, set: () => {} }) as unknown as FakeClock;
 
 let counter = 0;
 function inbound(args: Partial<InboundMessage>): InboundMessage {
@@ -71,7 +69,7 @@ function setup({
   const faq = createFakeFaqEngine();
   const handoff = createFakeHandoff();
   const pipeline = createPipeline({
-    conversations: createConversationsRepository({ db: database.db }),
+    conversations: createConversationsRepository({ db: database.db, probes: pipelineStateProbes }),
     faq,
     handoff,
     outbox,
@@ -191,7 +189,8 @@ describe('pipeline', () => {
   });
 
   it('answers held messages on its own when the pause ends, and never counts button taps', async () => {
-    const h = setup({ clock: realClock(), limits: { ...defaultPipelineLimits, messagesPerMinute: 3, throttleWindowMs: 400 } });
+    // The throttle reads the fake clock (all arrivals at one instant); the release timer is real.
+    const h = setup({ limits: { ...defaultPipelineLimits, messagesPerMinute: 3, throttleWindowMs: 400 } });
     const ref = 'memory:flood';
     await h.say({ conversationRef: ref, text: '/help' });
     for (let i = 1; i <= 5; i += 1) await h.say({ conversationRef: ref, action: 'faq:khai-sinh:fee', externalMessageId: `tap-${i}` });
@@ -202,7 +201,8 @@ describe('pipeline', () => {
     for (let i = 1; i <= 5; i += 1) await h.say({ conversationRef: ref, text: i === 5 ? 'ks cần gì' : `ks ${i}` });
     const during = (await h.flush(ref)).slice(taps.length);
     expect(during).toEqual([KHAI_SINH_ANSWER, KHAI_SINH_ANSWER, texts.throttled]); // /help + 2 within the 3
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    h.clock.advance(401);
+    await new Promise((resolve) => setTimeout(resolve, 700));
     const later = (await h.flush(ref)).slice(taps.length + during.length);
     expect(later).toEqual([KHAI_SINH_ANSWER]);
     expect(h.faq.decided.at(-1)).toBe('ks 3\nks 4\nks cần gì');
