@@ -8,11 +8,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { BOT_ENTRY, freePort, throwAwayDatabase } from './child-bot.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const UPLOADS = 10;
@@ -21,8 +20,8 @@ const SIZE = 10 * 1024 * 1024 - 1024; // just under the limit
 export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string }): Promise<void> {
   const port = await freePort();
   const pgliteDir = mkdtempSync(join(tmpdir(), 'mcb-bench-uploads-'));
-  const db = databaseUrl ? await throwAwayDatabase(databaseUrl) : undefined;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'bench', 'bot.process.ts')], {
+  const db = databaseUrl ? await throwAwayDatabase({ url: databaseUrl, prefix: 'bench_uploads' }) : undefined;
+  const child = spawn(process.execPath, ['--import', 'tsx', BOT_ENTRY], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PGLITE_DATA_DIR: pgliteDir, DATABASE_URL: db?.url ?? '', TELEGRAM_BOT_TOKEN: '', ZALO_ENABLED: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -113,31 +112,3 @@ async function waitForHealth(base: string) {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function throwAwayDatabase(url: string) {
-  const name = `bench_uploads_${Date.now().toString(36)}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    drop: async () => {
-      const dropper = postgres(url, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-      await dropper.end();
-    },
-  };
-}

@@ -12,11 +12,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
+import { BOT_ENTRY, freePort, throwAwayDatabase } from '../../src/bench/child-bot.js';
 import { startFakeTelegramApi } from '../helpers/fake-telegram-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,17 +53,6 @@ units:
 
 const QUESTION = 'đăng ký tạm trú cần giấy tờ gì';
 const TICKET = 'cho tôi gặp cán bộ';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 export async function runFaultScenario({
   kills,
@@ -105,7 +93,7 @@ export async function runFaultScenario({
   async function start(): Promise<void> {
     const began = Date.now();
     stderr = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'bench', 'bot.process.ts')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', BOT_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child = proc;
     // Up when it polls Telegram.
@@ -251,18 +239,5 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<v
 async function freshPostgres(): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return { url: undefined, drop: async () => {} };
-  const name = `fault_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const dropper = postgres(base, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-      await dropper.end();
-    },
-  };
+  return throwAwayDatabase({ url: base, prefix: 'fault' });
 }
