@@ -12,6 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   bench: { summary: 'bench [faq|pipeline] [--pg url]: benchmarks with baselines', load: () => import('./cli/bench.command.js') },
   calibrate: { summary: 'calibrate <dev.jsonl> [guard.jsonl]: sweep the decision thresholds', load: () => import('./cli/calibrate.command.js') },
   eval: { summary: 'eval <file.jsonl> [--verbose]: accuracy figures beside a plain fuse.js baseline', load: () => import('./cli/eval.command.js') },
+  faq: { summary: 'faq lint | due [--today YYYY-MM-DD]: check data/faq against the reviewer rules; list entries due for review', load: () => import('./cli/faq.command.js') },
   zalo: { summary: 'zalo login: scan a QR code to connect the bot\'s Zalo account', load: () => import('./cli/zalo-login.command.js') },
   units: { summary: 'units import [--force] | list | holidays: load data/units.yaml and holidays, show units', load: () => import('./cli/units.command.js') },
   staff: { summary: 'staff add --unit <id> --name <n> [--telegram <id>] [--zalo <uid>] [--role lead] | list | remove <id>', load: () => import('./cli/staff.command.js') },

@@ -24,6 +24,7 @@ import { registerChatRoutes } from './web/chat.routes.js';
 import { startRetentionJob } from './privacy/index.js';
 import { syncUnitsFromData } from './units/index.js';
 import { assemblePipeline } from './pipeline.assembly.js';
+import { createOffsetClock } from './shared/clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 /** A question older than this when the bot comes back after a crash is not answered late. */
@@ -51,16 +52,17 @@ async function main(): Promise<void> {
   // (`npm run cli -- units import --force` re-imports). A broken file stops the start naming file and field.
   const unitsSync = await syncUnitsFromData({ db: database.db, dataDir: config.dataDir });
   logger.info(unitsSync, 'units synced from data/');
-  // FAQ engine: data/faq seeds entries the database does not have yet (edits made in the database are
-  // never overwritten); the engine serves the database's published entries. A broken data file stops the
+  // FAQ engine: data/faq seeds entries the database does not have yet and refreshes those nobody saved
+  // in the database since (edits made there are never overwritten); the engine serves the database's
+  // published entries. A broken data file stops the
   // start naming the file and field; a broken database row is logged and left out.
   const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
   const faqRepository = createFaqRepository({ db: database.db });
-  const { inserted } = await faqRepository.seed({ entries: catalogue.entries });
+  const { inserted, updated } = await faqRepository.seed({ entries: catalogue.entries });
   const { entries, invalid } = await faqRepository.listPublished();
   for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
   const faq = createFaqEngine({ ...catalogue, entries });
-  logger.info({ entries: entries.length, seeded: inserted.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
+  logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
 
   // Channels: the web chat always; Telegram and Zalo when configured. Web chat uploads are stored
   // in the database; the staff-group adapters load them to copy them into the groups.
@@ -106,7 +108,9 @@ async function main(): Promise<void> {
     logger,
     openGroups: config.bot.openGroups,
     retentionDays: config.privacy.retentionDays,
+    clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
   });
+  if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, `CLOCK_OFFSET: the bot's clock runs ${config.clockOffsetMs / 60_000} minutes from real time (tickets, SLA, office hours)`);
   stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
   // The web page long-polls the transcript: wake it once a reply is recorded there.
   outboxWorker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));

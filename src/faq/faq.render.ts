@@ -68,14 +68,16 @@ export function renderEntry({
   unit: UnitFacts;
   maxTextLength: number;
 }): RenderedReply {
-  const footer = `Nguồn: ${entry.sourceUrl}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
+  const source = entry.sourceUrl ?? 'văn bản hiện hành; anh/chị hỏi cán bộ để chắc chắn';
+  const footer = `Nguồn: ${source}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
   const head = `📋 ${entry.title}`;
   const summary = fillUnit(entry.summary.trim(), unit);
   const shown: SectionName[] = [];
   const blocks: string[] = [head];
   const firstBlock = first ? sectionBlock(entry, first, unit) : null;
   if (first && firstBlock) {
-    blocks.push(firstBlock, summary);
+    // The steps and notes are read after the answer itself: its summary is not repeated under them.
+    blocks.push(firstBlock, ...(first === 'steps' || first === 'notes' ? [] : [summary]));
     shown.push(first);
   } else {
     blocks.push(summary);
@@ -103,7 +105,7 @@ const HANDOFF_TEXT: Record<string, string> = {
     'Nếu đang có nguy hiểm, anh/chị hãy gọi ngay: 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).\nTôi cũng đang báo cho cán bộ trực.',
   explicit_request: 'Dạ, tôi chuyển anh/chị tới cán bộ trực ngay.',
   complaint: 'Tôi rất tiếc vì điều anh/chị gặp phải. Tôi chuyển ý kiến này tới cán bộ phụ trách để xem xét và trả lời anh/chị.',
-  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Tôi chuyển tới cán bộ trực để trả lời.',
+  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Anh/chị nhắn «vâng» để tôi chuyển câu hỏi tới cán bộ trực.',
   out_of_scope:
     'Câu hỏi này có thể không thuộc việc của {{unit.name}}, hoặc tôi chưa có thông tin chắc chắn.\nBấm «Gặp cán bộ» (hoặc nhắn «gặp cán bộ») để cán bộ trực trả lời anh/chị.',
   low_confidence:

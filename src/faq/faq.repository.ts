@@ -1,6 +1,7 @@
 /**
  * The catalogue in the database: the live entries the engine serves and their revision history.
- * data/faq seeds it (new ids only, so edits made in the database are never overwritten by a restart);
+ * data/faq seeds it (new ids, and entries nobody saved in the database since: edits made there are
+ * never overwritten by a restart);
  * every save appends a revision.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
@@ -22,6 +23,19 @@ export class FaqEntryInvalidError extends Error {
   }
 }
 
+/** Same entry content, whatever the key order jsonb gave back. */
+function sameData(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}
+
 export function createFaqRepository({ db }: { db: Database }) {
   /** Published entries that still pass validation (a bad row is reported, never served). */
   async function listPublished(): Promise<{ entries: FaqEntry[]; invalid: Array<{ id: string; problems: string[] }> }> {
@@ -36,20 +50,38 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { entries, invalid };
   }
 
-  /** Inserts entries whose id is not in the database yet; existing ones are left as admins edited them. */
-  async function seed({ entries, author = 'data/' }: { entries: FaqEntry[]; author?: string }): Promise<{ inserted: string[] }> {
-    if (entries.length === 0) return { inserted: [] };
+  /**
+   * Inserts entries whose id is not in the database yet, and refreshes entries whose live row still
+   * came from data/ (nobody saved them in the console) when the file changed: a corrected fee or a
+   * new schema field reaches the bot at the next start. Entries an admin saved are left as they are.
+   */
+  async function seed({ entries, author = 'data/' }: { entries: FaqEntry[]; author?: string }): Promise<{ inserted: string[]; updated: string[] }> {
+    if (entries.length === 0) return { inserted: [], updated: [] };
     return db.transaction(async (tx) => {
-      const existing = await tx.select({ id: faqEntriesTable.id }).from(faqEntriesTable).where(inArray(faqEntriesTable.id, entries.map((e) => e.id)));
-      const known = new Set(existing.map((r) => r.id));
+      const existing = await tx
+        .select({ id: faqEntriesTable.id, revision: faqEntriesTable.revision, updatedBy: faqEntriesTable.updatedBy, data: faqEntriesTable.data })
+        .from(faqEntriesTable)
+        .where(inArray(faqEntriesTable.id, entries.map((e) => e.id)))
+        .for('update');
+      const known = new Map(existing.map((r) => [r.id, r]));
       const fresh = entries.filter((e) => !known.has(e.id));
-      if (fresh.length === 0) return { inserted: [] };
-      await tx.insert(faqEntriesTable).values(fresh.map((e) => ({ id: e.id, data: e, updatedBy: author }))).onConflictDoNothing();
-      await tx
-        .insert(faqRevisionsTable)
-        .values(fresh.map((e) => ({ entryId: e.id, revision: 1, data: e, author, note: 'imported' })))
-        .onConflictDoNothing();
-      return { inserted: fresh.map((e) => e.id) };
+      const changed = entries.filter((e) => {
+        const row = known.get(e.id);
+        return row !== undefined && row.updatedBy === author && !sameData(row.data, e);
+      });
+      if (fresh.length > 0) {
+        await tx.insert(faqEntriesTable).values(fresh.map((e) => ({ id: e.id, data: e, updatedBy: author }))).onConflictDoNothing();
+        await tx
+          .insert(faqRevisionsTable)
+          .values(fresh.map((e) => ({ entryId: e.id, revision: 1, data: e, author, note: 'imported' })))
+          .onConflictDoNothing();
+      }
+      for (const entry of changed) {
+        const revision = known.get(entry.id)!.revision + 1;
+        await tx.update(faqEntriesTable).set({ data: entry, revision, updatedAt: new Date() }).where(eq(faqEntriesTable.id, entry.id));
+        await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, author, note: 'updated from data/' });
+      }
+      return { inserted: fresh.map((e) => e.id), updated: changed.map((e) => e.id) };
     });
   }
 

@@ -8,6 +8,12 @@ export const SECTION_NAMES = ['documents', 'fee', 'duration', 'where', 'online',
 export type SectionName = (typeof SECTION_NAMES)[number];
 export type Aspect = Exclude<SectionName, 'steps' | 'notes'>;
 
+/** A text a section rests on: a law on vanban.chinhphu.vn, a procedure page, a ministry page. */
+export type FaqSource = { title: string; url: string; checked: string };
+
+/** A law an entry knows to be replaced, so no other entry may still cite it. */
+export type ReplacedLaw = { law: string; by: string };
+
 export type FaqEntry = {
   id: string;
   title: string;
@@ -18,9 +24,15 @@ export type FaqEntry = {
   keywords: string[];
   summary: string;
   sections: Partial<Record<SectionName, string>>;
+  /** The sources each section rests on (title, URL, date checked). */
+  sources: Partial<Record<SectionName, FaqSource[]>>;
   legalBasis: string[];
-  sourceUrl: string;
+  replaced?: ReplacedLaw[];
+  /** The page the answer's footer links; absent when no page backs the entry as a whole. */
+  sourceUrl?: string;
   reviewedAt: string;
+  /** After this date the entry must be checked again; the lint fails and the console lists it. */
+  reviewDue: string;
 };
 
 export type Candidate = { id: string; title: string; score: number };

@@ -19,8 +19,9 @@ describe('the shipped catalogue (data/)', () => {
     expect(files.entries.map((e) => e.id).sort()).toEqual(expect.arrayContaining(REQUIRED_IDS));
     for (const entry of files.entries) {
       expect(entry.questions.length, entry.id).toBeGreaterThanOrEqual(8);
-      expect(entry.sourceUrl, entry.id).toMatch(/^https:\/\//);
+      if (entry.sourceUrl) expect(entry.sourceUrl, entry.id).toMatch(/^https?:\/\//);
       expect(entry.legalBasis.length, entry.id).toBeGreaterThan(0);
+      expect(entry.reviewDue > entry.reviewedAt, entry.id).toBe(true);
     }
   });
 
@@ -53,7 +54,7 @@ describe('catalogue validation', () => {
     const result = parseFaqEntry({ id: 'Khai Sinh', title: 'x', category: 'nope', questions: ['một'], keywords: [], summary: '', sections: {}, legalBasis: [], sourceUrl: 'ftp://x', reviewedAt: 'hôm qua' });
     expect('problems' in result).toBe(true);
     const problems = 'problems' in result ? result.problems.join('\n') : '';
-    for (const field of ['id', 'category', 'questions', 'keywords', 'summary', 'sections', 'legalBasis', 'sourceUrl', 'reviewedAt']) {
+    for (const field of ['id', 'category', 'questions', 'keywords', 'summary', 'sections', 'sources', 'legalBasis', 'sourceUrl', 'reviewedAt', 'reviewDue']) {
       expect(problems).toMatch(new RegExp(`^${field}`, 'm'));
     }
   });
