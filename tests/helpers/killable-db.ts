@@ -13,8 +13,8 @@ import { createDatabase, migrationsFolder, type Database, type DatabaseHandle } 
 export type KillableDatabase = {
   /** The restarted process's handle (never dies). */
   handle: DatabaseHandle;
-  /** A handle for the process to be killed: it dies after `commits` more commits; `dead` resolves then. */
-  doomed(args: { commits: number }): { db: Database; dead: Promise<void>; commitsMade(): number };
+  /** A handle for the process to be killed: once armed, it dies after `commits` more commits; `dead` resolves then. */
+  doomed(args: { commits: number }): { db: Database; dead: Promise<void>; arm(): void; commitsMade(): number };
   close(): Promise<void>;
 };
 
@@ -38,17 +38,23 @@ export async function createKillableDatabase(): Promise<KillableDatabase> {
 
   function doomed({ commits }: { commits: number }) {
     let made = 0;
+    let armed = false;
     let die: () => void = () => {};
     const dead = new Promise<void>((resolve) => (die = resolve));
     const never = new Promise<never>(() => {});
-    if (commits <= 0) die();
     const guard = <T>(run: () => Promise<T>): Promise<T> => {
+      if (!armed) return run();
       if (made >= commits) return never;
       return run().then((result) => {
         made += 1;
         if (made >= commits) die();
         return result;
       });
+    };
+    /** Starts counting (statements before, such as the assembly's own, do not count). */
+    const arm = () => {
+      armed = true;
+      if (commits <= 0) die();
     };
     const proxy = new Proxy(client, {
       get(target, property) {
@@ -60,7 +66,7 @@ export async function createKillableDatabase(): Promise<KillableDatabase> {
         return (value as (...a: unknown[]) => unknown).bind(target);
       },
     });
-    return { db: drizzle({ client: proxy }) as unknown as Database, dead, commitsMade: () => made };
+    return { db: drizzle({ client: proxy }) as unknown as Database, dead, arm, commitsMade: () => made };
   }
 
   return { handle, doomed, close: () => handle.close() };

@@ -65,6 +65,7 @@ describe('a crash after any commit while handling a message (pglite)', () => {
   async function handleAndKill(message: InboundMessage, commits: number): Promise<boolean> {
     const doomed = database.doomed({ commits });
     const victim = await assemble({ ...database.handle, db: doomed.db });
+    doomed.arm();
     const finished = victim.pipeline.handle(message).then(() => true);
     return Promise.race([finished, doomed.dead.then(() => false)]);
   }
