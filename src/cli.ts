@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   classify: { summary: 'JSON lines {"id","text"} on stdin → decisions as JSON lines', load: () => import('./cli/classify.command.js') },
   bench: { summary: 'bench [faq|pipeline] [--pg url]: benchmarks with baselines', load: () => import('./cli/bench.command.js') },
   calibrate: { summary: 'calibrate <dev.jsonl> [guard.jsonl]: sweep the decision thresholds', load: () => import('./cli/calibrate.command.js') },
+  'fit-story': { summary: 'fit-story <dev.jsonl…>: fit the story-vs-question model with cross-validation', load: () => import('./cli/fit-story.command.js') },
   eval: { summary: 'eval <file.jsonl> [--verbose]: accuracy figures beside a plain fuse.js baseline', load: () => import('./cli/eval.command.js') },
   faq: { summary: 'faq lint | due [--today YYYY-MM-DD]: check data/faq against the reviewer rules; list entries due for review', load: () => import('./cli/faq.command.js') },
   zalo: { summary: 'zalo login: scan a QR code to connect the bot\'s Zalo account', load: () => import('./cli/zalo-login.command.js') },

@@ -3,7 +3,11 @@
  * Every variable is declared once here, with its default and a hint that says how to fix a bad value.
  * `.env.example` documents the same list; tests/config.test.ts checks the two stay in step.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The package's own data/ folder, found from this file (src/ under tsx, dist/ when built), whatever the working directory. */
+const PACKAGE_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
 
 const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -171,7 +175,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     host: v.HOST,
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL, pgliteDataDir: v.PGLITE_DATA_DIR },
-    dataDir: v.DATA_DIR,
+    dataDir: env.DATA_DIR ? v.DATA_DIR : PACKAGE_DATA_DIR,
     telegram: {
       botToken: v.TELEGRAM_BOT_TOKEN,
       webhookUrl: v.TELEGRAM_WEBHOOK_URL,

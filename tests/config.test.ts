@@ -12,6 +12,9 @@ describe('loadConfig', () => {
       telegram: { botToken: undefined },
       zalo: { enabled: false },
     });
+    // The shipped data/ is found from the code (src/ or dist/), whatever the working directory.
+    expect(config.dataDir).toBe(new URL('../data', import.meta.url).pathname);
+    expect(loadConfig({ env: { DATA_DIR: 'elsewhere' } }).dataDir).toBe('elsewhere');
   });
 
   it('reports every bad variable on its own readable line naming the fix', () => {

@@ -18,6 +18,6 @@ export async function engineForCli({ args }: { args: string[] }): Promise<{ engi
       await handle.close();
     }
   }
-  const engine = createFaqEngine({ entries, lexicon: files.lexicon, smalltalk: files.smalltalk, unit: files.unit });
+  const engine = createFaqEngine({ entries, lexicon: files.lexicon, smalltalk: files.smalltalk, unit: files.unit, officeHours: files.officeHours });
   return { engine, entries, rest: args.filter((a) => a !== '--db') };
 }

@@ -31,6 +31,10 @@ export const faqEntrySchema = z
     statutoryDays: z.number().int().min(0).max(365).optional(),
     questions: z.array(text.max(500)).min(8, 'needs at least 8 resident-style questions'),
     keywords: z.array(text.max(80)).min(1),
+    /** Short "câu hỏi thường gặp" with one-line answers, shown first when the message asks one of them. */
+    subQuestions: z.array(z.object({ q: text.max(200), a: text.max(400) }).strict()).max(12).optional(),
+    /** A line said first when the message mentions a death (`when`: phrases, with or without diacritics). */
+    condolence: z.object({ text: text.max(200), when: z.array(text.max(40)).min(1) }).strict().optional(),
     summary: text.max(600),
     sections: z
       .object(Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionText.optional()])) as Record<

@@ -43,7 +43,7 @@ const GENERAL_SECTIONS: SectionName[] = ['documents', 'fee', 'duration', 'where'
 const HANDOFF_BUTTON = { label: HANDOFF_BUTTON_LABEL, data: BUTTON_ACTIONS.handoffRequest };
 
 export function fillUnit(text: string, unit: UnitFacts): string {
-  return text.replace(/\{\{\s*unit\.(\w+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
+  return text.replace(/\{\{\s*unit\.([\w.]+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
 }
 
 function formatDate(iso: string): string {
@@ -62,15 +62,18 @@ export function renderEntry({
   first,
   unit,
   maxTextLength,
+  lead = [],
 }: {
   entry: FaqEntry;
   first: SectionName | null;
   unit: UnitFacts;
   maxTextLength: number;
+  /** Lines said before the entry, unit facts filled in (a condolence, the answer to the sub-question asked). */
+  lead?: string[];
 }): RenderedReply {
   const source = entry.sourceUrl ?? 'văn bản hiện hành; anh/chị hỏi cán bộ để chắc chắn';
   const footer = `Nguồn: ${source}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
-  const head = `📋 ${entry.title}`;
+  const head = [...lead, `📋 ${entry.title}`].join('\n\n');
   const summary = fillUnit(entry.summary.trim(), unit);
   const shown: SectionName[] = [];
   const blocks: string[] = [head];
@@ -130,7 +133,11 @@ export function renderDecision({
     case 'answer': {
       const entry = entries.get(decision.entryId);
       if (!entry) throw new Error(`renderDecision: unknown entry "${decision.entryId}"`);
-      return renderEntry({ entry, first: decision.aspect, unit, maxTextLength });
+      const sub = decision.subQuestion === undefined ? undefined : entry.subQuestions?.[decision.subQuestion];
+      // A sub-answer made of unit facts the unit file does not give (no office hours) is left out.
+      const subAnswer = sub ? fillUnit(sub.a, unit).trim() : '';
+      const lead = [decision.condolence && entry.condolence ? entry.condolence.text : '', subAnswer ? `💬 ${subAnswer}` : ''].filter(Boolean);
+      return renderEntry({ entry, first: decision.aspect, unit, maxTextLength, lead });
     }
     case 'clarify': {
       const options = decision.candidates.map((c, i) => `${i + 1}. ${c.title}`).join('\n');

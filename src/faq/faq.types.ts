@@ -22,6 +22,8 @@ export type FaqEntry = {
   statutoryDays?: number;
   questions: string[];
   keywords: string[];
+  subQuestions?: Array<{ q: string; a: string }>;
+  condolence?: { text: string; when: string[] };
   summary: string;
   sections: Partial<Record<SectionName, string>>;
   /** The sources each section rests on (title, URL, date checked). */
@@ -41,7 +43,22 @@ export type HandoffReason = 'explicit_request' | 'complaint' | 'emergency' | 'pe
 export type SmalltalkIntent = 'greeting' | 'thanks' | 'goodbye' | 'identity' | 'ack';
 
 export type FaqDecision =
-  | { kind: 'answer'; entryId: string; aspect: Aspect | null; confidence: number; candidates: Candidate[] }
+  | {
+      kind: 'answer';
+      entryId: string;
+      aspect: Aspect | null;
+      confidence: number;
+      candidates: Candidate[];
+      /** Index of the entry's sub-question the message asks, answered first. */
+      subQuestion?: number;
+      /** The message mentions a death: the entry's condolence line comes first. */
+      condolence?: boolean;
+    }
   | { kind: 'clarify'; confidence: number; candidates: Candidate[] }
   | { kind: 'handoff'; reason: HandoffReason; confidence: number; candidates: Candidate[] }
   | { kind: 'smalltalk'; intent: SmalltalkIntent; confidence: number; candidates: Candidate[] };
+
+/** The texts an entry is found by: title, questions, keywords and its sub-questions. */
+export function searchTextsOf(entry: FaqEntry): string[] {
+  return [entry.title, ...entry.questions, ...entry.keywords, ...(entry.subQuestions ?? []).map((s) => s.q)];
+}

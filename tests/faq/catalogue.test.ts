@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogueFiles, loadFaqEntries } from '../../src/faq/catalogue.loader.js';
 import { CatalogueInvalidError, parseFaqEntry } from '../../src/faq/catalogue.schema.js';
 import { dataDir, files } from './faq.helpers.js';
+import { openingFacts } from '../../src/faq/faq.hours.js';
 
 const REQUIRED_IDS = [
   'khai-sinh', 'khai-tu', 'ket-hon', 'xac-nhan-hon-nhan', 'trich-luc-ho-tich', 'cai-chinh-ho-tich', 'nhan-cha-me-con', 'giam-ho',
@@ -33,10 +34,11 @@ describe('the shipped catalogue (data/)', () => {
   });
 
   it('templates unit facts instead of copying them, with only known placeholders', () => {
-    const known = new Set(Object.keys(files.unit));
+    // Facts from the unit file, and the yes/no opening-day answers computed from its office hours.
+    const known = new Set([...Object.keys(files.unit), ...Object.keys(openingFacts({}))]);
     for (const entry of files.entries) {
       const text = JSON.stringify(entry);
-      for (const [, key] of text.matchAll(/\{\{\s*unit\.(\w+)\s*\}\}/g)) expect(known, `${entry.id} uses unit.${key}`).toContain(key);
+      for (const [, key] of text.matchAll(/\{\{\s*unit\.([\w.]+)\s*\}\}/g)) expect(known, `${entry.id} uses unit.${key}`).toContain(key);
       expect(text, entry.id).not.toContain(files.unit.phone);
       expect(text, entry.id).not.toContain(files.unit.address);
     }

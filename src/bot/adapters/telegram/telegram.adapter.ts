@@ -100,7 +100,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
 
-  // webhookReply:false: every call is a real request whose result and errors we can see (telegram.md §3).
+  // webhookReply:false: every call is a real request whose result and errors we can see (telegraf 4.16.3 src/core/network/webhook.ts).
   const bot = new Telegraf(token, { handlerTimeout: handlerTimeoutMs, telegram: { webhookReply: false, ...(apiRoot ? { apiRoot } : {}) } });
   const webhookPath = webhook ? webhookPathFor({ secret: webhook.secret }) : undefined;
 
