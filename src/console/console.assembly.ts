@@ -10,14 +10,15 @@ import { createFaqEngine, type LocalFaqEngine } from '../faq/faq.engine.js';
 import { createFaqRepository } from '../faq/faq.repository.js';
 import type { Logger } from '../logger.js';
 import type { ConsoleDeps, EntryLint } from './console.deps.js';
+import { createEntryLint } from './console.lint.js';
 
 export function createConsoleDeps({
   db,
   engine,
   catalogue,
   logger,
-  lint,
   now = () => new Date(),
+  lint = createEntryLint({ now }),
 }: {
   db: Database;
   engine: LocalFaqEngine;
@@ -38,7 +39,7 @@ export function createConsoleDeps({
     buildEngine: ({ entries }) =>
       createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) }),
     unit: catalogue.unit,
-    ...(lint ? { lint } : {}),
+    lint,
     now,
     logger: logger.child({ module: 'console' }),
   };
