@@ -23,6 +23,8 @@ import { createSlaWorker } from './handoff/sla.worker.js';
 import { createUnitSelector } from './handoff/unit-selector.usecases.js';
 import { createUnitsRepository } from './handoff/units.repository.js';
 import type { Logger } from './logger.js';
+import { createQueryLogRepository } from './querylog/querylog.repository.js';
+import { createQueryLogWriter } from './querylog/querylog.writer.js';
 
 export type PipelineAssembly = Awaited<ReturnType<typeof assemblePipeline>>;
 
@@ -71,6 +73,8 @@ export async function assemblePipeline({
   const sla = createSlaWorker({ db, ...handoffDeps });
 
   const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  // The query log (console inbox and reports): rows are buffered and written in batches.
+  const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);
   const pipeline = createPipeline({
     conversations,
@@ -82,8 +86,9 @@ export async function assemblePipeline({
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
     privacy,
     unitChoice: createUnitSelector({ unitsRepository: units }),
+    queryLog,
     ...(limits ? { limits } : {}),
   });
 
-  return { pipeline, conversations, outbox, outboxRepository, outboxWorker, units, unitsListener, handoff, sla, privacy };
+  return { pipeline, conversations, outbox, outboxRepository, outboxWorker, units, unitsListener, handoff, sla, privacy, queryLog };
 }

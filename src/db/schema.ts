@@ -9,3 +9,4 @@ export * from '../handoff/units.table.js';
 export * from '../handoff/privacy.table.js';
 export * from '../web/uploads.table.js';
 export * from '../admin/admin.table.js';
+export * from '../querylog/querylog.table.js';

@@ -24,6 +24,7 @@ import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
 import type { OutboxPort } from './outbox.port.js';
+import type { QueryLogPort } from './query-log.port.js';
 import { createThrottle } from './throttle.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
@@ -62,6 +63,7 @@ export function createPipeline({
   limits = defaultPipelineLimits,
   privacy,
   unitChoice,
+  queryLog,
 }: {
   conversations: Pick<ConversationsRepository, 'storeInbound'>;
   faq: FaqEngine;
@@ -70,6 +72,8 @@ export function createPipeline({
   privacy?: PrivacyPort;
   /** Which centre the resident belongs to (asked only when there are several). */
   unitChoice?: UnitChoicePort;
+  /** Notes every decided question (buffered: no statement on the message's path). */
+  queryLog?: QueryLogPort;
   outbox: OutboxPort;
   texts?: BotTexts;
   logger: Logger;
@@ -198,6 +202,7 @@ export function createPipeline({
       decision = faq.decide({ text: read, context: context.lastEntryId ? { lastEntryId: context.lastEntryId } : undefined });
     }
 
+    queryLog?.record({ conversationId: conversation.id, messageId: stored.messageId, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId, channel: message.channel, text, decision, via: picked ? 'clarify' : 'typed', at: message.receivedAt });
     memory.remember({
       conversationRef,
       context: {
