@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { CATEGORIES, faqEntrySchema } from '../faq/catalogue.schema.js';
+import { SECTION_LABEL } from '../faq/faq.render.js';
 
 export type FieldSpec =
   | { key: string; label: string; kind: 'text'; optional: boolean; maxLength?: number; long: boolean; format?: 'url' | 'date' | 'slug' }
@@ -24,13 +25,7 @@ export const FIELD_LABEL: Record<string, string> = {
   keywords: 'Từ khóa',
   summary: 'Tóm tắt',
   sections: 'Nội dung trả lời',
-  documents: 'Giấy tờ cần chuẩn bị',
-  fee: 'Lệ phí',
-  duration: 'Thời gian giải quyết',
-  where: 'Nơi nộp',
-  online: 'Nộp trực tuyến',
-  steps: 'Các bước',
-  notes: 'Lưu ý',
+  ...SECTION_LABEL,
   legalBasis: 'Căn cứ pháp lý',
   sourceUrl: 'Nguồn chính thức (đường dẫn)',
   sources: 'Nguồn',

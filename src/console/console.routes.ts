@@ -123,6 +123,8 @@ function registerLoginRoutes({ app, deps }: { app: Express; deps: ConsoleDeps })
       return loginPage(req, res, { status: 401, message: 'Tên đăng nhập hoặc mật khẩu chưa đúng. Anh/chị kiểm tra lại (chú ý chữ hoa, bộ gõ tiếng Việt).', username });
     }
     await deps.throttle.clear({ keys });
+    // Sessions that timed out are refused anyway; dropping them here keeps the table small.
+    await deps.sessions.sweep({ now });
     const { token } = await deps.sessions.create({ accountId: account.id, now });
     setCookie(res, req, { name: SESSION_COOKIE, value: token, maxAgeSeconds: SESSION_ABSOLUTE_MS / 1000 });
     setCookie(res, req, { name: LOGIN_COOKIE, value: '', maxAgeSeconds: 0 });

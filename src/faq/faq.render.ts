@@ -10,7 +10,8 @@ import { SECTION_NAMES, type FaqDecision, type FaqEntry, type SectionName } from
 
 export type UnitFacts = Record<string, string | undefined>;
 
-const SECTION_LABEL: Record<SectionName, string> = {
+/** Section headings residents see (the console labels its fields with them too). */
+export const SECTION_LABEL: Record<SectionName, string> = {
   documents: 'Giấy tờ cần chuẩn bị',
   fee: 'Lệ phí',
   duration: 'Thời gian giải quyết',

@@ -31,7 +31,8 @@ async function freePort(): Promise<number> {
 /** A second bot process, exactly as `npm start` runs it, on the same Postgres database. */
 async function startSecondProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  // One node process (no npx/tsx wrapper in between), so stopping it stops the bot.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TELEGRAM_BOT_TOKEN: '', ZALO_ENABLED: 'false' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSessionsTable } from '../../src/admin/admin.table.js';
 import { unitsTable } from '../../src/db/units.table.js';
 import { faqRevisionsTable } from '../../src/faq/faq.table.js';
+import { ticketFaqDraftsTable, ticketsTable } from '../../src/handoff/tickets.table.js';
 import { ENTRIES_SHEET, QUESTIONS_SHEET } from '../../src/console/catalogue.exchange.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { catalogue, createHttpClient, startConsoleServer, type ConsoleServer } from './console.harness.js';
@@ -138,6 +139,33 @@ describe('editing', () => {
     expect(page).toMatch(/data-for="sourceUrl"[^>]*>Cần một đường dẫn đầy đủ/);
     expect(page).toMatch(/data-for="reviewedAt"[^>]*>Viết ngày theo mẫu/);
     expect(await database.db.select({ n: count() }).from(faqRevisionsTable)).toEqual(before);
+  });
+});
+
+describe('staff suggestions', () => {
+  it('a staff /faq draft is listed with its question and answer and becomes an alternate question of an entry', async () => {
+    const [ticket] = await database.db
+      .insert(ticketsTable)
+      .values({ code: 'HS-0042', unitId, residentChannel: 'web', residentRef: 'web:x', reason: 'low_confidence', question: 'thứ bảy có mở cửa không ạ' })
+      .returning();
+    const [draft] = await database.db
+      .insert(ticketFaqDraftsTable)
+      .values({ ticketId: ticket!.id, unitId, question: 'thứ bảy có mở cửa không ạ', answer: 'Sáng thứ Bảy có tiếp nhận hồ sơ.', createdByStaffId: 'pm-lan' })
+      .returning();
+    const http = createHttpClient(server.url);
+    await http.login('admin', PASSWORD);
+    const page = await (await http.request('/admin/staff-drafts')).text();
+    expect(page).toContain('HS-0042');
+    expect(page).toContain('thứ bảy có mở cửa không ạ');
+    expect(page).toContain('Sáng thứ Bảy có tiếp nhận hồ sơ.');
+    const token = await http.csrf();
+    const res = await http.form(`/admin/staff-drafts/${draft!.id}/question`, { _csrf: token, entry: 'gio-lam-viec' });
+    expect(res.status).toBe(303);
+    const { draft: entryDraft } = await server.deps.faq.getEntry({ id: 'gio-lam-viec' });
+    expect(entryDraft!.data.questions).toContain('thứ bảy có mở cửa không ạ');
+    const [after] = await database.db.select().from(ticketFaqDraftsTable).where(eq(ticketFaqDraftsTable.id, draft!.id));
+    expect(after!.status).toBe('accepted');
+    expect(await (await http.request('/admin/staff-drafts')).text()).not.toContain('HS-0042');
   });
 });
 
