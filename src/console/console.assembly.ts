@@ -9,6 +9,8 @@ import { createFaqEditing } from '../faq/faq.editing.js';
 import { createFaqEngine, type LocalFaqEngine } from '../faq/faq.engine.js';
 import { createFaqRepository } from '../faq/faq.repository.js';
 import type { Logger } from '../logger.js';
+import { createQueryLogRepository } from '../querylog/querylog.repository.js';
+import { createRegressionGuard } from '../querylog/regression.js';
 import type { ConsoleDeps, EntryLint } from './console.deps.js';
 
 export function createConsoleDeps({
@@ -26,6 +28,16 @@ export function createConsoleDeps({
   lint?: EntryLint;
   now?: () => Date;
 }): ConsoleDeps {
+  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries }) => createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit });
+  // Regression cases saved from the inbox: the editor warns when a draft would break one.
+  const queryLog = createQueryLogRepository({ db });
+  const regressions = createRegressionGuard({ list: queryLog.listRegressionCases, buildEngine });
+  void regressions.refresh().catch((error: unknown) => logger.warn({ err: error }, 'regression cases could not be read'));
+  const combined: EntryLint = (args) => {
+    const own = lint?.(args) ?? { errors: [], warnings: [] };
+    const broken = regressions.lint(args);
+    return { errors: own.errors, warnings: [...own.warnings, ...broken.warnings] };
+  };
   return {
     db,
     faq: createFaqRepository({ db }),
@@ -35,9 +47,11 @@ export function createConsoleDeps({
     throttle: createLoginThrottle({ db }),
     audit: createAuditLog({ db }),
     engine,
-    buildEngine: ({ entries }) => createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit }),
+    buildEngine,
     unit: catalogue.unit,
-    ...(lint ? { lint } : {}),
+    lint: combined,
+    queryLog,
+    regressions,
     now,
     logger: logger.child({ module: 'console' }),
   };

@@ -10,6 +10,7 @@ import type { FaqRepository } from '../faq/faq.repository.js';
 import type { UnitFacts } from '../faq/faq.render.js';
 import type { FaqEntry } from '../faq/faq.types.js';
 import type { Logger } from '../logger.js';
+import type { QueryLogRepository } from '../querylog/querylog.repository.js';
 
 /** Findings of the catalogue lint on one entry: errors block publishing, warnings need a note. */
 export type EntryLint = (args: { entry: FaqEntry; catalogue: FaqEntry[] }) => { errors: string[]; warnings: string[] };
@@ -29,6 +30,10 @@ export type ConsoleDeps = {
   /** Unit facts templated into previews ({{unit.name}}…). */
   unit: UnitFacts;
   lint?: EntryLint;
+  /** The query log: unanswered inbox, regression cases, reports. */
+  queryLog: QueryLogRepository;
+  /** Re-reads the regression cases the editor's lint checks drafts against. */
+  regressions?: { refresh(): Promise<void> };
   now: () => Date;
   logger: Logger;
 };

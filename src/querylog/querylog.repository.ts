@@ -161,8 +161,11 @@ export function createQueryLogRepository({ db }: { db: Database }) {
   }
 
   /** The first staff reply of a ticket (what the resident was told). */
-  async function staffAnswerOf({ ticketId }: { ticketId: number }): Promise<{ text: string | null }> {
-    const result = await db.execute(sql`select text from ticket_events where ticket_id = ${ticketId} and type = 'reply' and actor_kind = 'staff' order by id limit 1`);
+  async function staffAnswerOf({ ticketId, unitId }: { ticketId: number; unitId?: string | null }): Promise<{ text: string | null }> {
+    const unit = unitId ? sql`and t.unit_id = ${unitId}` : sql``;
+    const result = await db.execute(sql`
+      select e.text from ticket_events e join tickets t on t.id = e.ticket_id
+      where e.ticket_id = ${ticketId} and e.type = 'reply' and e.actor_kind = 'staff' ${unit} order by e.id limit 1`);
     return { text: rowsOf<{ text: string | null }>(result)[0]?.text ?? null };
   }
 
