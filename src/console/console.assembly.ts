@@ -11,6 +11,8 @@ import { createFaqRepository } from '../faq/faq.repository.js';
 import type { Logger } from '../logger.js';
 import { createQueryLogRepository } from '../querylog/querylog.repository.js';
 import { createRegressionGuard } from '../querylog/regression.js';
+import { createReportsRepository } from '../reports/reports.repository.js';
+import { createUnitsRepository } from '../handoff/units.repository.js';
 import type { ConsoleDeps, EntryLint } from './console.deps.js';
 
 export function createConsoleDeps({
@@ -52,6 +54,8 @@ export function createConsoleDeps({
     lint: combined,
     queryLog,
     regressions,
+    reports: createReportsRepository({ db }),
+    calendarOf: createUnitsRepository({ db, clock: { now } }).getCalendar,
     now,
     logger: logger.child({ module: 'console' }),
   };

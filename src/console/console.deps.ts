@@ -11,6 +11,8 @@ import type { UnitFacts } from '../faq/faq.render.js';
 import type { FaqEntry } from '../faq/faq.types.js';
 import type { Logger } from '../logger.js';
 import type { QueryLogRepository } from '../querylog/querylog.repository.js';
+import type { ReportsRepository } from '../reports/reports.repository.js';
+import type { WorkingCalendar } from '../handoff/working-calendar.js';
 
 /** Findings of the catalogue lint on one entry: errors block publishing, warnings need a note. */
 export type EntryLint = (args: { entry: FaqEntry; catalogue: FaqEntry[] }) => { errors: string[]; warnings: string[] };
@@ -34,6 +36,9 @@ export type ConsoleDeps = {
   queryLog: QueryLogRepository;
   /** Re-reads the regression cases the editor's lint checks drafts against. */
   regressions?: { refresh(): Promise<void> };
+  reports: ReportsRepository;
+  /** A unit's working calendar (durations on the dashboard are in working time). */
+  calendarOf: (args: { unitId: string }) => Promise<WorkingCalendar>;
   now: () => Date;
   logger: Logger;
 };

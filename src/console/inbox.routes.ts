@@ -9,7 +9,7 @@ import type { ConsoleDeps } from './console.deps.js';
 import { sendPage } from './console.page.js';
 import { scopeOf, scopeQuery } from './console.scope.js';
 import { inboxPage, OUT_OF_SCOPE_REASONS, type InboxCluster } from './inbox.views.js';
-import { mergeClusters } from '../querylog/querylog.models.js';
+import { mergeClusters, sumReasons } from '../querylog/querylog.models.js';
 
 const ACTIONS = ['alternate', 'new_entry', 'out_of_scope', 'staff_answer', 'regression'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -23,13 +23,11 @@ export function registerInboxRoutes({ app, deps }: { app: Express; deps: Console
     const { groups } = await deps.queryLog.inboxGroups(scope);
     const clusters: InboxCluster[] = mergeClusters({ groups }).slice(0, 60).map((c) => {
       const examples = c.members.flatMap((m) => m.examples).sort((a, b) => b.askedAt.getTime() - a.askedAt.getTime());
-      const reasons = { handoff: 0, clarify_unchosen: 0, low_confidence: 0, answer_then_staff: 0, low_rating: 0 };
-      for (const m of c.members) for (const [k, v] of Object.entries(m.reasons)) reasons[k as keyof typeof reasons] += v;
       return {
         keys: c.keys,
         residents: c.residents,
         questions: c.members.reduce((sum, m) => sum + m.questions, 0),
-        reasons,
+        reasons: sumReasons(c.members),
         suggestedEntryId: c.members.find((m) => m.suggestedEntryId)?.suggestedEntryId ?? null,
         examples: examples.slice(0, 3),
         ticketId: examples.find((e) => e.ticketId !== null)?.ticketId ?? null,

@@ -97,3 +97,10 @@ export function mergeClusters<T extends { key: string; residents: number }>({ gr
   }
   return clusters.map(({ keys, members, residents }) => ({ keys, members, residents })).sort((a, b) => b.residents - a.residents);
 }
+
+/** Question counts per reason, added over the groups of a cluster. */
+export function sumReasons(members: ReadonlyArray<{ reasons: Record<InboxReason, number> }>): Record<InboxReason, number> {
+  const reasons: Record<InboxReason, number> = { handoff: 0, clarify_unchosen: 0, low_confidence: 0, answer_then_staff: 0, low_rating: 0 };
+  for (const m of members) for (const r of Object.keys(reasons) as InboxReason[]) reasons[r] += m.reasons[r];
+  return reasons;
+}
