@@ -100,7 +100,7 @@ export type Config = {
   bot: { openGroups: string[] };
   /** express "trust proxy": which X-Forwarded-* headers to believe (client address, https). */
   trustProxy: boolean | number | string;
-  /** Transcripts older than this are erased daily (src/handoff/privacy.job.ts). */
+  /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
 };
 

@@ -22,8 +22,8 @@ import { createFaqEngine } from './faq/faq.engine.js';
 import { createFaqRepository } from './faq/faq.repository.js';
 import { createWebChatHistory } from './web/chat.history.js';
 import { registerChatRoutes } from './web/chat.routes.js';
-import { startRetentionJob } from './handoff/privacy.job.js';
-import { syncUnitsFromData } from './handoff/units.sync.js';
+import { startRetentionJob } from './privacy/index.js';
+import { syncUnitsFromData } from './units/index.js';
 import { assemblePipeline } from './pipeline.assembly.js';
 import { startFaqSync } from './faq/faq.sync.js';
 import { createConsoleDeps } from './console/console.assembly.js';
@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   // (`npm run cli -- units import --force` re-imports). A broken file stops the start naming file and field.
   const unitsSync = await syncUnitsFromData({ db: database.db, dataDir: config.dataDir });
   logger.info(unitsSync, 'units synced from data/');
-  // FAQ engine: data/faq seeds entries the database does not have yet (console edits are never
-  // overwritten); the engine serves the database's published entries. A broken data file stops the
+  // FAQ engine: data/faq seeds entries the database does not have yet (edits made in the database are
+  // never overwritten); the engine serves the database's published entries. A broken data file stops the
   // start naming the file and field; a broken database row is logged and left out.
   const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
   const faqRepository = createFaqRepository({ db: database.db });

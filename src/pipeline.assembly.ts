@@ -7,24 +7,32 @@
  * Nothing here starts anything: main.ts starts the outbox worker, the SLA worker and the channels.
  */
 import type { ChannelAdapter } from './bot/core/channel.port.js';
-import type { Clock } from './bot/core/clock.js';
+import { systemClock, type Clock } from './shared/clock.js';
 import type { ChannelName } from './bot/core/message.types.js';
-import { createPipeline, type PipelineLimits } from './bot/core/pipeline.js';
+import { createPipeline, type PipelineLimits, type PipelineStateKey } from './bot/core/pipeline.js';
 import { createOutbox } from './bot/outbox/outbox.js';
 import { createOutboxRepository } from './bot/outbox/outbox.repository.js';
 import { createOutboxWorker } from './bot/outbox/outbox.worker.js';
+import type { RetryPolicy } from './bot/outbox/outbox.retry.js';
 import type { DatabaseHandle } from './db/client.js';
+import type { StateProbes } from './db/state-probe.js';
 import { createConversationsRepository } from './db/conversations.repository.js';
 import type { FaqEngine } from './faq/faq.engine.port.js';
-import { createHandoff } from './handoff/handoff.usecases.js';
-import { createPrivacyRepository } from './handoff/privacy.repository.js';
-import { createPrivacyUsecases } from './handoff/privacy.usecases.js';
-import { createSlaWorker } from './handoff/sla.worker.js';
-import { createUnitSelector } from './handoff/unit-selector.usecases.js';
-import { createUnitsRepository } from './handoff/units.repository.js';
+import { createHandoff } from './handoff/index.js';
+import { createPrivacyRepository, privacyStateProbes } from './privacy/index.js';
+import { createPrivacyUsecases } from './privacy/index.js';
+import { createSlaWorker } from './handoff/index.js';
+import { createUnitChoice } from './units/index.js';
+import { createUnitsRepository, unitStateProbes } from './units/index.js';
+import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
-import { createQueryLogRepository } from './querylog/querylog.repository.js';
-import { createQueryLogWriter } from './querylog/querylog.writer.js';
+import { createQueryLogRepository, createQueryLogWriter } from './querylog/index.js';
+
+/**
+ * The conversation's state, read in the statement that stores each message: every module that owns
+ * a piece of it contributes its probe (src/db/state-probe.ts).
+ */
+export const pipelineStateProbes = { ...privacyStateProbes, ...ticketStateProbes, ...unitStateProbes } satisfies StateProbes<PipelineStateKey>;
 
 export type PipelineAssembly = Awaited<ReturnType<typeof assemblePipeline>>;
 
@@ -33,10 +41,11 @@ export async function assemblePipeline({
   adapters,
   faq,
   logger,
-  clock = { now: () => new Date() },
+  clock = systemClock,
   openGroups = [],
   retentionDays,
   limits,
+  outboxRetryPolicy,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -48,14 +57,16 @@ export async function assemblePipeline({
   retentionDays: number;
   /** Production keeps the defaults; the benchmark lifts the per-resident throttle. */
   limits?: PipelineLimits;
+  /** Production keeps the default; tests shorten the delays. */
+  outboxRetryPolicy?: RetryPolicy;
 }) {
   const { db } = database;
-  const conversations = createConversationsRepository({ db });
+  const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
 
   // Every reply leaves through the durable outbox; the worker wakes as soon as something is queued.
   const outboxRepository = createOutboxRepository({ db });
   const outbox = createOutbox({ repository: outboxRepository, adapters, clock });
-  const outboxWorker = createOutboxWorker({ repository: outboxRepository, adapters, logger });
+  const outboxWorker = createOutboxWorker({ repository: outboxRepository, adapters, logger, clock, ...(outboxRetryPolicy ? { retryPolicy: outboxRetryPolicy } : {}) });
   outbox.onEnqueued(() => outboxWorker.wake());
 
   // Units, staff groups and staff are read on every message and change only when an admin edits
@@ -66,11 +77,11 @@ export async function assemblePipeline({
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const handoffDeps = { units, outbox, channels: adapters, clock, logger };
-  const handoff = createHandoff({ db, conversations, ...handoffDeps });
+  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
-  const sla = createSlaWorker({ db, ...handoffDeps });
+  // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
+  const sla = createSlaWorker({ handoff });
 
   const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
   // The query log (console inbox and reports): rows are buffered and written in batches.
@@ -85,7 +96,7 @@ export async function assemblePipeline({
     clock,
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
     privacy,
-    unitChoice: createUnitSelector({ unitsRepository: units }),
+    unitChoice: createUnitChoice({ unitsRepository: units }),
     queryLog,
     ...(limits ? { limits } : {}),
   });

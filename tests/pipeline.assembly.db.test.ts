@@ -9,12 +9,12 @@ import { createMemoryAdapter } from '../src/bot/adapters/memory/memory.adapter.j
 import type { ChannelAdapter } from '../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../src/bot/core/message.types.js';
 import { countStatements } from '../src/db/statement-counter.js';
-import { syncUnitsFromData } from '../src/handoff/units.sync.js';
+import { syncUnitsFromData } from '../src/units/units.sync.js';
 import { createLogger } from '../src/logger.js';
 import { assemblePipeline, type PipelineAssembly } from '../src/pipeline.assembly.js';
 import { createFakeFaqEngine, KHAI_SINH_ANSWER } from './helpers/fake-faq-engine.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db.js';
-import { ONE_UNIT_YAML, TWO_UNITS_YAML, writeDataDir } from './handoff/units-fixtures.js';
+import { ONE_UNIT_YAML, TWO_UNITS_YAML, writeDataDir } from './units/units-fixtures.js';
 
 let n = 0;
 function inbound(args: Partial<InboundMessage>): InboundMessage {

@@ -13,7 +13,7 @@ import { createFaqEditing } from '../faq/faq.editing.js';
 import { createFaqEngine } from '../faq/faq.engine.js';
 import { createFaqRepository } from '../faq/faq.repository.js';
 import type { FaqEntry } from '../faq/faq.types.js';
-import { syncUnitsFromData } from '../handoff/units.sync.js';
+import { syncUnitsFromData } from '../units/index.js';
 import { createLogger } from '../logger.js';
 import { createApp } from '../web/app.js';
 

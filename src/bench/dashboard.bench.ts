@@ -7,8 +7,8 @@
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
-import { createUnitsRepository } from '../handoff/units.repository.js';
-import { createQueryLogRepository } from '../querylog/querylog.repository.js';
+import { createUnitsRepository } from '../units/index.js';
+import { createQueryLogRepository } from '../querylog/index.js';
 import { createReportsRepository } from '../reports/reports.repository.js';
 import { buildReport } from '../reports/reports.usecases.js';
 

@@ -27,7 +27,7 @@ import { conversationsTable } from '../db/conversations.table.js';
 import { loadCatalogueFiles } from '../faq/catalogue.loader.js';
 import { createFaqEngine } from '../faq/faq.engine.js';
 import type { FaqEngine } from '../faq/faq.engine.port.js';
-import { syncUnitsFromData } from '../handoff/units.sync.js';
+import { syncUnitsFromData } from '../units/index.js';
 import { createLogger } from '../logger.js';
 import { assemblePipeline } from '../pipeline.assembly.js';
 

@@ -33,8 +33,8 @@ function line(name: string, r: EvalReport): string {
 async function regressionCasesFromDb(): Promise<EvalRow[]> {
   const { loadConfig } = await import('../config.js');
   const { createDatabase } = await import('../db/client.js');
-  const { createQueryLogRepository } = await import('../querylog/querylog.repository.js');
-  const { regressionRowsOf } = await import('../querylog/regression.js');
+  const { createQueryLogRepository } = await import('../querylog/index.js');
+  const { regressionRowsOf } = await import('../querylog/index.js');
   const config = loadConfig();
   const handle = await createDatabase({ url: config.database.url, pgliteDataDir: config.database.pgliteDataDir });
   try {

@@ -3,8 +3,8 @@
  * With the embedded database (PGlite) stop the bot first: only one process can open it.
  */
 import { parseArgs } from 'node:util';
-import { foldVietnamese } from '../handoff/unit-choice.models.js';
-import { createUnitsRepository } from '../handoff/units.repository.js';
+import { foldForMatching } from '../shared/fold.js';
+import { createUnitsRepository } from '../units/index.js';
 import { withDatabase } from './units.command.js';
 
 const USAGE = `Usage:
@@ -43,7 +43,7 @@ async function add(args: string[]): Promise<number> {
       return 2;
     }
   }
-  const id = values.id ?? foldVietnamese(values.name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const id = values.id ?? foldForMatching(values.name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const { staff } = await withDatabase(({ db }) =>
     createUnitsRepository({ db }).upsertStaffMember({
       id,

@@ -8,14 +8,14 @@ import { loadConfig } from '../config.js';
 import { createDatabase, type DatabaseHandle } from '../db/client.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
-import { staffGroupsTable } from '../handoff/units.table.js';
-import { createUnitsRepository } from '../handoff/units.repository.js';
-import { syncUnitsFromData } from '../handoff/units.sync.js';
-import { WEEKDAY_KEYS } from '../handoff/working-calendar.js';
+import { staffGroupsTable } from '../units/index.js';
+import { createUnitsRepository } from '../units/index.js';
+import { syncUnitsFromData } from '../units/index.js';
+import { WEEKDAY_KEYS } from '../units/index.js';
 
 const USAGE = `Usage:
   npm run cli -- units import [--force]      copy data/units.yaml and data/holidays/ into the database
-                                             (--force overwrites units already imported, console edits included)
+                                             (--force overwrites units already imported, database edits included)
   npm run cli -- units list                  units, staff groups, staff and who is on duty now
   npm run cli -- units holidays [--unit id]  holidays and make-up days the calendar uses
   npm run cli -- units recent [--limit 20]   latest messages received: chat refs and sender ids to register`;

@@ -15,7 +15,7 @@ import { checkEntry, entryFields, formToEntry } from './catalogue.form.js';
 import { diffEntries } from './catalogue.diff.js';
 import { editorPage, historyPage, listPage, previewBlock, statusesOf, type StatusFilter } from './catalogue.views.js';
 import { requireRole, type ConsoleRequest } from './console.auth.js';
-import { createTicketLinksRepository } from '../handoff/ticket-links.repository.js';
+import { setStaffFaqDraftStatus } from '../handoff/index.js';
 import type { ConsoleDeps } from './console.deps.js';
 import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
@@ -320,7 +320,7 @@ function notFound(req: ConsoleRequest, res: Response) {
 }
 
 async function markStaffDraft({ deps, id, status, actor }: { deps: ConsoleDeps; id: number; status: 'accepted' | 'dismissed'; actor: string }) {
-  await createTicketLinksRepository({ db: deps.db }).setFaqDraftStatus({ id, status });
+  await setStaffFaqDraftStatus({ db: deps.db, id, status });
   await deps.audit.record({ actor, action: `staff_draft.${status}`, target: String(id) });
 }
 

@@ -9,10 +9,9 @@ import { createFaqEditing } from '../faq/faq.editing.js';
 import { createFaqEngine, type LocalFaqEngine } from '../faq/faq.engine.js';
 import { createFaqRepository } from '../faq/faq.repository.js';
 import type { Logger } from '../logger.js';
-import { createQueryLogRepository } from '../querylog/querylog.repository.js';
-import { createRegressionGuard } from '../querylog/regression.js';
+import { createQueryLogRepository, createRegressionGuard } from '../querylog/index.js';
 import { createReportsRepository } from '../reports/reports.repository.js';
-import { createUnitsRepository } from '../handoff/units.repository.js';
+import { createUnitsRepository } from '../units/index.js';
 import type { ConsoleDeps, EntryLint } from './console.deps.js';
 
 export function createConsoleDeps({

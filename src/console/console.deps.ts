@@ -10,9 +10,9 @@ import type { FaqRepository } from '../faq/faq.repository.js';
 import type { UnitFacts } from '../faq/faq.render.js';
 import type { FaqEntry } from '../faq/faq.types.js';
 import type { Logger } from '../logger.js';
-import type { QueryLogRepository } from '../querylog/querylog.repository.js';
+import type { QueryLogRepository } from '../querylog/index.js';
 import type { ReportsRepository } from '../reports/reports.repository.js';
-import type { WorkingCalendar } from '../handoff/working-calendar.js';
+import type { WorkingCalendar } from '../units/index.js';
 
 /** Findings of the catalogue lint on one entry: errors block publishing, warnings need a note. */
 export type EntryLint = (args: { entry: FaqEntry; catalogue: FaqEntry[] }) => { errors: string[]; warnings: string[] };

@@ -6,12 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Response } from 'express';
 import helmet from 'helmet';
-import { eq } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../admin/admin.passwords.js';
 import { SESSION_ABSOLUTE_MS } from '../admin/admin.sessions.js';
-import { unitsTable } from '../db/units.table.js';
-import { notifyUnitsChanged } from '../handoff/units.repository.js';
-import { unitSettingsTable } from '../handoff/units.table.js';
+import { createUnitsRepository } from '../units/index.js';
 import { registerCatalogueRoutes } from './catalogue.routes.js';
 import { diffEntries } from './catalogue.diff.js';
 import { formatWhen } from './catalogue.views.js';
@@ -150,34 +147,26 @@ const UNIT_FACTS = [
 function registerUnitRoutes({ app, deps }: { app: Express; deps: ConsoleDeps }) {
   const anyone = requireRole('province', 'unit');
   const mayOpen = (req: ConsoleRequest) => req.session!.account.role === 'province' || req.session!.account.unitId === req.params.id;
-
-  const load = async (id: string) => {
-    const [row] = await deps.db.select({ unit: unitsTable, settings: unitSettingsTable }).from(unitsTable).leftJoin(unitSettingsTable, eq(unitSettingsTable.unitId, unitsTable.id)).where(eq(unitsTable.id, id));
-    return row;
-  };
+  // A fresh repository per request: its cache would otherwise miss edits made by other processes.
+  const load = async (unitId: string) => (await createUnitsRepository({ db: deps.db }).findUnit({ unitId }))?.unit;
 
   app.get('/admin/units/:id', anyone, async (req: ConsoleRequest, res) => {
     if (!mayOpen(req)) return forbidden(res);
-    const row = await load(String(req.params.id));
-    if (!row) return res.status(404).type('text/plain').send('Không có đơn vị này.');
-    const info = row.unit.info as Record<string, unknown>;
+    const unit = await load(String(req.params.id));
+    if (!unit) return res.status(404).type('text/plain').send('Không có đơn vị này.');
     sendPage(req, res, {
-      title: row.unit.name,
+      title: unit.name,
       active: 'unit',
       flash: req.query.ok === 'saved' ? { kind: 'ok', text: 'Đã lưu thông tin đơn vị.' } : undefined,
-      body: html`<h1>${row.unit.name}</h1>
-<form method="post" action="/admin/units/${row.unit.id}" class="card">
+      body: html`<h1>${unit.name}</h1>
+<form method="post" action="/admin/units/${unit.id}" class="card">
   ${csrfField(req.session!.csrfToken)}
-  <div class="field"><label for="u-name">Tên đơn vị</label><input id="u-name" name="name" value="${row.unit.name}" required maxlength="200"></div>
-  ${UNIT_FACTS.map((f) => html`<div class="field"><label for="u-${f.key}">${f.label}</label><input id="u-${f.key}" name="${f.key}" value="${typeof info[f.key] === 'string' ? String(info[f.key]) : ''}" maxlength="500"></div>`)}
-  ${
-    row.settings
-      ? html`<div class="field"><label for="u-sla">Hạn trả lời phiếu (phút làm việc)</label><input id="u-sla" name="slaMinutes" inputmode="numeric" value="${row.settings.slaMinutes}"></div>
+  <div class="field"><label for="u-name">Tên đơn vị</label><input id="u-name" name="name" value="${unit.name}" required maxlength="200"></div>
+  ${UNIT_FACTS.map((f) => html`<div class="field"><label for="u-${f.key}">${f.label}</label><input id="u-${f.key}" name="${f.key}" value="${unit.info[f.key] ?? ''}" maxlength="500"></div>`)}
+  <div class="field"><label for="u-sla">Hạn trả lời phiếu (phút làm việc)</label><input id="u-sla" name="slaMinutes" inputmode="numeric" value="${unit.slaMinutes}"></div>
   <div class="field"><label for="u-policy">Khi bot không trả lời được</label><select id="u-policy" name="ticketPolicy">
-    <option value="ask_first" ${row.settings.ticketPolicy === 'ask_first' ? html`selected` : ''}>Hỏi người dân trước khi mở phiếu</option>
-    <option value="open_directly" ${row.settings.ticketPolicy === 'open_directly' ? html`selected` : ''}>Mở phiếu ngay</option></select></div>`
-      : ''
-  }
+    <option value="ask_first" ${unit.ticketPolicy === 'ask_first' ? html`selected` : ''}>Hỏi người dân trước khi mở phiếu</option>
+    <option value="open_directly" ${unit.ticketPolicy === 'open_directly' ? html`selected` : ''}>Mở phiếu ngay</option></select></div>
   <button type="submit" class="primary">Lưu</button>
 </form>`,
     });
@@ -185,37 +174,28 @@ function registerUnitRoutes({ app, deps }: { app: Express; deps: ConsoleDeps }) 
 
   app.post('/admin/units/:id', anyone, async (req: ConsoleRequest, res) => {
     if (!mayOpen(req)) return forbidden(res);
-    const id = String(req.params.id);
-    const row = await load(id);
-    if (!row) return res.status(404).type('text/plain').send('Không có đơn vị này.');
+    const unit = await load(String(req.params.id));
+    if (!unit) return res.status(404).type('text/plain').send('Không có đơn vị này.');
     const body = req.body as Record<string, unknown>;
-    const name = String(body.name ?? '').trim().slice(0, 200) || row.unit.name;
-    const info: Record<string, unknown> = { ...(row.unit.info as Record<string, unknown>) };
+    const name = String(body.name ?? '').trim().slice(0, 200) || unit.name;
+    const info: Record<string, string> = { ...unit.info };
     for (const { key } of UNIT_FACTS) {
       const value = String(body[key] ?? '').trim().slice(0, 500);
       if (value) info[key] = value;
       else delete info[key];
     }
     const sla = Number(body.slaMinutes);
-    const policy = body.ticketPolicy === 'open_directly' ? 'open_directly' : 'ask_first';
-    await deps.db.transaction(async (tx) => {
-      await tx.update(unitsTable).set({ name, info, updatedAt: new Date() }).where(eq(unitsTable.id, id));
-      if (row.settings) {
-        await tx
-          .update(unitSettingsTable)
-          .set({ slaMinutes: Number.isInteger(sla) && sla >= 5 && sla <= 10_000 ? sla : row.settings.slaMinutes, ticketPolicy: policy, updatedAt: new Date() })
-          .where(eq(unitSettingsTable.unitId, id));
-      }
-      await notifyUnitsChanged(tx);
-    });
+    const slaMinutes = Number.isInteger(sla) && sla >= 5 && sla <= 10_000 ? sla : unit.slaMinutes;
+    const ticketPolicy = body.ticketPolicy === 'open_directly' ? 'open_directly' : 'ask_first';
+    await createUnitsRepository({ db: deps.db }).updateUnitSettings({ unitId: unit.id, name, info, slaMinutes, ticketPolicy });
     await deps.audit.record({
       actor: req.session!.account.username,
       action: 'unit.update',
-      target: id,
-      before: { name: row.unit.name, info: row.unit.info, slaMinutes: row.settings?.slaMinutes, ticketPolicy: row.settings?.ticketPolicy },
-      after: { name, info, slaMinutes: Number.isInteger(sla) ? sla : row.settings?.slaMinutes, ticketPolicy: policy },
+      target: unit.id,
+      before: { name: unit.name, info: unit.info, slaMinutes: unit.slaMinutes, ticketPolicy: unit.ticketPolicy },
+      after: { name, info, slaMinutes, ticketPolicy },
     });
-    res.redirect(303, `/admin/units/${id}?ok=saved`);
+    res.redirect(303, `/admin/units/${unit.id}?ok=saved`);
   });
 }
 

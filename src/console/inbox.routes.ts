@@ -9,7 +9,7 @@ import type { ConsoleDeps } from './console.deps.js';
 import { sendPage } from './console.page.js';
 import { scopeOf, scopeQuery } from './console.scope.js';
 import { inboxPage, OUT_OF_SCOPE_REASONS, type InboxCluster } from './inbox.views.js';
-import { mergeClusters, sumReasons } from '../querylog/querylog.models.js';
+import { mergeClusters, sumReasons } from '../querylog/index.js';
 
 const ACTIONS = ['alternate', 'new_entry', 'out_of_scope', 'staff_answer', 'regression'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -1,7 +1,6 @@
 /** The unanswered inbox page: period filter, one card per cluster with its examples and actions. */
 import type { AdminAccount } from '../admin/admin.repository.js';
-import { INBOX_REASON_LABEL, type InboxReason } from '../querylog/querylog.models.js';
-import type { InboxGroup } from '../querylog/querylog.repository.js';
+import { INBOX_REASON_LABEL, type InboxGroup, type InboxReason } from '../querylog/index.js';
 import { formatWhen } from './catalogue.views.js';
 import { html, type Html } from './console.html.js';
 import { csrfField } from './console.layout.js';

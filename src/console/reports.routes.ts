@@ -1,7 +1,7 @@
 /** Báo cáo at /admin/reports: the page, its CSV and XLSX exports, and the conversations behind a figure. */
 import ExcelJS from 'exceljs';
 import type { Express } from 'express';
-import { mergeClusters, sumReasons } from '../querylog/querylog.models.js';
+import { mergeClusters, sumReasons } from '../querylog/index.js';
 import { OUTCOME_LABEL, OUTCOMES } from '../reports/reports.models.js';
 import { buildReport } from '../reports/reports.usecases.js';
 import { formatWhen, reviewOverdue } from './catalogue.views.js';

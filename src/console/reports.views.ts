@@ -1,6 +1,6 @@
 /** Báo cáo: figures as tables with the SVG chart of the same numbers beside, each figure defined. */
 import type { AdminAccount } from '../admin/admin.repository.js';
-import { INBOX_REASON_LABEL, type InboxReason } from '../querylog/querylog.models.js';
+import { INBOX_REASON_LABEL, type InboxReason } from '../querylog/index.js';
 import { barChart, shareBar } from '../reports/reports.charts.js';
 import { formatMinutes, formatPercent, OUTCOME_DEFINITION, OUTCOME_LABEL, OUTCOMES, type Outcome } from '../reports/reports.models.js';
 import type { Report, UnitFigures } from '../reports/reports.usecases.js';

@@ -1,8 +1,7 @@
 /** Staff `/faq HS-…` suggestions: the ticket's question and answer, turned into a new entry or an alternate question, or set aside. */
 import { asc, eq } from 'drizzle-orm';
 import type { Express } from 'express';
-import { ticketFaqDraftsTable, ticketsTable } from '../handoff/tickets.table.js';
-import { createTicketLinksRepository } from '../handoff/ticket-links.repository.js';
+import { setStaffFaqDraftStatus, ticketFaqDraftsTable, ticketsTable } from '../handoff/index.js';
 import { requireRole, type ConsoleRequest } from './console.auth.js';
 import type { ConsoleDeps } from './console.deps.js';
 import { csrfField } from './console.layout.js';
@@ -56,7 +55,7 @@ ${visible.map(
   app.post('/admin/staff-drafts/:id/dismiss', anyone, async (req: ConsoleRequest, res) => {
     const draft = await load(req);
     if (!draft) return res.status(404).type('text/plain').send('Không tìm thấy đề xuất này.');
-    await createTicketLinksRepository({ db: deps.db }).setFaqDraftStatus({ id: draft.id, status: 'dismissed' });
+    await setStaffFaqDraftStatus({ db: deps.db, id: draft.id, status: 'dismissed' });
     await deps.audit.record({ actor: req.session!.account.username, action: 'staff_draft.dismissed', target: String(draft.id), before: { question: draft.question } });
     res.redirect(303, '/admin/staff-drafts?ok=dismissed');
   });
@@ -69,7 +68,7 @@ ${visible.map(
     const working = (entryDraft?.data ?? published ?? row.data) as Record<string, unknown>;
     const questions = Array.isArray(working.questions) ? working.questions.map(String) : [];
     const saved = await deps.editing.saveDraft({ entry: { ...working, questions: [...questions, draft.question.slice(0, 500)] }, author: req.session!.account.username, kind: 'staff', note: `Câu hỏi từ phiếu đề xuất ${draft.id}` });
-    await createTicketLinksRepository({ db: deps.db }).setFaqDraftStatus({ id: draft.id, status: 'accepted' });
+    await setStaffFaqDraftStatus({ db: deps.db, id: draft.id, status: 'accepted' });
     await deps.audit.record({ actor: req.session!.account.username, action: 'faq.add_question', target: entryId, before: { questions }, after: { questions: saved.entry.questions } });
     res.redirect(303, `/admin/entries/${entryId}?ok=question`);
   });

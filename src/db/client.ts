@@ -14,10 +14,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import * as schema from './schema.js';
-
-export type Schema = typeof schema;
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+// No relational schema: every query names its tables (each module's *.table.ts), so src/db imports no
+// feature module. drizzle-kit finds the tables by the glob in drizzle.config.ts.
+export type Database = PgDatabase<PgQueryResultHKT>;
 
 export type DatabaseHandle = {
   db: Database;
@@ -91,7 +90,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       { cause: error },
     );
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  const db = drizzlePglite({ client }) as unknown as Database;
   await migratePglite(drizzlePglite({ client }), { migrationsFolder });
   return {
     db,
@@ -173,7 +172,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       { cause: error },
     );
   }
-  const db = drizzlePostgres({ client: withPreparedStatements(client), schema }) as unknown as Database;
+  const db = drizzlePostgres({ client: withPreparedStatements(client) }) as unknown as Database;
   return {
     db,
     kind: 'postgres',

@@ -1,35 +1,28 @@
 /**
  * Conversations and messages: the durable record of every chat. Shared by the pipeline,
- * handoff and the console; knows nothing about channels beyond the opaque ref.
+ * handoff and privacy; knows nothing about channels beyond the opaque ref, and nothing about the
+ * feature modules: what they need to know per message comes in as state probes (state-probe.ts).
  */
 import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from './client.js';
 import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
 import { messagesTable } from './messages.table.js';
-import { privacyRequestsTable } from '../handoff/privacy.table.js';
-import { ACTIVE_TICKET_STATUSES } from '../handoff/tickets.models.js';
-import { ticketsTable } from '../handoff/tickets.table.js';
-import { unitChoicePromptsTable } from '../handoff/units.table.js';
+import type { StateProbes } from './state-probe.js';
 
 export type Conversation = typeof conversationsTable.$inferSelect;
 export type StoredMessage = typeof messagesTable.$inferSelect;
 
-export type ConversationsRepository = ReturnType<typeof createConversationsRepository>;
+export type ConversationsRepository<K extends string = never> = ReturnType<typeof createConversationsRepository<K>>;
 
-/** What the pipeline needs to know about a conversation on every message, read while storing it. */
-export type ConversationState = {
-  /** The centre the resident chose (null: not chosen yet). */
-  unitId: string | null;
-  /** A "delete my data" request awaits confirmation. */
-  deleteRequestPending: boolean;
-  /** A ticket is open, claimed or undeliverable. */
-  activeTicket: boolean;
-  /** The resident was asked which centre they belong to and has not answered yet. */
-  unitChoicePending: boolean;
-};
+/**
+ * What storeInbound reads about a conversation on every message: the resident's centre (null: not
+ * chosen yet) and one flag per state probe.
+ */
+export type ConversationState<K extends string = never> = { unitId: string | null } & { [P in K]: boolean };
 
-export function createConversationsRepository({ db }: { db: Database }) {
+export function createConversationsRepository<K extends string = never>({ db, probes }: { db: Database; probes?: StateProbes<K> }) {
+  const probeEntries = Object.entries(probes ?? {}) as Array<[K, StateProbes<K>[K]]>;
   /** Creates the conversation on first contact; refreshes last_seen and the resident's name after. */
   async function upsertConversation(args: {
     channel: string;
@@ -118,8 +111,9 @@ export function createConversationsRepository({ db }: { db: Database }) {
    * upsertConversation + recordInbound in ONE round trip (the pipeline's hot path: every inbound
    * message). Idempotent like recordInbound: a redelivered (channel, externalId) stores nothing and
    * returns `duplicate: true`; the conversation's last_seen/name are refreshed either way.
-   * The same statement reads the conversation's `state`, so the pipeline skips the privacy, unit and
-   * ticket lookups that most messages do not need (each would be a round trip of its own).
+   * The same statement reads the conversation's `state` through the probes the assembly composed
+   * (privacy, unit choice, tickets), so the pipeline skips the lookups that most messages do not
+   * need (each would be a round trip of its own).
    */
   async function storeInbound(args: {
     channel: string;
@@ -130,14 +124,11 @@ export function createConversationsRepository({ db }: { db: Database }) {
     kind: string;
     text: string;
     receivedAt: Date;
-  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState }> {
+  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState<NoInfer<K>> }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
     const at = args.receivedAt.toISOString();
-    const active = sql.join(
-      ACTIVE_TICKET_STATUSES.map((s) => sql`${s}`),
-      sql`, `,
-    );
+    const flags = probeEntries.map(([key, probe]) => sql`, ${probe(sql`conv.id`)} as ${sql.identifier(key)}`);
     const result = await db.execute(sql`
       with conv as (
         insert into conversations (channel, conversation_ref, resident_external_id, resident_name, last_seen_at)
@@ -153,20 +144,9 @@ export function createConversationsRepository({ db }: { db: Database }) {
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
-      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id,
-        exists (select 1 from ${privacyRequestsTable} p where p.conversation_id = conv.id and p.status = 'pending') as delete_pending,
-        exists (select 1 from ${ticketsTable} t where t.conversation_id = conv.id and t.status in (${active})) as ticket_active,
-        exists (select 1 from ${unitChoicePromptsTable} u where u.conversation_id = conv.id) as unit_choice_pending
+      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id${sql.join(flags)}
       from conv`);
-    const rows = rowsOf<{
-      id: number | string;
-      inserted: boolean;
-      unit_id: string | null;
-      message_id: number | string | null;
-      delete_pending: boolean;
-      ticket_active: boolean;
-      unit_choice_pending: boolean;
-    }>(result);
+    const rows = rowsOf<{ id: number | string; inserted: boolean; unit_id: string | null; message_id: number | string | null } & Record<K, boolean>>(result);
     const row = rows[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);
@@ -175,12 +155,7 @@ export function createConversationsRepository({ db }: { db: Database }) {
       created: row.inserted,
       messageId,
       duplicate: messageId === null,
-      state: {
-        unitId: row.unit_id,
-        deleteRequestPending: row.delete_pending,
-        activeTicket: row.ticket_active,
-        unitChoicePending: row.unit_choice_pending,
-      },
+      state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
     };
   }
 

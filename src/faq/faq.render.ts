@@ -2,8 +2,8 @@
  * The Vietnamese text a resident sees for a decision. Short sentences, the asked section first,
  * the rest one tap (or one word) away. Unit facts are filled in from the unit file here.
  */
-import { defaultBotTexts, HANDOFF_REQUEST_ACTION } from '../bot/core/bot.texts.js';
-import { splitText } from '../bot/core/text-split.js';
+import { BUTTON_ACTIONS, HANDOFF_BUTTON_LABEL } from '../shared/actions.js';
+import { splitText } from '../shared/text-split.js';
 import type { RenderedReply } from './faq.engine.port.js';
 import type { Smalltalk } from './faq.smalltalk.js';
 import { SECTION_NAMES, type FaqDecision, type FaqEntry, type SectionName } from './faq.types.js';
@@ -41,7 +41,7 @@ const SECTION_WORD: Partial<Record<SectionName, string>> = {
 const GENERAL_SECTIONS: SectionName[] = ['documents', 'fee', 'duration', 'where'];
 
 // The same "Gặp cán bộ" button the pipeline offers, so it recognises the engine's one.
-const HANDOFF_BUTTON = { label: defaultBotTexts.handoffButton, data: HANDOFF_REQUEST_ACTION };
+const HANDOFF_BUTTON = { label: HANDOFF_BUTTON_LABEL, data: BUTTON_ACTIONS.handoffRequest };
 
 export function fillUnit(text: string, unit: UnitFacts): string {
   return text.replace(/\{\{\s*unit\.(\w+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
@@ -95,7 +95,7 @@ export function renderEntry({
   const text = [...blocks, footer, hint].filter(Boolean).join('\n\n');
   return {
     parts: splitText({ text, maxLength: maxTextLength }).parts,
-    buttons: [...more.map((n) => ({ label: SECTION_BUTTON[n], data: `faq:${entry.id}:${n}` })), HANDOFF_BUTTON],
+    buttons: [...more.map((n) => ({ label: SECTION_BUTTON[n], data: `${BUTTON_ACTIONS.faq}${entry.id}:${n}` })), HANDOFF_BUTTON],
   };
 }
 
@@ -140,7 +140,7 @@ export function renderDecision({
           : `Anh/chị muốn hỏi về việc nào?\n${options}\n\nTrả lời ${numbers.slice(0, -1).join(', ')} hoặc ${numbers.at(-1)}.`;
       return {
         parts: fit(`${ask} Nếu không phải, nhắn «gặp cán bộ».`),
-        buttons: [...decision.candidates.map((c, i) => ({ label: `${i + 1}. ${c.title}`, data: `faq:${c.id}` })), HANDOFF_BUTTON],
+        buttons: [...decision.candidates.map((c, i) => ({ label: `${i + 1}. ${c.title}`, data: `${BUTTON_ACTIONS.faq}${c.id}` })), HANDOFF_BUTTON],
       };
     }
     case 'handoff':

@@ -3,6 +3,7 @@
  * Pure and lexicon-free: Unicode cleanup, tone-placement unification, diacritic folding, tokens.
  * Lexicon-dependent steps (abbreviations, phrases, stopwords) live in faq.lexicon.ts.
  */
+import { foldDiacritics } from '../shared/fold.js';
 
 /** Longest input we look at for retrieval; the whole message is still stored. */
 export const MAX_QUERY_CHARS = 600;
@@ -27,10 +28,7 @@ export function toNewTonePlacement(text: string): string {
     .replace(/(?<![qQ])([ùúủũụ])y(?![\p{L}])/gu, (_, u: string) => 'u' + moveTone('y', u));
 }
 
-/** Removes every diacritic, including đ → d (which NFD does not decompose). */
-export function foldDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
-}
+export { foldDiacritics };
 
 /**
  * NFC, invisible/control/emoji removal, lowercase, new tone placement, punctuation to spaces.

@@ -2,9 +2,9 @@
 import type { ConversationsRepository } from '../db/conversations.repository.js';
 import type { OutboundMessage } from '../bot/core/message.types.js';
 import type { HandoffDeps, HandoffOutboxMeta, HandoffUnit } from './handoff.deps.js';
-import type { StaffThreads } from './staff-threads.js';
-import type { TicketLinksRepository } from './ticket-links.repository.js';
-import type { TicketsRepository } from './tickets.repository.js';
+import type { StaffThreads } from './staff/staff.threads.js';
+import type { TicketLinksRepository } from './tickets/ticket-links.repository.js';
+import type { TicketsRepository } from './tickets/tickets.repository.js';
 
 export type HandoffContext = {
   deps: HandoffDeps;

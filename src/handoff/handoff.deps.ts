@@ -7,9 +7,10 @@ import type { ChannelAdapter } from '../bot/core/channel.port.js';
 import type { ChannelName, OutboundMessage } from '../bot/core/message.types.js';
 import type { OutboxPort } from '../bot/core/outbox.port.js';
 import type { Logger } from '../logger.js';
-import type { WorkingCalendar } from './working-calendar.js';
+import type { WorkingCalendar } from '../units/index.js';
+import type { Clock } from '../shared/clock.js';
 
-export type Clock = { now(): Date };
+export type { Clock };
 
 export type HandoffStaffMember = {
   id: string;
@@ -40,7 +41,7 @@ export type HandoffUnit = {
   info?: Record<string, string>;
 };
 
-/** The subset of the units repository the handoff uses (src/handoff units engineer implements it). */
+/** The subset of the units repository the handoff uses (src/units/units.repository.ts implements it). */
 export type HandoffUnits = {
   getUnit(args: { unitId: string }): Promise<{ unit: HandoffUnit }> | { unit: HandoffUnit };
   findStaffGroup(args: { conversationRef: string }):
@@ -80,7 +81,7 @@ export type HandoffOutboxMeta = {
   handoff: true;
   /** Absent for replies that belong to no ticket (/id, /ds, a refusal). */
   ticketId?: number;
-  role: import('./ticket-links.repository.js').MessageLinkRole;
+  role: import('./tickets/ticket-links.repository.js').MessageLinkRole;
   /** Staff-side rows: the group the thread belongs to (for re-creating a deleted topic). */
   groupRef?: string;
   /** On a copy row (a photo/file): what to send instead if the copy fails for good, so nothing is dropped silently. */

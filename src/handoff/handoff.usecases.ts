@@ -1,42 +1,45 @@
 /**
- * The handoff module as the pipeline sees it (HandoffPort), plus what main.ts wires around it:
- * the outbox listeners, the staff-group health for /healthz, and the dashboard metrics.
- *
- * Wiring (main.ts):
- *   const handoff = createHandoff({ db, units, outbox, channels: adapters, clock: systemClock, logger, conversations });
- *   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
- *   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
- *   const sla = createSlaWorker({ ... }); sla.start();
+ * The handoff module as the pipeline sees it (HandoffPort), plus what the assembly wires around it
+ * (src/pipeline.assembly.ts): the outbox listeners, the staff side the SLA worker shares, the
+ * staff-group health for /healthz, and the dashboard metrics.
  */
 import type { HandoffPort } from '../bot/core/handoff.port.js';
 import type { Database } from '../db/client.js';
 import type { HandoffContext } from './handoff.context.js';
 import { channelOf } from '../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffUnit } from './handoff.deps.js';
-import { createOutboxEventHandlers, type SentRow } from './outbox-events.js';
-import { readStaffGroupHealth, type StaffGroupHealth } from './staff-group-health.js';
-import { interceptResidentMessage, openTicket } from './resident.usecases.js';
-import { createStaffThreads } from './staff-threads.js';
-import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff.usecases.js';
-import { createTicketLinksRepository, type TicketLinksRepository } from './ticket-links.repository.js';
-import { getTicketMetrics, type TicketMetricsRow } from './tickets.metrics.js';
-import { createTicketsRepository, type TicketsRepository } from './tickets.repository.js';
+import { createOutboxEventHandlers, type SentRow } from './handoff.outbox-events.js';
+import type { GroupHealth, OutboxRepository } from '../bot/outbox/outbox.repository.js';
+import { interceptResidentMessage, openTicket } from './resident/resident.usecases.js';
+import { createStaffThreads } from './staff/staff.threads.js';
+import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff/staff.usecases.js';
+import { createTicketLinksRepository, type TicketLinksRepository } from './tickets/ticket-links.repository.js';
+import { getTicketMetrics, type TicketMetricsRow } from './tickets/tickets.metrics.js';
+import { createTicketsRepository, type TicketsRepository } from './tickets/tickets.repository.js';
 
 export type Handoff = HandoffPort & {
   handleOutboxSent(row: SentRow): Promise<void>;
   handleOutboxFailed(row: SentRow, failure?: { error?: unknown }): Promise<void>;
   /** Per configured staff group: did the last message to it get through? Read from the outbox, for /healthz. */
-  staffGroupHealth(): Promise<StaffGroupHealth>;
+  staffGroupHealth(): Promise<GroupHealth>;
   getTicketMetrics(args: { unitId?: string; from: Date; to: Date }): Promise<{ units: TicketMetricsRow[]; staff: TicketMetricsRow[] }>;
   readonly tickets: TicketsRepository;
   readonly links: TicketLinksRepository;
+  /** The collaborators the SLA worker shares: units filtered to reachable staff groups, the staff threads (one lock per ticket). */
+  readonly staffSide: Pick<HandoffContext, 'deps' | 'tickets' | 'threads'>;
 };
 
 export function createHandoff({
   db,
   conversations,
+  outboxHistory,
   ...deps
-}: HandoffDeps & { db: Database; conversations?: HandoffContext['conversations'] }): Handoff {
+}: HandoffDeps & {
+  db: Database;
+  conversations?: HandoffContext['conversations'];
+  /** The outbox's delivery record, read for staffGroupHealth (absent: no health to report). */
+  outboxHistory?: Pick<OutboxRepository, 'readGroupHealth'>;
+}): Handoff {
   const tickets = createTicketsRepository({ db });
   const links = createTicketLinksRepository({ db });
   const log = deps.logger.child({ module: 'handoff' });
@@ -88,11 +91,13 @@ export function createHandoff({
     handleOutboxFailed: (row, failure) => events.handleFailed(row, failure),
     async staffGroupHealth() {
       const { units: all } = deps.units.listUnits ? await deps.units.listUnits() : { units: [] };
-      const { health } = await readStaffGroupHealth({ db, groupRefs: all.flatMap((u) => u.staffGroups.map((g) => g.conversationRef)) });
+      if (!outboxHistory) return {};
+      const { health } = await outboxHistory.readGroupHealth({ groupRefs: all.flatMap((u) => u.staffGroups.map((g) => g.conversationRef)) });
       return health;
     },
     getTicketMetrics: (args) => getTicketMetrics({ db, ...args }),
     tickets,
     links,
+    staffSide: { deps: ctxDeps, tickets, threads },
   };
 }

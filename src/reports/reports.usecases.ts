@@ -1,5 +1,5 @@
 /** One report for a period and a unit (or the province): every figure the page, CSV and XLSX show. */
-import type { WorkingCalendar } from '../handoff/working-calendar.js';
+import type { WorkingCalendar } from '../units/index.js';
 import type { ReportScope, ReportsRepository } from './reports.repository.js';
 import { percentile, ratesOf, ratingsOf, slaOf, type OutcomeCounts } from './reports.models.js';
 

@@ -13,7 +13,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { z } from 'zod';
 import type { WebAdapter } from '../bot/adapters/web/web.adapter.js';
 import { toConversationRef, toInboundMessage, toInboundUpload } from '../bot/adapters/web/web.mapper.js';
-import { systemClock, type Clock } from '../bot/core/clock.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import { createThrottle } from '../bot/core/throttle.js';
 import type { Logger } from '../logger.js';
 import type { WebChatHistory } from './chat.history.js';

@@ -1,6 +1,7 @@
 /** GET /healthz: database reachability, version and each channel's state. 503 when the database is down. */
 import type { Express } from 'express';
 import type { ChannelStatus } from '../bot/core/channel.port.js';
+import { withTimeout } from '../shared/async.js';
 
 export type HealthDeps = {
   version: string;
@@ -16,21 +17,21 @@ export function registerHealthRoutes({ app, health }: { app: Express; health: He
   app.get('/healthz', async (_req, res) => {
     let database: { kind: string; ok: boolean; latencyMs?: number; error?: string };
     try {
-      const { latencyMs } = await withTimeout(health.database.ping(), 3000);
+      const { latencyMs } = await withTimeout(health.database.ping(), 3000, noAnswer);
       database = { kind: health.database.kind, ok: true, latencyMs };
     } catch (error) {
       database = { kind: health.database.kind, ok: false, error: (error as Error).message };
     }
     let outbox: { pending: number } | undefined;
     if (database.ok && health.outboxPending) {
-      outbox = await withTimeout(health.outboxPending(), 3000).then(
+      outbox = await withTimeout(health.outboxPending(), 3000, noAnswer).then(
         ({ count }) => ({ pending: count }),
         () => undefined,
       );
     }
     let staffGroups: Record<string, { ok: boolean; lastError?: string; at: Date }> | undefined;
     if (database.ok && health.staffGroups) {
-      staffGroups = await withTimeout(health.staffGroups(), 3000).catch(() => undefined);
+      staffGroups = await withTimeout(health.staffGroups(), 3000, noAnswer).catch(() => undefined);
     }
     res.status(database.ok ? 200 : 503).json({
       status: database.ok ? 'ok' : 'unhealthy',
@@ -43,12 +44,4 @@ export function registerHealthRoutes({ app, health }: { app: Express; health: He
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
+const noAnswer = () => new Error('no answer within 3000 ms');

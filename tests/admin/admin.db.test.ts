@@ -114,5 +114,5 @@ describe('cli admin with the embedded database', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 240_000);
 });

@@ -16,7 +16,7 @@ import { loadCatalogueFiles } from '../../src/faq/catalogue.loader.js';
 import { createFaqEngine } from '../../src/faq/faq.engine.js';
 import { createFaqRepository } from '../../src/faq/faq.repository.js';
 import { startFaqSync } from '../../src/faq/faq.sync.js';
-import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
+import { syncUnitsFromData } from '../../src/units/index.js';
 import { createLogger } from '../../src/logger.js';
 import { assemblePipeline } from '../../src/pipeline.assembly.js';
 import { createApp } from '../../src/web/app.js';

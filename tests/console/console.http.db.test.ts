@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSessionsTable } from '../../src/admin/admin.table.js';
 import { unitsTable } from '../../src/db/units.table.js';
 import { faqRevisionsTable } from '../../src/faq/faq.table.js';
-import { ticketFaqDraftsTable, ticketsTable } from '../../src/handoff/tickets.table.js';
+import { ticketFaqDraftsTable, ticketsTable } from '../../src/handoff/index.js';
 import { ENTRIES_SHEET, QUESTIONS_SHEET } from '../../src/console/catalogue.exchange.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 import { catalogue, createHttpClient, startConsoleServer, type ConsoleServer } from './console.harness.js';

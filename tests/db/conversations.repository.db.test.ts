@@ -1,14 +1,16 @@
 /**
  * storeInbound: the pipeline's one round trip per message stores the message (deduplicated) and reads
- * what the rest of the hot path needs to know about the conversation.
+ * what the rest of the hot path needs to know about the conversation, through the state probes the
+ * assembly composes from the privacy, tickets and units modules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
-import { createPrivacyRepository } from '../../src/handoff/privacy.repository.js';
-import { createTicketsRepository } from '../../src/handoff/tickets.repository.js';
-import { createUnitsRepository } from '../../src/handoff/units.repository.js';
-import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
-import { TWO_UNITS_YAML, writeDataDir } from '../handoff/units-fixtures.js';
+import { createPrivacyRepository } from '../../src/privacy/privacy.repository.js';
+import { createTicketsRepository } from '../../src/handoff/tickets/tickets.repository.js';
+import { createUnitsRepository } from '../../src/units/units.repository.js';
+import { pipelineStateProbes } from '../../src/pipeline.assembly.js';
+import { syncUnitsFromData } from '../../src/units/units.sync.js';
+import { TWO_UNITS_YAML, writeDataDir } from '../units/units-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 
 describe('conversations repository: storeInbound (real database)', () => {
@@ -21,7 +23,7 @@ describe('conversations repository: storeInbound (real database)', () => {
   afterAll(() => handle.close());
 
   const store = (conversationRef: string, externalId = `m-${++n}`) =>
-    createConversationsRepository({ db: handle.db }).storeInbound({
+    createConversationsRepository({ db: handle.db, probes: pipelineStateProbes }).storeInbound({
       channel: 'telegram',
       conversationRef,
       residentExternalId: '42',

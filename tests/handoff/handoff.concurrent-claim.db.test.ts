@@ -8,20 +8,18 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
 import type { ChannelName } from '../../src/bot/core/message.types.js';
-import { createPipeline } from '../../src/bot/core/pipeline.js';
-import { createOutbox } from '../../src/bot/outbox/outbox.js';
-import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
 import { createDatabase, type DatabaseHandle } from '../../src/db/client.js';
-import { createConversationsRepository } from '../../src/db/conversations.repository.js';
-import { createHandoff } from '../../src/handoff/handoff.usecases.js';
-import { createUnitsRepository } from '../../src/handoff/units.repository.js';
+import { assemblePipeline, type PipelineAssembly } from '../../src/pipeline.assembly.js';
 import { createFakeFaqEngine } from '../helpers/fake-faq-engine.js';
 import { createHandoffHarness, STAFF, TG_PLAIN_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 import { backendName } from '../helpers/test-db.js';
 
 let h: HandoffHarness | undefined;
 let second: DatabaseHandle | undefined;
+let assembly2: PipelineAssembly | undefined;
 afterEach(async () => {
+  await assembly2?.unitsListener.stop();
+  assembly2 = undefined;
   await second?.close();
   await h?.close();
   h = second = undefined;
@@ -31,19 +29,16 @@ describe(`concurrent claims across two bot processes (${backendName})`, { timeou
   it('exactly one of two simultaneous "Nhận" taps wins; the other is told who has the ticket', async () => {
     h = await createHandoffHarness({ groups: [{ conversationRef: TG_PLAIN_STAFF, forum: false }] });
     const harness = h;
-    // The second process: its own connection (on Postgres), repositories, outbox, handoff and pipeline.
+    // The second process: its own connection (on Postgres) and its own production wiring.
     second = h.database.url ? await createDatabase({ url: h.database.url }) : undefined;
-    const db2 = second?.db ?? h.db;
     const adapters = new Map<ChannelName, ChannelAdapter>([
       ['telegram', h.telegram],
       ['zalo', h.zalo],
       ['web', h.web],
     ]);
     const logger = pino({ level: 'silent' });
-    const outbox2 = createOutbox({ repository: createOutboxRepository({ db: db2 }), adapters, clock: h.clock });
-    const units2 = createUnitsRepository({ db: db2, clock: h.clock });
-    const handoff2 = createHandoff({ db: db2, units: units2, outbox: outbox2, channels: adapters, clock: h.clock, logger });
-    const pipeline2 = createPipeline({ conversations: createConversationsRepository({ db: db2 }), faq: createFakeFaqEngine(), handoff: handoff2, outbox: outbox2, logger, clock: h.clock });
+    assembly2 = await assemblePipeline({ database: second ?? h.database, adapters, faq: createFakeFaqEngine(), logger, clock: h.clock, retentionDays: 365 });
+    const pipeline2 = assembly2.pipeline;
 
     const minh = { id: STAFF.minh.telegram, name: STAFF.minh.name };
     const hoa = { id: STAFF.hoa.telegram, name: STAFF.hoa.name };

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HANDOFF_REQUEST_ACTION } from '../../src/bot/core/bot.texts.js';
 import { outboxTable } from '../../src/bot/outbox/outbox.table.js';
-import { EARLIER_MEDIA_MAX, EARLIER_MEDIA_WINDOW_MS } from '../../src/handoff/resident.usecases.js';
+import { EARLIER_MEDIA_MAX, EARLIER_MEDIA_WINDOW_MS } from '../../src/handoff/resident/resident.usecases.js';
 import { createHandoffHarness, STAFF, TG_STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
 const RESIDENT_TG = 'telegram:5001';

@@ -392,7 +392,7 @@ describe('/healthz staffGroups comes from the outbox', { timeout: 90_000 }, () =
     expect(health[ZALO_STAFF]).toMatchObject({ ok: false, lastError: expect.stringContaining('không phải thành viên nhóm') });
 
     // Another process (or this one after a restart) reads the same answer from the database.
-    const other = createHandoff({ db: h.db, units: h.units, outbox: h.outbox, channels: new Map(), clock: h.clock, logger: pino({ level: 'silent' }) });
+    const other = createHandoff({ db: h.db, units: h.units, outbox: h.outbox, outboxHistory: h.assembly.outboxRepository, channels: new Map(), clock: h.clock, logger: pino({ level: 'silent' }) });
     expect(await other.staffGroupHealth()).toEqual(health);
 
     // The next message that gets through clears it.

@@ -1,7 +1,7 @@
 /**
- * The whole handoff path in one process, with nothing faked but the platforms: real database, real
- * units repository (seeded from a units.yaml written by the test), real pipeline, real outbox and
- * worker, real handoff. Platforms are memory adapters named telegram/zalo/web; the telegram one can
+ * The whole handoff path in one process, with nothing faked but the platforms and the FAQ engine:
+ * real database, units seeded from a units.yaml written by the test, and the production wiring
+ * (assemblePipeline: pipeline with privacy and unit choice, outbox and worker, handoff, SLA worker). Platforms are memory adapters named telegram/zalo/web; the telegram one can
  * open, close and delete forum topics and copy messages, like the Bot API.
  */
 import { cpSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -12,15 +12,8 @@ import { createMemoryAdapter, type MemoryAdapter } from '../../src/bot/adapters/
 import { ChannelApiError } from '../../src/bot/core/channel.errors.js';
 import type { ChannelAdapter, ChannelCapabilities } from '../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage, MessageKind, OutboundMessage } from '../../src/bot/core/message.types.js';
-import { createPipeline } from '../../src/bot/core/pipeline.js';
-import { createOutbox } from '../../src/bot/outbox/outbox.js';
-import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
-import { createOutboxWorker } from '../../src/bot/outbox/outbox.worker.js';
-import { createConversationsRepository } from '../../src/db/conversations.repository.js';
-import { createHandoff } from '../../src/handoff/handoff.usecases.js';
-import { createSlaWorker } from '../../src/handoff/sla.worker.js';
-import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
-import { createUnitsRepository } from '../../src/handoff/units.repository.js';
+import { assemblePipeline } from '../../src/pipeline.assembly.js';
+import { syncUnitsFromData } from '../../src/units/units.sync.js';
 import { createFakeClock } from './fake-clock.js';
 import { createFakeFaqEngine } from './fake-faq-engine.js';
 import { createTestDatabase } from './test-db.js';
@@ -134,6 +127,7 @@ export async function createHandoffHarness({
   start = new Date('2026-03-02T02:00:00Z'), // Monday 09:00 in Hanoi
   zaloCapabilities = {},
   replace = {},
+  unconfigured = [],
 }: {
   groups?: StaffGroupsSetup;
   slaMinutes?: number;
@@ -141,6 +135,8 @@ export async function createHandoffHarness({
   zaloCapabilities?: Partial<ChannelCapabilities>;
   /** Real adapters (e.g. telegraf against the fake Bot API) instead of the memory ones. */
   replace?: Partial<Record<ChannelName, ChannelAdapter>>;
+  /** Channels this "process" does not run (no token configured): their staff groups are unreachable. */
+  unconfigured?: ChannelName[];
 } = {}) {
   const database = await createTestDatabase();
   const { db } = database;
@@ -152,28 +148,31 @@ export async function createHandoffHarness({
   writeFileSync(join(dataDir, 'units.yaml'), unitsYaml({ groups, slaMinutes }));
   await syncUnitsFromData({ db, dataDir, now: clock.now() });
   rmSync(dataDir, { recursive: true, force: true });
-  const units = createUnitsRepository({ db, clock });
 
   const telegram = withThreads(createMemoryAdapter({ channel: 'telegram' }));
   const zalo = createMemoryAdapter({ channel: 'zalo', capabilities: { buttons: false, maxTextLength: 2000, ...zaloCapabilities } });
   const web = createMemoryAdapter({ channel: 'web' });
-  const adapters = new Map<ChannelName, ChannelAdapter>([
-    ['telegram', replace.telegram ?? telegram],
-    ['zalo', replace.zalo ?? zalo],
-    ['web', replace.web ?? web],
-  ]);
+  const adapters = new Map<ChannelName, ChannelAdapter>(
+    (
+      [
+        ['telegram', replace.telegram ?? telegram],
+        ['zalo', replace.zalo ?? zalo],
+        ['web', replace.web ?? web],
+      ] as const
+    ).filter(([channel]) => !unconfigured.includes(channel)),
+  );
 
-  const outboxRepository = createOutboxRepository({ db });
-  const outbox = createOutbox({ repository: outboxRepository, adapters, clock });
-  const worker = createOutboxWorker({ repository: outboxRepository, adapters, logger, clock, retryPolicy: { baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 3 } });
-  const conversations = createConversationsRepository({ db });
-  const handoffDeps = { units, outbox, channels: adapters, clock, logger };
-  const handoff = createHandoff({ db, conversations, ...handoffDeps });
-  worker.onSent((row) => handoff.handleOutboxSent(row));
-  worker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
-  const sla = createSlaWorker({ db, ...handoffDeps });
-  const faq = createFakeFaqEngine();
-  const pipeline = createPipeline({ conversations, faq, handoff, outbox, logger, clock });
+  // The production wiring (main.ts calls the same function), with a fake clock and short retry delays.
+  const assembly = await assemblePipeline({
+    database,
+    adapters,
+    faq: createFakeFaqEngine(),
+    logger,
+    clock,
+    retentionDays: 365,
+    outboxRetryPolicy: { baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 3 },
+  });
+  const { pipeline, outbox, outboxWorker: worker, units, handoff, sla, conversations } = assembly;
 
   let seq = 0;
   /** Builds an inbound message; ids are unique per harness. */
@@ -245,12 +244,16 @@ export async function createHandoffHarness({
     sla,
     pipeline,
     conversations,
+    assembly,
     inbound,
     say,
     flush,
     sentIn,
     lastIn,
-    close: () => database.close(),
+    close: async () => {
+      await assembly.unitsListener.stop();
+      await database.close();
+    },
   };
 }
 

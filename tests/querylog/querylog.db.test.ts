@@ -10,15 +10,15 @@ import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../../src/bot/core/message.types.js';
 import { rowsOf } from '../../src/db/client.js';
 import { countStatements } from '../../src/db/statement-counter.js';
-import { createPrivacyRepository } from '../../src/handoff/privacy.repository.js';
-import { syncUnitsFromData } from '../../src/handoff/units.sync.js';
+import { createPrivacyRepository } from '../../src/privacy/index.js';
+import { syncUnitsFromData } from '../../src/units/index.js';
 import { createLogger } from '../../src/logger.js';
 import { assemblePipeline, type PipelineAssembly } from '../../src/pipeline.assembly.js';
 import { createQueryLogRepository } from '../../src/querylog/querylog.repository.js';
 import { queryLogTable, regressionCasesTable } from '../../src/querylog/querylog.table.js';
 import { createFakeFaqEngine } from '../helpers/fake-faq-engine.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { ONE_UNIT_YAML, writeDataDir } from '../handoff/units-fixtures.js';
+import { ONE_UNIT_YAML, writeDataDir } from '../units/units-fixtures.js';
 
 let n = 0;
 const t0 = new Date('2026-11-02T02:00:00Z');

@@ -3,8 +3,8 @@
  * question and sees the answer; buttons work; text is never interpreted as HTML; the transcript
  * survives a page reload and a server restart.
  *
- * Everything is real: the FAQ engine and the shipped catalogue in data/, the pipeline, the outbox
- * and the database; only the staff side (handoff) is a fake.
+ * Everything is real: the FAQ engine and the shipped catalogue and units in data/, the production
+ * wiring (assemblePipeline: pipeline, privacy, unit choice, handoff, outbox) and the database.
  */
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -14,13 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebAdapter, type WebAdapter } from '../../src/bot/adapters/web/web.adapter.js';
 import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
 import type { ChannelName } from '../../src/bot/core/message.types.js';
-import { createPipeline, type Pipeline } from '../../src/bot/core/pipeline.js';
-import { createOutbox } from '../../src/bot/outbox/outbox.js';
-import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
-import { createOutboxWorker, type OutboxWorker } from '../../src/bot/outbox/outbox.worker.js';
-import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import type { FaqEngine } from '../../src/faq/faq.engine.port.js';
 import { createLogger } from '../../src/logger.js';
+import { assemblePipeline, type PipelineAssembly } from '../../src/pipeline.assembly.js';
+import { syncUnitsFromData } from '../../src/units/units.sync.js';
 import { createApp } from '../../src/web/app.js';
 import { createWebChatHistory } from '../../src/web/chat.history.js';
 import { registerChatRoutes } from '../../src/web/chat.routes.js';
@@ -28,13 +25,13 @@ import { createWebUploadsRepository } from '../../src/web/uploads.repository.js'
 import { webUploadsTable } from '../../src/web/uploads.table.js';
 import { loadCatalogueFiles } from '../../src/faq/catalogue.loader.js';
 import { createFaqEngine } from '../../src/faq/faq.engine.js';
-import { createFakeHandoff } from '../helpers/fake-handoff.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.CHAT_SCREENSHOT ?? '/tmp/web-chat-phone.png';
 
-const catalogue = loadCatalogueFiles({ dataDir: new URL('../../data', import.meta.url).pathname });
+const dataDir = new URL('../../data', import.meta.url).pathname;
+const catalogue = loadCatalogueFiles({ dataDir });
 function createEngine(): FaqEngine {
   return createFaqEngine(catalogue);
 }
@@ -43,19 +40,16 @@ const EXPECTED_ANSWER = 'Giấy tờ cần chuẩn bị';
 
 const logger = createLogger({ level: 'silent' });
 
-type Running = { server: Server; worker: OutboxWorker; webAdapter: WebAdapter; pipeline: Pipeline };
+type Running = { server: Server; webAdapter: WebAdapter; assembly: PipelineAssembly };
 
 /** Everything main.ts builds for the web chat, on the given database and port. */
 async function startServer({ database, port }: { database: TestDatabase; port: number }): Promise<Running> {
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
-  const conversations = createConversationsRepository({ db: database.db });
-  const repository = createOutboxRepository({ db: database.db });
-  const outbox = createOutbox({ repository, adapters });
-  const worker = createOutboxWorker({ repository, adapters, logger });
-  outbox.onEnqueued(() => worker.wake());
+  await syncUnitsFromData({ db: database.db, dataDir });
+  const assembly = await assemblePipeline({ database, adapters, faq: createEngine(), logger, retentionDays: 365 });
+  const { conversations, outboxRepository: repository, outboxWorker: worker, pipeline } = assembly;
   worker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));
-  const pipeline = createPipeline({ conversations, faq: createEngine(), handoff: createFakeHandoff(), outbox, logger });
   const app = createApp({
     logger,
     routes: [
@@ -74,13 +68,14 @@ async function startServer({ database, port }: { database: TestDatabase; port: n
   await new Promise((resolve) => server.once('listening', resolve));
   worker.start();
   await webAdapter.start({ onMessage: pipeline.handle });
-  return { server, worker, webAdapter, pipeline };
+  return { server, webAdapter, assembly };
 }
 
 async function stopServer(running: Running) {
   await running.webAdapter.stop();
-  await running.pipeline.drain();
-  await running.worker.stop();
+  await running.assembly.pipeline.drain();
+  await running.assembly.outboxWorker.stop();
+  await running.assembly.unitsListener.stop();
   await new Promise<void>((resolve) => {
     running.server.close(() => resolve());
     running.server.closeAllConnections();

@@ -4,9 +4,11 @@
  * and ticket receipts from the handoff module, not from here.
  */
 
+import { BUTTON_ACTIONS, HANDOFF_BUTTON_LABEL } from '../../shared/actions.js';
+
 /** The button every "I could not help" reply carries; the pipeline opens a ticket when it is tapped. */
-export const HANDOFF_REQUEST_ACTION = 'handoff:request';
-export const HELP_ACTION = 'bot:help';
+export const HANDOFF_REQUEST_ACTION = BUTTON_ACTIONS.handoffRequest;
+export const HELP_ACTION = BUTTON_ACTIONS.help;
 
 export type BotTexts = {
   /** First contact and /start: who we are and what we can do. */
@@ -59,7 +61,7 @@ export const defaultBotTexts: BotTexts = {
   longInput: 'Tin nhắn khá dài, tôi xin trả lời theo phần đầu. Nếu chưa đúng ý, anh/chị hỏi ngắn gọn lại giúp tôi nhé.',
   staleAction: 'Lựa chọn này đã cũ. Anh/chị vui lòng nhắn lại câu hỏi giúp tôi nhé.',
   handoffHint: 'Muốn gặp cán bộ, anh/chị nhắn «gặp cán bộ».',
-  handoffButton: '🙋 Gặp cán bộ',
+  handoffButton: HANDOFF_BUTTON_LABEL,
   helpButton: 'Hướng dẫn',
   noStaff:
     'Hiện chưa có cán bộ trực trả lời qua kênh này. Anh/chị vui lòng gọi điện hoặc đến trực tiếp Trung tâm Phục vụ hành chính công trong giờ làm việc. Xin cảm ơn!',

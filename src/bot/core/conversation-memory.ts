@@ -5,7 +5,7 @@
  * after a restart the resident's next question is simply answered afresh.
  */
 import type { Candidate } from '../../faq/faq.types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type ConversationContext = { clarify?: Candidate[]; lastEntryId?: string };
 

@@ -21,3 +21,8 @@ export function channelOf(conversationRef: string): ChannelName {
   }
   return prefix as ChannelName;
 }
+
+/** conversation_ref of an erased conversation ("delete my data"): no channel prefix, so nothing can ever send to it. */
+export const erasedConversationRef = (conversationId: number) => `deleted:${conversationId}`;
+/** True for the ref of an erased conversation (a ticket's resident_ref after "delete my data"). */
+export const isErasedConversationRef = (conversationRef: string) => conversationRef.startsWith('deleted:');

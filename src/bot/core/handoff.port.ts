@@ -34,7 +34,7 @@ export type HandoffPort = {
   openTicket(args: { message: InboundMessage; conversationId: number; decision: FaqDecision | null }): Promise<void>;
 };
 
-/** The resident's privacy (src/handoff/privacy.usecases.ts implements it). */
+/** The resident's privacy (src/privacy/privacy.usecases.ts implements it). */
 export type PrivacyPort = {
   /** The notice the first time a conversation is seen (and records that it was shown); `{}` after. */
   firstContactNotice(args: { conversationId: number }): Promise<{ notice?: string }>;
@@ -48,7 +48,7 @@ export type PrivacyPort = {
   }): Promise<{ handled: false } | { handled: true; reply: { text: string; buttons?: OutboundButton[] } }>;
 };
 
-/** Which centre a resident belongs to (src/handoff/unit-selector.usecases.ts implements it). */
+/** Which centre a resident belongs to (src/units/unit-choice.usecases.ts implements it). */
 export type UnitChoicePort = {
   ensureUnit(args: {
     conversationId: number;

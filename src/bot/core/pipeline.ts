@@ -18,7 +18,7 @@ import { parseFaqAction } from '../../faq/faq.render.js';
 import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
 import { parseCommand, parseChoice } from './bot.commands.js';
 import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { createConversationMemory } from './conversation-memory.js';
 import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js';
 import { createKeyedQueue } from './keyed-queue.js';
@@ -26,8 +26,15 @@ import type { InboundMessage, OutboundButton, OutboundMessage } from './message.
 import type { OutboxPort } from './outbox.port.js';
 import type { QueryLogPort } from './query-log.port.js';
 import { createThrottle } from './throttle.js';
+import { withTimeout } from '../../shared/async.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
+/**
+ * What the pipeline reads about a conversation with every message it stores (state probes from the
+ * privacy, handoff and units modules): a pending delete request, an active ticket, an open "which centre?".
+ */
+export type PipelineStateKey = 'deleteRequestPending' | 'activeTicket' | 'unitChoicePending';
+
 export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddressed: boolean };
 
 export type PipelineLimits = {
@@ -65,7 +72,8 @@ export function createPipeline({
   unitChoice,
   queryLog,
 }: {
-  conversations: Pick<ConversationsRepository, 'storeInbound'>;
+  /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
+  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound'>;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
@@ -251,7 +259,7 @@ export function createPipeline({
 
   async function guarded(message: InboundMessage): Promise<void> {
     try {
-      await withTimeout(process(message), limits.handlerTimeoutMs);
+      await withTimeout(process(message), limits.handlerTimeoutMs, () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`));
     } catch (error) {
       const context = { err: error, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
       log.error(context, 'handling an inbound message failed');
@@ -269,14 +277,4 @@ export function createPipeline({
     handle: (message) => queue.run(message.conversationRef, () => guarded(message)),
     drain: () => queue.drain(),
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pipeline: message not handled within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
 }

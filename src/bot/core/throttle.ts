@@ -3,7 +3,7 @@
  * once, politely; further messages are stored by the pipeline but not answered until the rate
  * falls back under the limit. Every arrival counts, so a flood keeps the sender throttled.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; notify: boolean };
 

@@ -11,6 +11,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database } from '../../db/client.js';
 import { outboxTable, type OutboxKind, type OutboxMeta, type OutboxRow } from './outbox.table.js';
 import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
+import { readGroupHealth } from './outbox.group-health.js';
 
 export type NewOutboxRow = {
   conversationRef: string;
@@ -24,6 +25,7 @@ export type NewOutboxRow = {
 };
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
+export type { GroupHealth } from './outbox.group-health.js';
 
 export function createOutboxRepository({ db }: { db: Database }) {
   /**
@@ -264,5 +266,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     findSentByExternalIds,
     countUnfinished,
     findById,
+    /** Per group ref: did the last handoff message to it get through? (/healthz staffGroups) */
+    readGroupHealth: ({ groupRefs }: { groupRefs: string[] }) => readGroupHealth({ db, groupRefs }),
   };
 }

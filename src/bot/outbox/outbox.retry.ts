@@ -4,6 +4,8 @@
  * permanent refusals (blocked by the user, chat not found) are not.
  */
 import { ChannelApiError, isRetryable } from '../core/channel.errors.js';
+import { backoffDelayMs, noJitter } from '../../shared/backoff.js';
+import { describeError } from '../../shared/errors.js';
 
 export type RetryPolicy = {
   /** Delay after the first failure; doubles per attempt. */
@@ -32,14 +34,6 @@ export function decideRetry({
   if (attempts >= policy.maxAttempts) return { retry: false, reason: `gave up after ${attempts} attempts: ${reason}` };
   const retryAfterMs = error instanceof ChannelApiError ? error.details.retryAfterMs : undefined;
   if (retryAfterMs !== undefined && retryAfterMs >= 0) return { retry: true, delayMs: retryAfterMs, reason };
-  const delayMs = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  const delayMs = backoffDelayMs({ attempt: attempts, policy: { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random: noJitter });
   return { retry: true, delayMs, reason };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }

@@ -5,11 +5,11 @@
  * kind 'copy' in the same per-conversation order. Also the read side that handoff and /healthz use.
  */
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel.port.js';
-import { systemClock, type Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { channelOf } from '../core/conversation-ref.js';
 import type { ChannelName, OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import type { EnqueueOptions, OutboxPort } from '../core/outbox.port.js';
-import { splitText } from '../core/text-split.js';
+import { splitText } from '../../shared/text-split.js';
 import { OutboxError } from './outbox.errors.js';
 import type { NewOutboxRow, OutboxRepository } from './outbox.repository.js';
 import type { OutboxMeta, OutboxRow } from './outbox.table.js';
@@ -20,7 +20,7 @@ export type Outbox = OutboxPort & {
   findSentByExternalId(args: { conversationRef: string; externalMessageId: string }): Promise<{ meta: OutboxMeta | null; row: OutboxRow } | undefined>;
   /** Rows not yet sent or failed (pending or in flight), for /healthz. */
   pendingCount(): Promise<{ count: number }>;
-  /** Called after every enqueue; main.ts wakes the worker with it so replies leave at once. */
+  /** Called after every enqueue; the assembly (pipeline.assembly.ts) wakes the worker with it so replies leave at once. */
   onEnqueued(listener: () => void): () => void;
 };
 

@@ -9,10 +9,11 @@ import type { ChannelAdapter } from '../core/channel.port.js';
 import { ChannelApiError } from '../core/channel.errors.js';
 import type { ChannelName, OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import type { Logger } from '../../logger.js';
-import { systemClock, type Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import type { OutboxRepository } from './outbox.repository.js';
 import { decideRetry, defaultRetryPolicy, type RetryPolicy } from './outbox.retry.js';
 import type { OutboxRow } from './outbox.table.js';
+import { withTimeout } from '../../shared/async.js';
 
 /** `failure` is set for onFailed: the error that ended the row (handoff tells a deleted topic from a blocked user by it). */
 export type OutboxListener = (row: OutboxRow, failure?: { error: unknown }) => void | Promise<void>;
@@ -58,6 +59,8 @@ export function createOutboxWorker({
   let wakeUp: (() => void) | undefined;
   // Set by wake() during a round, so rows enqueued while we were busy do not wait a whole poll interval.
   let wokenDuringRound = false;
+  // A send is abandoned (and retried) at half the lease, so the lease still holds when it is recorded.
+  const sendTimeoutMs = Math.max(1, Math.floor(leaseMs / 2));
 
   async function emit(listeners: Set<OutboxListener>, row: OutboxRow, failure?: { error: unknown }) {
     for (const listener of listeners) {
@@ -73,7 +76,7 @@ export function createOutboxWorker({
     const adapter = adapters.get(row.channel as ChannelName);
     try {
       if (!adapter) throw new Error(`no adapter for channel ${row.channel}`);
-      const { externalMessageId } = await withTimeout(dispatch(adapter, row), Math.max(1, Math.floor(leaseMs / 2)));
+      const { externalMessageId } = await withTimeout(dispatch(adapter, row), sendTimeoutMs, () => new Error(`send did not finish within ${sendTimeoutMs} ms`));
       const { row: sent } = await repository.markSent({ row, externalMessageId, sentAt: clock.now() });
       if (!sent) {
         log.warn({ outboxId: row.id, conversationRef: row.conversationRef }, 'sent after the lease expired; another worker may send it again');
@@ -172,15 +175,5 @@ function dispatch(adapter: ChannelAdapter, row: OutboxRow): Promise<{ externalMe
     to: copy.conversationRef,
     kind: copy.kind,
     ...(copy.attachment ? { attachment: copy.attachment } : {}),
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`send did not finish within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
   });
 }

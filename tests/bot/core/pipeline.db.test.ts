@@ -11,6 +11,7 @@ import { createOutboxWorker, type OutboxWorker } from '../../../src/bot/outbox/o
 import { createConversationsRepository } from '../../../src/db/conversations.repository.js';
 import { messagesTable } from '../../../src/db/messages.table.js';
 import { createLogger } from '../../../src/logger.js';
+import { pipelineStateProbes } from '../../../src/pipeline.assembly.js';
 import { createFakeClock, type FakeClock } from '../../helpers/fake-clock.js';
 import { createFakeFaqEngine, KHAI_SINH_ANSWER, type FakeFaqEngine } from '../../helpers/fake-faq-engine.js';
 import { createFakeHandoff, type FakeHandoff } from '../../helpers/fake-handoff.js';
@@ -64,7 +65,7 @@ function setup({ groupPolicy, capabilities }: { groupPolicy?: GroupPolicy; capab
   const faq = createFakeFaqEngine();
   const handoff = createFakeHandoff();
   const pipeline = createPipeline({
-    conversations: createConversationsRepository({ db: database.db }),
+    conversations: createConversationsRepository({ db: database.db, probes: pipelineStateProbes }),
     faq,
     handoff,
     outbox,

@@ -1,5 +1,5 @@
 /**
- * An in-process channel: records every send and lets a test (or a dev console) inject inbound
+ * An in-process channel: records every send and lets a test inject inbound
  * messages and send failures. Behaves like a real adapter towards the core, including errors.
  */
 import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';

@@ -8,6 +8,7 @@
  * A batch is handled before the next getUpdates, so an update is confirmed only once handled
  * (at-least-once; the pipeline dedupes). Each handler is bounded by telegraf's handlerTimeout.
  */
+import { backoffDelayMs, noJitter } from '../../../shared/backoff.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Update } from 'telegraf/types';
 import { toChannelError } from './telegram.errors.js';
@@ -70,7 +71,7 @@ function onPollFailure({ error, failures, backoff }: { error: unknown; failures:
   state: PollingState;
   delayMs: number;
 } {
-  const exponential = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 16));
+  const exponential = backoffDelayMs({ attempt: failures, policy: { baseMs: backoff.initialMs, maxMs: backoff.maxMs }, random: noJitter });
   const translated = toChannelError({ error, method: 'getUpdates' });
   if (translated.code === 'channel.network_error') {
     return { state: { state: 'reconnecting', detail: `cannot reach Telegram (${translated.message}); retrying` }, delayMs: exponential };

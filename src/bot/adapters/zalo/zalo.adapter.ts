@@ -17,13 +17,15 @@ import { ChannelApiError, ChannelNetworkError } from '../../core/channel.errors.
 import type { ChannelAdapter, ChannelCapabilities, ChannelState, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
 import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
-import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './zalo.backoff.js';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../../../shared/backoff.js';
 import { createZaloSession } from './zalo.client.js';
 import { buildCopyContent, fetchMediaOverHttp, toCopySource, toUploadContent, type MediaFetcher } from './zalo.copy.js';
 import { credentialsFingerprint, readZaloCredentials, saveZaloCredentials, snapshotZaloCredentials } from './zalo.credentials.js';
 import { classifyLoginFailure, translateZaloError } from './zalo.errors.js';
 import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions } from './zalo.mapper.js';
 import type { CreateZaloSession, ZaloApi, ZaloCredentials, ZaloSession } from './zalo.ports.js';
+import { withTimeout } from '../../../shared/async.js';
+import { describeError } from '../../../shared/errors.js';
 
 export const ZALO_MAX_TEXT_LENGTH = 2000;
 const KICK_CODES = new Set([3000, 3003]);
@@ -137,10 +139,10 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
 
       let session: ZaloSession;
       try {
-        session = await untilAborted(withTimeout(createApi({ credentials }), loginTimeoutMs, 'Zalo login'));
+        session = await untilAborted(withTimeout(createApi({ credentials }), loginTimeoutMs, () => new ZaloLoginTimeoutError('Zalo login', loginTimeoutMs)));
       } catch (error) {
         if (stopping) break;
-        const reason = describe(error);
+        const reason = describeError(error);
         if (classifyLoginFailure({ error }).kind === 'network') {
           attempt += 1;
           const delayMs = backoffDelayMs({ attempt, policy: backoff, random });
@@ -208,7 +210,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
 
       // Handlers first: an 'error' emitted with no listener throws ERR_UNHANDLED_ERROR and kills the process.
       listener.on('error', (error) => {
-        logger.warn({ err: describe(error), live: !settled }, 'Zalo listener error (handled; a close usually follows)');
+        logger.warn({ err: describeError(error), live: !settled }, 'Zalo listener error (handled; a close usually follows)');
       });
       listener.on('connected', () => {
         if (settled) return;
@@ -233,7 +235,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
       try {
         listener.start({ retryOnClose: false }); // we own reconnects; zca-js would not retry 1006 anyway
       } catch (error) {
-        finish({ kind: 'closed', code: 0, reason: `listener did not start: ${describe(error)}`, connectedForMs: 0 });
+        finish({ kind: 'closed', code: 0, reason: `listener did not start: ${describeError(error)}`, connectedForMs: 0 });
       }
     });
   }
@@ -242,7 +244,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     try {
       listener.stop();
     } catch (error) {
-      logger.debug({ err: describe(error) }, 'Zalo listener stop raised (ignored)');
+      logger.debug({ err: describeError(error) }, 'Zalo listener stop raised (ignored)');
     }
   }
 
@@ -268,7 +270,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     try {
       ({ inbound } = toInboundMessage({ message, ownId, now: new Date(now()) }));
     } catch (error) {
-      logger.warn({ err: describe(error), threadId: message.threadId, msgType: message.data?.msgType }, 'Zalo message skipped: could not map it');
+      logger.warn({ err: describeError(error), threadId: message.threadId, msgType: message.data?.msgType }, 'Zalo message skipped: could not map it');
       return;
     }
     if (!inbound) return;
@@ -276,7 +278,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     const handler = onMessage;
     // Called in arrival order without awaiting: the pipeline serialises per conversation itself.
     handler(inbound).catch((error: unknown) => {
-      logger.error({ err: describe(error), conversationRef: inbound.conversationRef, externalMessageId: inbound.externalMessageId }, 'inbound handler threw');
+      logger.error({ err: describeError(error), conversationRef: inbound.conversationRef, externalMessageId: inbound.externalMessageId }, 'inbound handler threw');
     });
   }
 
@@ -428,7 +430,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
         knownFileFingerprint = fingerprint;
         logger.info({ path: credentialsPath, reason }, 'Zalo session saved (cookies changed)');
       } catch (error) {
-        logger.warn({ err: describe(error), path: credentialsPath }, 'could not save the Zalo session; will try again later');
+        logger.warn({ err: describeError(error), path: credentialsPath }, 'could not save the Zalo session; will try again later');
       }
     });
     return persistQueue;
@@ -454,7 +456,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
       setState('starting');
       supervisor = supervise().catch((error: unknown) => {
         current = undefined;
-        setState('error', `supervisor crashed: ${describe(error)} (restart the bot)`);
+        setState('error', `supervisor crashed: ${describeError(error)} (restart the bot)`);
       });
     },
 
@@ -492,17 +494,6 @@ class ZaloLoginTimeoutError extends Error {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ZaloLoginTimeoutError(what, ms)), ms);
-    timer.unref?.();
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
-  });
-}
-
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -514,14 +505,4 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-/** ws error events are ErrorEvent objects, not Errors; keep logs to one readable string. */
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
-  }
-  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
-  return String(error);
 }

@@ -1,22 +1,18 @@
 /**
  * A resident's conversation on Telegram, end to end: the real telegraf adapter (long polling against
- * the in-repo fake Bot API), the real pipeline, FAQ engine and catalogue, outbox and database. Only
- * the staff side (handoff) is a fake. Private chat, a group where the bot is mentioned, and a button tap.
+ * the in-repo fake Bot API), the production wiring (assemblePipeline), the real FAQ engine, catalogue
+ * and units from data/, and the database. Private chat, a group where the bot is mentioned, and a button tap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../../../../src/bot/adapters/telegram/telegram.adapter.js';
 import type { ChannelAdapter } from '../../../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../../../../src/bot/core/message.types.js';
-import { createPipeline, type Pipeline } from '../../../../src/bot/core/pipeline.js';
-import { createOutbox } from '../../../../src/bot/outbox/outbox.js';
-import { createOutboxRepository } from '../../../../src/bot/outbox/outbox.repository.js';
-import { createOutboxWorker, type OutboxWorker } from '../../../../src/bot/outbox/outbox.worker.js';
-import { createConversationsRepository } from '../../../../src/db/conversations.repository.js';
 import { loadCatalogueFiles } from '../../../../src/faq/catalogue.loader.js';
 import { createFaqEngine } from '../../../../src/faq/faq.engine.js';
 import { createLogger } from '../../../../src/logger.js';
+import { assemblePipeline, type PipelineAssembly } from '../../../../src/pipeline.assembly.js';
+import { syncUnitsFromData } from '../../../../src/units/units.sync.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../../../helpers/fake-telegram-api.js';
-import { createFakeHandoff } from '../../../helpers/fake-handoff.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/test-db.js';
 
 const RESIDENT = 4401;
@@ -26,8 +22,7 @@ const logger = createLogger({ level: 'silent' });
 let database: TestDatabase;
 let fake: FakeTelegramApi;
 let adapter: TelegramAdapter;
-let worker: OutboxWorker;
-let pipeline: Pipeline;
+let assembly: PipelineAssembly;
 const handled: InboundMessage[] = [];
 
 beforeAll(async () => {
@@ -35,30 +30,22 @@ beforeAll(async () => {
   fake = await startFakeTelegramApi();
   adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, logger, pollingTimeoutSeconds: 1 });
   const adapters = new Map<ChannelName, ChannelAdapter>([['telegram', adapter]]);
-  const repository = createOutboxRepository({ db: database.db });
-  const outbox = createOutbox({ repository, adapters });
-  worker = createOutboxWorker({ repository, adapters, logger, pollIntervalMs: 50 });
-  outbox.onEnqueued(() => worker.wake());
-  const catalogue = loadCatalogueFiles({ dataDir: new URL('../../../../data', import.meta.url).pathname });
-  pipeline = createPipeline({
-    conversations: createConversationsRepository({ db: database.db }),
-    faq: createFaqEngine(catalogue),
-    handoff: createFakeHandoff(),
-    outbox,
-    logger,
-  });
+  const dataDir = new URL('../../../../data', import.meta.url).pathname;
+  await syncUnitsFromData({ db: database.db, dataDir });
+  assembly = await assemblePipeline({ database, adapters, faq: createFaqEngine(loadCatalogueFiles({ dataDir })), logger, retentionDays: 365 });
   await adapter.start({
     onMessage: async (message) => {
-      await pipeline.handle(message);
+      await assembly.pipeline.handle(message);
       handled.push(message);
     },
   });
-  worker.start();
+  assembly.outboxWorker.start();
 }, 60_000);
 
 afterAll(async () => {
   await adapter?.stop();
-  await worker?.stop();
+  await assembly?.outboxWorker.stop();
+  await assembly?.unitsListener.stop();
   await fake?.close();
   await database?.close();
 });

@@ -1,0 +1,247 @@
+/**
+ * What each staff command does, once the caller has checked the staff member and found the ticket.
+ * State changes go through the repository's optimistic transition; a refused transition becomes a
+ * short explanation in the group ("HS-0042 was already claimed by Chị Lan"), never an exception.
+ */
+import { channelOf, isErasedConversationRef } from '../../bot/core/conversation-ref.js';
+import { sendTo, type HandoffContext } from '../handoff.context.js';
+import { isHandoffError } from '../handoff.errors.js';
+import type { HandoffStaffMember } from '../handoff.deps.js';
+import {
+  alreadyClaimedText,
+  claimedText,
+  closedToResidentText,
+  closedToStaffText,
+  faqDraftNoAnswerText,
+  faqDraftSavedText,
+  helpText,
+  invalidStateText,
+  kindLabel,
+  listText,
+  mentionsOf,
+  noteSavedText,
+  reopenedToStaffText,
+  residentErasedText,
+  staffMediaLostText,
+  staffMediaNotRelayedText,
+  staffReplyToResidentText,
+  transferTargetText,
+  transferredText,
+} from '../handoff.texts.js';
+import { ratingButtons } from '../resident/resident.usecases.js';
+import { foldCommandWord } from './staff-commands.models.js';
+import type { StaffActionArgs } from './staff.types.js';
+import { ACTIVE_TICKET_STATUSES, type TicketEvent } from '../tickets/tickets.models.js';
+import type { Ticket } from '../tickets/tickets.repository.js';
+import { isUniqueViolation } from '../../db/db.errors.js';
+
+/** What would reach the resident again; refused with an explanation once they erased their data. */
+const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen']);
+
+export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs): Promise<void> {
+  const { command, ticket } = args;
+  if (ticket && REACHES_RESIDENT.has(command.verb) && isErasedConversationRef(ticket.residentRef)) {
+    return args.reply(residentErasedText({ code: ticket.code }), ticket.id);
+  }
+  switch (command.verb) {
+    case 'help':
+      return args.reply(helpText());
+    case 'list':
+      return listOpen(ctx, args);
+    case 'claim':
+      return claim(ctx, args, ticket!);
+    case 'reply':
+    case 'text':
+      return relayReply(ctx, args, ticket!);
+    case 'note':
+      return note(ctx, args, ticket!);
+    case 'transfer':
+      return transfer(ctx, args, ticket!);
+    case 'close':
+      return close(ctx, args, ticket!);
+    case 'reopen':
+      return reopen(ctx, args, ticket!);
+    case 'faq':
+      return faqDraft(ctx, args, ticket!);
+    default:
+      return;
+  }
+}
+
+/** Applies the event; on a refused transition tells the staff member why and returns undefined. */
+async function transition(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket, event: TicketEvent, text?: string) {
+  try {
+    return await ctx.tickets.transitionTicket({ ticketId: ticket.id, event, at: ctx.deps.clock.now(), text: text ?? null });
+  } catch (error) {
+    if (!isHandoffError(error, 'handoff.invalid_transition')) throw error;
+    const { ticket: fresh } = await ctx.tickets.getTicketById({ ticketId: ticket.id });
+    if (fresh.status === 'claimed' && fresh.assigneeStaffId && fresh.assigneeStaffId !== args.staff.id) {
+      await args.reply(alreadyClaimedText({ code: fresh.code, staffName: await staffName(ctx, fresh.unitId, fresh.assigneeStaffId) }), fresh.id);
+    } else {
+      await args.reply(invalidStateText({ code: fresh.code, status: fresh.status }), fresh.id);
+    }
+    return undefined;
+  }
+}
+
+async function staffName(ctx: HandoffContext, unitId: string, staffId: string | null): Promise<string> {
+  if (!staffId) return 'chưa ai';
+  const { staff } = await ctx.deps.units.listStaff({ unitId });
+  return staff.find((s) => s.id === staffId)?.name ?? staffId;
+}
+
+async function claim(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const result = await transition(ctx, args, ticket, { type: 'claim', staffId: args.staff.id });
+  if (!result) return;
+  if (!result.changed) return args.reply(`Anh/chị đã nhận phiếu ${ticket.code} rồi.`, ticket.id);
+  await ctx.threads.sendToStaff({ ticket: result.ticket, unit: args.scope.unit, text: claimedText({ code: ticket.code, staffName: args.staff.name }), role: 'notice' });
+}
+
+async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const { message, scope, staff } = args;
+  const hasMedia = message.kind !== 'text';
+  const text = args.command.text.trim();
+  if (!text && !hasMedia) return args.reply(`Nội dung trả lời trống. Gõ #${ticket.code} rồi nội dung cần gửi người dân.`, ticket.id);
+  const result = await transition(ctx, args, ticket, { type: 'reply', staffId: staff.id }, text || `(${kindLabel(message.kind)})`);
+  if (!result) return;
+  const unitName = scope.unit.name;
+  // The staff member's own message is linked too, so a colleague can quote it to follow up.
+  await ctx.links.addMessageLink({ ticketId: ticket.id, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, role: 'staff_message' });
+
+  const sameChannel = channelOf(ticket.residentRef) === message.channel;
+  const canCopy = hasMedia && sameChannel && ctx.deps.outbox.canCopy({ channel: message.channel });
+  if (text || canCopy) {
+    await sendTo(ctx, {
+      message: {
+        conversationRef: ticket.residentRef,
+        text: staffReplyToResidentText({ text: text || `Cán bộ gửi anh/chị ${kindLabel(message.kind)}:`, unitName }),
+      },
+      meta: { ticketId: ticket.id, role: 'staff_reply' },
+    });
+  }
+  if (canCopy) {
+    // Right behind the signed text, as its own outbox row (retried, kept across a restart).
+    await ctx.deps.outbox.enqueueCopy({
+      copy: {
+        conversationRef: ticket.residentRef,
+        from: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId },
+        kind: message.kind,
+        ...(message.attachment ? { attachment: message.attachment } : {}),
+        text: `(${kindLabel(message.kind)})`,
+      },
+      meta: { handoff: true, ticketId: ticket.id, role: 'staff_reply', fallbackText: staffMediaLostText() },
+    });
+  }
+  if (hasMedia && !canCopy) await args.reply(staffMediaNotRelayedText({ code: ticket.code }), ticket.id);
+  if (result.previous.status === 'open') {
+    await ctx.threads.sendToStaff({ ticket: result.ticket, unit: scope.unit, text: claimedText({ code: ticket.code, staffName: staff.name, auto: true }), role: 'notice' });
+  }
+}
+
+async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const text = args.command.text.trim();
+  if (!text) return args.reply(`Ghi chú trống. Gõ /ghichu ${ticket.code} nội dung.`, ticket.id);
+  const result = await transition(ctx, args, ticket, { type: 'note', staffId: args.staff.id }, text);
+  if (!result) return;
+  // Linked like a reply: erasing the resident's data finds the note's message through it (privacy.repository.ts).
+  await ctx.links.addMessageLink({ ticketId: ticket.id, conversationRef: args.message.conversationRef, externalMessageId: args.message.externalMessageId, role: 'staff_message' });
+  await args.reply(noteSavedText({ code: ticket.code }), ticket.id);
+}
+
+/** Exact id, then exact folded name, then folded-name substring; anything ambiguous is asked back. */
+export function matchStaff({ staff, query }: { staff: HandoffStaffMember[]; query: string }): { matches: HandoffStaffMember[] } {
+  const q = foldCommandWord(query.trim().replace(/^@/, ''));
+  if (!q) return { matches: [] };
+  const byId = staff.filter((s) => foldCommandWord(s.id) === q);
+  if (byId.length > 0) return { matches: byId };
+  const exact = staff.filter((s) => foldCommandWord(s.name) === q);
+  if (exact.length > 0) return { matches: exact };
+  return { matches: staff.filter((s) => foldCommandWord(s.name).includes(q)) };
+}
+
+async function transfer(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const { staff } = await ctx.deps.units.listStaff({ unitId: ticket.unitId });
+  const { matches } = matchStaff({ staff, query: args.command.text });
+  if (matches.length !== 1) return args.reply(transferTargetText({ query: args.command.text, candidates: matches }), ticket.id);
+  const to = matches[0]!;
+  const result = await transition(ctx, args, ticket, { type: 'transfer', staffId: args.staff.id, toStaffId: to.id });
+  if (!result) return;
+  await ctx.threads.sendToStaff({
+    ticket: result.ticket,
+    unit: args.scope.unit,
+    text: transferredText({ code: ticket.code, fromName: args.staff.name, to }),
+    role: 'notice',
+    mentions: mentionsOf([to]),
+  });
+}
+
+async function close(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const result = await transition(ctx, args, ticket, { type: 'close', staffId: args.staff.id });
+  if (!result) return;
+  const residentButtons = ctx.deps.channels.get(channelOf(ticket.residentRef))?.capabilities.buttons ?? false;
+  await sendTo(ctx, {
+    message: {
+      conversationRef: ticket.residentRef,
+      text: closedToResidentText({ code: ticket.code }),
+      ...(residentButtons ? { buttons: ratingButtons(ticket.id) } : {}),
+    },
+    meta: { ticketId: ticket.id, role: 'rating_request' },
+  });
+  // The forum topic is closed once this notice is out (handoff.outbox-events.ts), not before: a closed topic refuses it.
+  await ctx.threads.sendToStaff({
+    ticket: result.ticket,
+    unit: args.scope.unit,
+    text: closedToStaffText({ code: ticket.code, staffName: args.staff.name }),
+    role: 'notice',
+    extraMeta: { closeThreadAfter: true },
+  });
+}
+
+async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  let result;
+  try {
+    result = await transition(ctx, args, ticket, { type: 'reopen', staffId: args.staff.id });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return args.reply(`Người dân của ${ticket.code} đang có một phiếu khác đang mở; xin tiếp tục trên phiếu đó.`, ticket.id);
+  }
+  if (!result) return;
+  const { threads } = await ctx.links.listThreads({ ticketId: ticket.id });
+  for (const thread of threads.filter((t) => t.threadRef !== t.groupRef)) {
+    const adapter = ctx.deps.channels.get(channelOf(thread.threadRef));
+    await adapter?.reopenThread?.({ conversationRef: thread.threadRef }).catch((error: unknown) => {
+      ctx.log.warn({ err: error, threadRef: thread.threadRef }, 'could not reopen the topic; the next send re-creates it');
+    });
+  }
+  await ctx.threads.sendToStaff({ ticket: result.ticket, unit: args.scope.unit, text: reopenedToStaffText({ code: ticket.code, byResident: false }), role: 'notice' });
+}
+
+async function faqDraft(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const { event } = await ctx.tickets.findLastStaffReply({ ticketId: ticket.id });
+  if (!event?.text) return args.reply(faqDraftNoAnswerText({ code: ticket.code }), ticket.id);
+  const at = ctx.deps.clock.now();
+  await ctx.links.createFaqDraft({ ticketId: ticket.id, unitId: ticket.unitId, question: ticket.question, answer: event.text, createdByStaffId: args.staff.id, at });
+  await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'faq_draft', actor: { kind: 'staff', staffId: args.staff.id }, at, isInternal: true });
+  await args.reply(faqDraftSavedText({ code: ticket.code }), ticket.id);
+}
+
+async function listOpen(ctx: HandoffContext, args: StaffActionArgs) {
+  const unitId = args.scope.unit.id;
+  const { tickets } = await ctx.tickets.listTickets({ unitIds: [unitId], statuses: ACTIVE_TICKET_STATUSES });
+  const { staff } = await ctx.deps.units.listStaff({ unitId });
+  const now = ctx.deps.clock.now().getTime();
+  const lines = tickets.slice(0, 30).map((t) => {
+    const who = t.assigneeStaffId ? (staff.find((s) => s.id === t.assigneeStaffId)?.name ?? t.assigneeStaffId) : 'chưa ai nhận';
+    const minutes = Math.max(0, Math.round((now - t.openedAt.getTime()) / 60_000));
+    const state = t.status === 'undeliverable' ? ' · ⚠️ không liên lạc được' : '';
+    return `${t.code} · ${t.residentName ?? 'Người dân'} · ${who} · ${formatAge(minutes)}${state}`;
+  });
+  if (tickets.length > 30) lines.push(`… và ${tickets.length - 30} phiếu khác`);
+  await args.reply(listText({ lines }));
+}
+
+function formatAge(minutes: number): string {
+  if (minutes < 60) return `${minutes} phút`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} giờ`;
+  return `${Math.floor(minutes / 1440)} ngày`;
+}
