@@ -4,32 +4,13 @@
  * throw-away Postgres database filled with generated data (`units` units, `days` days of questions
  * and tickets), beside the same run on an empty database. Not a test: it prints numbers.
  */
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { createDatabase, type DatabaseHandle } from '../db/client.js';
+import type { DatabaseHandle } from '../db/client.js';
 import { createUnitsRepository } from '../units/index.js';
 import { createQueryLogRepository } from '../querylog/index.js';
 import { createReportsRepository } from '../reports/reports.repository.js';
 import { buildReport } from '../reports/reports.usecases.js';
-
-async function throwAway(databaseUrl: string): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
-  const name = `bench_dash_${Date.now().toString(36)}`;
-  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(databaseUrl);
-  url.pathname = `/${name}`;
-  const handle = await createDatabase({ url: url.toString() });
-  return {
-    handle,
-    async drop() {
-      await handle.close();
-      const dropper = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-      await dropper.end();
-    },
-  };
-}
+import { openScratchPostgres } from './pipeline.bench.js';
 
 /** Conversations with 3 questions each, a ticket for one in six (rated, replied, closed), spread over `days`. */
 async function generate(handle: DatabaseHandle, { units, days, conversationsPerUnitDay }: { units: number; days: number; conversationsPerUnitDay: number }) {
@@ -75,7 +56,7 @@ export async function runDashboardBench({ databaseUrl, units = 100, days = 365, 
   }
   console.log(`Dashboard and inbox, province, last 30 days, p50 / p95 of 20 runs (Postgres):`);
   for (const filled of [false, true]) {
-    const { handle, drop } = await throwAway(databaseUrl);
+    const { handle, dispose } = await openScratchPostgres({ url: databaseUrl });
     try {
       const size = filled ? await generate(handle, { units, days, conversationsPerUnitDay }) : { queries: 0, tickets: 0 };
       const now = new Date();
@@ -88,7 +69,8 @@ export async function runDashboardBench({ databaseUrl, units = 100, days = 365, 
       const label = filled ? `${units} units, ${days} days: ${size.queries.toLocaleString('en')} query-log rows, ${size.tickets.toLocaleString('en')} tickets` : 'empty database';
       console.log(`  ${label.padEnd(72)} inbox ${inbox.p50.toFixed(0)} / ${inbox.p95.toFixed(0)} ms   report ${report.p50.toFixed(0)} / ${report.p95.toFixed(0)} ms   (target p95 ≤ 300 ms)`);
     } finally {
-      await drop();
+      await handle.close();
+      await dispose();
     }
   }
 }
