@@ -51,4 +51,6 @@ export default tseslint.config(
   },
   { files: ['src/faq/**/*.ts'], ignores: ['**/*.routes.ts'], rules: restrict({ withSdk: true, patterns: [faqImportsNoBot] }) },
   { files: ['src/db/**/*.ts'], rules: restrict({ patterns: [dbImportsNoFeature] }) },
+  // Build scripts run on plain Node.
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
 );

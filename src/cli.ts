@@ -11,10 +11,11 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   classify: { summary: 'JSON lines {"id","text"} on stdin → decisions as JSON lines', load: () => import('./cli/classify.command.js') },
   bench: { summary: 'bench [faq|pipeline] [--pg url]: benchmarks with baselines', load: () => import('./cli/bench.command.js') },
   calibrate: { summary: 'calibrate <dev.jsonl> [guard.jsonl]: sweep the decision thresholds', load: () => import('./cli/calibrate.command.js') },
+  'fit-story': { summary: 'fit-story <dev.jsonl…>: fit the story-vs-question model with cross-validation', load: () => import('./cli/fit-story.command.js') },
   eval: { summary: 'eval <file.jsonl> [--verbose] [--db]: accuracy figures beside a plain fuse.js baseline (--db: live catalogue and regression cases saved in the console)', load: () => import('./cli/eval.command.js') },
+  faq: { summary: 'faq lint | due [--today YYYY-MM-DD] | export --out FILE | import FILE [--yes]: reviewer rules, review dates; the catalogue as .xlsx/.csv/.yaml (imports become drafts)', load: () => import('./cli/faq.command.js') },
   zalo: { summary: 'zalo login: scan a QR code to connect the bot\'s Zalo account', load: () => import('./cli/zalo-login.command.js') },
   units: { summary: 'units import [--force] | list | holidays: load data/units.yaml and holidays, show units', load: () => import('./cli/units.command.js') },
-  faq: { summary: 'faq export --out FILE | import FILE [--yes]: the catalogue as .xlsx/.csv/.yaml (imports become drafts)', load: () => import('./cli/faq-exchange.command.js') },
   admin: { summary: 'admin add <username> --role province|unit [--unit <id>] | passwd <username> | list | remove <username>', load: () => import('./cli/admin.command.js') },
   staff: { summary: 'staff add --unit <id> --name <n> [--telegram <id>] [--zalo <uid>] [--role lead] | list | remove <id>', load: () => import('./cli/staff.command.js') },
 };

@@ -3,7 +3,11 @@
  * Every variable is declared once here, with its default and a hint that says how to fix a bad value.
  * `.env.example` documents the same list; tests/config.test.ts checks the two stay in step.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The package's own data/ folder, found from this file (src/ under tsx, dist/ when built), whatever the working directory. */
+const PACKAGE_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
 
 const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -83,7 +87,35 @@ const variables = {
     default: '365',
     hint: 'how many days chat transcripts are kept before they are erased, 1–3650 (personal-data law: keep no longer than needed)',
   },
+  CLOCK_OFFSET: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const ms = parseClockOffset(v);
+        if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'is not a signed duration' });
+        return ms ?? 0;
+      }),
+    default: '',
+    hint: 'a signed duration such as +2d, -3h30m or +45m (the bot runs that far ahead of or behind real time), or leave empty',
+  },
+  CLOCK_OFFSET_IN_PRODUCTION: {
+    schema: boolFromEnv,
+    default: 'false',
+    hint: 'true only if a production process must really run with CLOCK_OFFSET (e.g. a staging copy started with NODE_ENV=production)',
+  },
 } as const;
+
+/** "+2d", "-3h30m", "45m", "90s" → milliseconds; '' → 0; anything else → undefined. */
+export function parseClockOffset(text: string): number | undefined {
+  if (text === '') return 0;
+  const match = /^([+-]?)((?:\d+[dhms])+)$/.exec(text.replace(/\s+/g, ''));
+  if (!match) return undefined;
+  const unit: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 };
+  let ms = 0;
+  for (const [, n, u] of match[2]!.matchAll(/(\d+)([dhms])/g)) ms += Number(n) * unit[u!]!;
+  return match[1] === '-' ? -ms : ms;
+}
 
 type Variables = typeof variables;
 export type ConfigVariableName = keyof Variables;
@@ -102,6 +134,8 @@ export type Config = {
   trustProxy: boolean | number | string;
   /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
+  /** How far the bot's clock runs from real time (CLOCK_OFFSET), for trying out-of-hours flows; 0 normally. */
+  clockOffsetMs: number;
 };
 
 /** Thrown when the environment cannot be turned into a Config; `problems` holds one readable line each. */
@@ -139,6 +173,11 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
   if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_BOT_TOKEN) {
     problems.push('TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is empty: set the token or clear the webhook URL.');
   }
+  if (values.CLOCK_OFFSET && env.NODE_ENV === 'production' && !values.CLOCK_OFFSET_IN_PRODUCTION) {
+    problems.push(
+      'CLOCK_OFFSET is set while NODE_ENV=production: tickets, SLA deadlines and retention would use a false time. Clear CLOCK_OFFSET, or set CLOCK_OFFSET_IN_PRODUCTION=true if this really is a trial copy.',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const v = values as { [K in ConfigVariableName]: z.output<Variables[K]['schema']> };
@@ -147,7 +186,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     host: v.HOST,
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL, pgliteDataDir: v.PGLITE_DATA_DIR },
-    dataDir: v.DATA_DIR,
+    dataDir: env.DATA_DIR ? v.DATA_DIR : PACKAGE_DATA_DIR,
     telegram: {
       botToken: v.TELEGRAM_BOT_TOKEN,
       webhookUrl: v.TELEGRAM_WEBHOOK_URL,
@@ -158,5 +197,6 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     bot: { openGroups: v.BOT_OPEN_GROUPS },
     trustProxy: v.TRUST_PROXY,
     privacy: { retentionDays: v.RETENTION_DAYS },
+    clockOffsetMs: v.CLOCK_OFFSET,
   };
 }

@@ -2,8 +2,8 @@
  * pino logger whose every line passes through `maskPersonalNumbers` before it is written,
  * so phone and ID numbers never reach a log file, whatever field or message they hide in.
  */
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -28,10 +28,21 @@ function maskingStream(next: LineSink): LineSink {
   return { write: (line: string) => next.write(maskPersonalNumbers(line)) };
 }
 
-/** Pretty output in a terminal, JSON otherwise (or when LOG_FORMAT=json). `sink` is for tests. */
+type PrettyFactory = (options: { colorize: boolean; translateTime: string; ignore: string }) => LineSink;
+
+/** pino-pretty is a development dependency: absent in a production install, and then logs stay JSON. */
+function loadPretty(): PrettyFactory | undefined {
+  try {
+    const mod = createRequire(import.meta.url)('pino-pretty') as PrettyFactory & { default?: PrettyFactory };
+    return mod.default ?? mod;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pretty output in a terminal when pino-pretty is installed, JSON otherwise (or when LOG_FORMAT=json). `sink` is for tests. */
 export function createLogger({ level, sink }: { level: string; sink?: LineSink }): Logger {
-  const pretty = !sink && process.stdout.isTTY && process.env.LOG_FORMAT !== 'json';
-  const destination: LineSink =
-    sink ?? (pretty ? pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : process.stdout);
+  const prettify = !sink && process.stdout.isTTY && process.env.LOG_FORMAT !== 'json' ? loadPretty() : undefined;
+  const destination: LineSink = sink ?? (prettify ? prettify({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : process.stdout);
   return pino({ level, base: undefined }, maskingStream(destination));
 }

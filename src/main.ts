@@ -28,6 +28,7 @@ import { assemblePipeline } from './pipeline.assembly.js';
 import { startFaqSync } from './faq/faq.sync.js';
 import { createConsoleDeps } from './console/console.assembly.js';
 import { registerConsoleRoutes } from './console/console.routes.js';
+import { createOffsetClock } from './shared/clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -53,17 +54,18 @@ async function main(): Promise<void> {
   // (`npm run cli -- units import --force` re-imports). A broken file stops the start naming file and field.
   const unitsSync = await syncUnitsFromData({ db: database.db, dataDir: config.dataDir });
   logger.info(unitsSync, 'units synced from data/');
-  // FAQ engine: data/faq seeds entries the database does not have yet (edits made in the database are
-  // never overwritten); the engine serves the database's published entries. A broken data file stops the
+  // FAQ engine: data/faq seeds entries the database does not have yet and refreshes those nobody saved
+  // in the database since (edits made there are never overwritten); the engine serves the database's
+  // published entries. A broken data file stops the
   // start naming the file and field; a broken database row is logged and left out.
   const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
   const faqRepository = createFaqRepository({ db: database.db });
-  const { inserted, offered } = await faqRepository.seed({ entries: catalogue.entries });
+  const { inserted, offered, updated } = await faqRepository.seed({ entries: catalogue.entries });
   if (offered.length > 0) logger.warn({ entries: offered }, 'data/faq files changed: offered as drafts in the console (/admin), not applied');
   const { entries, invalid } = await faqRepository.listPublished();
   for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
   const faq = createFaqEngine({ ...catalogue, entries });
-  logger.info({ entries: entries.length, seeded: inserted.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
+  logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
   // A publish in the console (any process) reloads the engine here within a second (NOTIFY; 60 s TTL check as a net).
   const faqSync = await startFaqSync({ database, repository: faqRepository, engine: faq, logger });
   stoppers.unshift({ name: 'FAQ sync', stop: () => faqSync.stop() });
@@ -110,7 +112,9 @@ async function main(): Promise<void> {
     logger,
     openGroups: config.bot.openGroups,
     retentionDays: config.privacy.retentionDays,
+    clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
   });
+  if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, `CLOCK_OFFSET: the bot's clock runs ${config.clockOffsetMs / 60_000} minutes from real time (tickets, SLA, office hours)`);
   stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
   // The web page long-polls the transcript: wake it once a reply is recorded there.
   outboxWorker.onSent((row) => webAdapter.notify({ conversationRef: row.conversationRef }));

@@ -10,6 +10,7 @@ import type { ChannelAdapter } from './bot/core/channel.port.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { ChannelName } from './bot/core/message.types.js';
 import { createPipeline, type PipelineLimits, type PipelineStateKey } from './bot/core/pipeline.js';
+import { defaultBotTexts, greetingText } from './bot/core/bot.texts.js';
 import { createOutbox } from './bot/outbox/outbox.js';
 import { createOutboxRepository } from './bot/outbox/outbox.repository.js';
 import { createOutboxWorker } from './bot/outbox/outbox.worker.js';
@@ -87,7 +88,11 @@ export async function assemblePipeline({
   // The query log (console inbox and reports): rows are buffered and written in batches.
   const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);
+  // The greeting names the centre when there is one; with several, the resident is asked which first.
+  const { units: served } = await units.listUnits();
+  const texts = served.length === 1 ? { ...defaultBotTexts, greeting: greetingText({ centreName: served[0]!.name }) } : defaultBotTexts;
   const pipeline = createPipeline({
+    texts,
     conversations,
     faq,
     handoff,

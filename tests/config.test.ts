@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createOffsetClock } from '../src/shared/clock.js';
 import { ConfigError, listConfigVariables, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
@@ -11,6 +12,9 @@ describe('loadConfig', () => {
       telegram: { botToken: undefined },
       zalo: { enabled: false },
     });
+    // The shipped data/ is found from the code (src/ or dist/), whatever the working directory.
+    expect(config.dataDir).toBe(new URL('../data', import.meta.url).pathname);
+    expect(loadConfig({ env: { DATA_DIR: 'elsewhere' } }).dataDir).toBe('elsewhere');
   });
 
   it('reports every bad variable on its own readable line naming the fix', () => {
@@ -37,6 +41,18 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: { DATABASE_URL: 'postgres://127.0.0.1:5432/test', ZALO_ENABLED: 'true' } });
     expect(config.database.url).toBe('postgres://127.0.0.1:5432/test');
     expect(config.zalo.enabled).toBe(true);
+  });
+
+  it('CLOCK_OFFSET moves the clock for trials, and is refused in production unless explicitly allowed', () => {
+    expect(loadConfig({ env: {} }).clockOffsetMs).toBe(0);
+    expect(loadConfig({ env: { CLOCK_OFFSET: '-3h30m' } }).clockOffsetMs).toBe(-(3 * 60 + 30) * 60_000);
+    expect(loadConfig({ env: { CLOCK_OFFSET: '+2d' } }).clockOffsetMs).toBe(2 * 86_400_000);
+    expect(() => loadConfig({ env: { CLOCK_OFFSET: 'tomorrow' } })).toThrow(/CLOCK_OFFSET="tomorrow" is not a signed duration/);
+    expect(() => loadConfig({ env: { CLOCK_OFFSET: '+2d', NODE_ENV: 'production' } })).toThrow(/CLOCK_OFFSET is set while NODE_ENV=production/);
+    expect(loadConfig({ env: { CLOCK_OFFSET: '+2d', NODE_ENV: 'production', CLOCK_OFFSET_IN_PRODUCTION: 'true' } }).clockOffsetMs).toBe(2 * 86_400_000);
+    expect(loadConfig({ env: { NODE_ENV: 'production' } }).clockOffsetMs).toBe(0);
+    const base = { now: () => new Date('2026-03-02T02:00:00Z') };
+    expect(createOffsetClock({ offsetMs: 60_000, base }).now().toISOString()).toBe('2026-03-02T02:01:00.000Z');
   });
 
   it('.env.example documents every variable', () => {

@@ -19,6 +19,8 @@ const WEIGHTS: Array<Thresholds['weights']> = [
   { coverage: 0.5, topic: 0.3, fuse: 0.2, unknown: 0.3 },
   { coverage: 0.2, topic: 0.6, fuse: 0.2, unknown: 0.6 },
 ];
+/** Sibling topic levels tried (> 1: topic words alone are answered, never clarified). */
+const SIBLING_TOPIC = [0.5, 0.6, 0.7, 1.01];
 /** What a wrong answer (% of all rows) and an out-of-scope guard row answered cost against a right answer. */
 const WRONG_COST = 1;
 const OOS_COST = 0.25;
@@ -40,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
     headline(evaluate({ rows, classify: (text) => toClassification(applyPolicy(cache.get(text)!, t)) }));
 
   const results: Array<{ t: Thresholds; d: ReturnType<typeof headline>; g: ReturnType<typeof headline> | null }> = [];
+  for (const siblingTopic of SIBLING_TOPIC) {
   for (const weights of WEIGHTS) {
     for (const answer of steps(0.3, 0.7, 0.02)) {
       for (const clarify of steps(0.2, answer, 0.04)) {
@@ -47,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
           for (const bothNamedRankRatio of [0.8, 0.85, 0.9].filter((r) => r <= ambiguousRankRatio)) {
             for (const dominantRankRatio of [0.7, 0.8, 0.9]) {
               for (const dominantAnswer of [0.2, 0.25, 0.3].filter((a) => a < answer)) {
-                const t: Thresholds = { ...THRESHOLDS, weights, answer, clarify, ambiguousRankRatio, bothNamedRankRatio, dominantRankRatio, dominantAnswer };
+                const t: Thresholds = { ...THRESHOLDS, weights, answer, clarify, ambiguousRankRatio, bothNamedRankRatio, dominantRankRatio, dominantAnswer, siblingTopic };
                 const d = score(dev, devA, t);
                 if (d.wrongAnswers > 3 || d.handoffCorrect < 90) continue;
                 const g = guard.length > 0 ? score(guard, guardA, t) : null;
@@ -59,6 +62,7 @@ export async function run(args: string[]): Promise<number> {
         }
       }
     }
+  }
   }
   // Most answered-correct first; clarify-correct counts half (a question is better than a handoff).
   // A wrong answer costs more than a right one gains (a wrong confident answer is worse than a
@@ -77,10 +81,10 @@ export async function run(args: string[]): Promise<number> {
       b.t.answer - a.t.answer,
   );
   const f = (n: number) => (Number.isNaN(n) ? '  n/a' : n.toFixed(1).padStart(5));
-  console.log('answer clarify ambig both  dom domAns  weights(cov/topic/fuse/unk) | dev: ans clar wrong hand | guard: ans clar oos-answered');
+  console.log('answer clarify ambig both  dom domAns sibl  weights(cov/topic/fuse/unk) | dev: ans clar wrong hand | guard: ans clar oos-answered');
   for (const { t, d, g } of results.slice(0, 15)) {
     const w = t.weights;
-    const ratios = [t.ambiguousRankRatio, t.bothNamedRankRatio, t.dominantRankRatio, t.dominantAnswer].map((n) => n.toFixed(2).padStart(5)).join(' ');
+    const ratios = [t.ambiguousRankRatio, t.bothNamedRankRatio, t.dominantRankRatio, t.dominantAnswer, t.siblingTopic].map((n) => n.toFixed(2).padStart(5)).join(' ');
     console.log(
       `${t.answer.toFixed(2).padStart(6)} ${t.clarify.toFixed(2).padStart(7)} ${ratios}  ${[w.coverage, w.topic, w.fuse, w.unknown].join('/').padEnd(27)} | ${f(d.answeredCorrect)} ${f(d.clarifyCorrect)} ${f(d.wrongAnswers)} ${f(d.handoffCorrect)} | ${g ? `${f(g.answeredCorrect)} ${f(g.clarifyCorrect)} ${f(g.handoffOnlyAnswered)}` : ''}`,
     );

@@ -1,13 +1,15 @@
 /**
  * `cli classify`: JSON lines {"id","text"} on stdin → one JSON line per input, in order:
  * {"id","decision","faqId","aspect","confidence","candidates"}. A bad line gets an "error" field.
+ * `--explain` adds "explain": score parts per candidate and the thresholds they met (faq.explain.ts).
  */
 import { createInterface } from 'node:readline';
 import { toClassification } from '../faq/faq.eval.js';
 import { engineForCli } from './faq.shared.js';
 
 export async function run(args: string[]): Promise<number> {
-  const { engine } = await engineForCli({ args });
+  const { engine, rest } = await engineForCli({ args });
+  const explain = rest.includes('--explain');
   const out: string[] = [];
   const flush = () => {
     if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
@@ -26,7 +28,12 @@ export async function run(args: string[]): Promise<number> {
       out.push(JSON.stringify({ id: row.id ?? null, error: 'missing "text"' }));
       continue;
     }
-    out.push(JSON.stringify({ id: row.id ?? null, ...toClassification(engine.decide({ text: row.text })) }));
+    if (explain) {
+      const explanation = engine.explain({ text: row.text });
+      out.push(JSON.stringify({ id: row.id ?? null, ...toClassification(explanation.decision), explain: explanation }));
+    } else {
+      out.push(JSON.stringify({ id: row.id ?? null, ...toClassification(engine.decide({ text: row.text })) }));
+    }
     if (out.length >= 200) flush();
   }
   flush();

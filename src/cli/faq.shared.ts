@@ -29,6 +29,6 @@ export async function engineForCli({
       await handle.close();
     }
   }
-  const engine = createFaqEngine({ entries, lexicon: files.lexicon, smalltalk: files.smalltalk, unit: files.unit });
+  const engine = createFaqEngine({ entries, lexicon: files.lexicon, smalltalk: files.smalltalk, unit: files.unit, officeHours: files.officeHours });
   return { engine, entries, rest: args.filter((a) => a !== '--db' && a !== '--files') };
 }

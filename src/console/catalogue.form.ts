@@ -43,6 +43,7 @@ export const CATEGORY_LABEL: Record<(typeof CATEGORIES)[number], string> = {
   'kinh-doanh': 'Kinh doanh',
   'xa-hoi': 'Xã hội',
   'tu-phap': 'Tư pháp',
+  'quoc-phong': 'Quốc phòng',
   chung: 'Chung',
 };
 

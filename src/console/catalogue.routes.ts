@@ -92,6 +92,8 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
       const hay = haystackOf(item);
       return needle.split(/\s+/).every((word) => hay.includes(word));
     });
+    // Entries whose title holds the search come first.
+    if (needle) shown.sort((a, b) => Number(fold(String(b.data.title ?? '')).includes(needle)) - Number(fold(String(a.data.title ?? '')).includes(needle)));
     sendPage(req, res, {
       title: 'Danh mục hỏi đáp',
       active: 'catalogue',

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { validateCatalogue } from './catalogue.schema.js';
 import { lexiconFileSchema, type LexiconFile } from './faq.lexicon.js';
 import { smalltalkFileSchema, type SmalltalkFile } from './faq.smalltalk.js';
+import type { OfficeHours } from './faq.hours.js';
 import type { FaqEntry } from './faq.types.js';
 
 /** The unit facts answers may mention; the units file has more fields that the handoff module reads. */
@@ -30,6 +31,8 @@ export type CatalogueFiles = {
   smalltalk: SmalltalkFile;
   /** The default (first) unit. */
   unit: UnitInfo;
+  /** Its office hours, when the units file gives them (yes/no answers about opening days). */
+  officeHours?: OfficeHours;
 };
 
 export class DataFileError extends Error {
@@ -66,8 +69,19 @@ export function loadDefaultUnitInfo({ dataDir }: { dataDir: string }): UnitInfo 
   return unitInfoSchema.parse(units[0]);
 }
 
+/** The default unit's office hours ("07:30-11:30" ranges per weekday), or undefined when not given. */
+export function loadDefaultOfficeHours({ dataDir }: { dataDir: string }): OfficeHours | undefined {
+  const file = join(dataDir, 'units.yaml');
+  const day = z.array(z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/)).optional();
+  const hours = z.object({ mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }).optional();
+  const { units } = readValidated(file, z.object({ units: z.array(z.object({ officeHours: hours }).loose()).min(1) }).loose());
+  return units[0]!.officeHours;
+}
+
 export function loadCatalogueFiles({ dataDir }: { dataDir: string }): CatalogueFiles {
+  const officeHours = loadDefaultOfficeHours({ dataDir });
   return {
+    ...(officeHours ? { officeHours } : {}),
     entries: loadFaqEntries({ dataDir }),
     lexicon: readValidated(join(dataDir, 'lexicon.yaml'), lexiconFileSchema),
     smalltalk: readValidated(join(dataDir, 'smalltalk.yaml'), smalltalkFileSchema),

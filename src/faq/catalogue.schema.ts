@@ -5,10 +5,22 @@
 import { z } from 'zod';
 import { SECTION_NAMES, type FaqEntry } from './faq.types.js';
 
-export const CATEGORIES = ['ho-tich', 'chung-thuc', 'cu-tru', 'can-cuoc', 'dat-dai', 'xay-dung', 'kinh-doanh', 'xa-hoi', 'tu-phap', 'chung'] as const;
+export const CATEGORIES = ['ho-tich', 'chung-thuc', 'cu-tru', 'can-cuoc', 'dat-dai', 'xay-dung', 'kinh-doanh', 'xa-hoi', 'tu-phap', 'quoc-phong', 'chung'] as const;
 
 const text = z.string().trim().min(1);
 const sectionText = text.max(1500, 'is longer than 1,500 characters: split it or move details to notes');
+// YAML may hand us a Date for an unquoted 2026-11-22; keep the calendar date as text.
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'));
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+export const faqSourceSchema = z
+  .object({ title: text.max(200), url: httpUrl, checked: isoDate })
+  .strict();
+
+const sectionSources = z.array(faqSourceSchema).min(1, 'lists no source: remove the key or name one');
 
 export const faqEntrySchema = z
   .object({
@@ -19,6 +31,10 @@ export const faqEntrySchema = z
     statutoryDays: z.number().int().min(0).max(365).optional(),
     questions: z.array(text.max(500)).min(8, 'needs at least 8 resident-style questions'),
     keywords: z.array(text.max(80)).min(1),
+    /** Short "câu hỏi thường gặp" with one-line answers, shown first when the message asks one of them. */
+    subQuestions: z.array(z.object({ q: text.max(200), a: text.max(400) }).strict()).max(12).optional(),
+    /** A line said first when the message mentions a death (`when`: phrases, with or without diacritics). */
+    condolence: z.object({ text: text.max(200), when: z.array(text.max(40)).min(1) }).strict().optional(),
     summary: text.max(600),
     sections: z
       .object(Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionText.optional()])) as Record<
@@ -27,14 +43,25 @@ export const faqEntrySchema = z
       >)
       .strict()
       .refine((s) => Object.values(s).some(Boolean), 'needs at least one section'),
+    sources: z
+      .object(Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionSources.optional()])) as Record<
+        (typeof SECTION_NAMES)[number],
+        z.ZodOptional<typeof sectionSources>
+      >)
+      .strict(),
     legalBasis: z.array(text).min(1),
-    sourceUrl: z.url({ protocol: /^https?$/ }),
-    // YAML may hand us a Date for an unquoted 2026-11-22; keep the calendar date as text.
-    reviewedAt: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)).pipe(
-      z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'),
-    ),
+    replaced: z.array(z.object({ law: text, by: text }).strict()).optional(),
+    sourceUrl: httpUrl.optional(),
+    reviewedAt: isoDate,
+    reviewDue: isoDate,
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    for (const name of Object.keys(entry.sources) as Array<keyof typeof entry.sources>) {
+      if (!entry.sections[name]) ctx.addIssue({ code: 'custom', path: ['sources', name], message: `names a section the entry does not have` });
+    }
+    if (entry.reviewDue <= entry.reviewedAt) ctx.addIssue({ code: 'custom', path: ['reviewDue'], message: 'must be after reviewedAt' });
+  });
 
 /** Readable problems ("questions: needs at least 8 …") for one raw entry, or the entry. */
 export function parseFaqEntry(raw: unknown): { entry: FaqEntry } | { problems: string[] } {

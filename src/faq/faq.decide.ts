@@ -5,9 +5,10 @@
  * A wrong confident answer is worse than a handoff, so every doubt leans towards a person.
  */
 import type { FaqIndex, RankedEntry } from './faq.index.js';
-import { ASPECT_WORDS, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
-import { normalizeForSearch, type Lexicon } from './faq.lexicon.js';
+import { ASPECT_WORDS, asksHowTo, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
+import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { Smalltalk } from './faq.smalltalk.js';
+import { storyFeatures, storyProbability } from './faq.story.js';
 import type { Thresholds } from './faq.thresholds.js';
 import type { Aspect, FaqDecision } from './faq.types.js';
 
@@ -33,12 +34,29 @@ export type Analysis =
        * register: never answered on the topic alone.
        */
       topicNotEnough: boolean;
+      /** Features of the story model (faq.story.ts): is this the resident's own case rather than a how-to question? */
+      story: number[];
+      /** The message's normalised words (sub-questions and condolence read them after the policy). */
+      query: NormalizedText;
+      /**
+       * A message of several sentences retrieved again on the sentences that ask (the question after
+       * the story); the policy uses it when its best entry is more certain than the whole message's.
+       */
+      focus: { ranked: RankedEntry[]; unknownShare: number } | null;
+      /** The message is a few topic words alone ("sổ đỏ"): no aspect, no how-to wording, at most BARE_WORDS content words. */
+      bare: boolean;
     };
 
 const MAX_CLARIFY = 3;
 /** Topic recall at which the message names the entry's title or a keyword in full. */
 const FULL_TOPIC = 0.999;
 const round = (n: number) => Math.round(n * 1000) / 1000;
+/** How much surer the asking sentences must be than the whole message to be read alone. */
+const FOCUS_MARGIN = 0.05;
+/** Least topic recall of the asking sentences' best entry for them to be read alone. */
+const FOCUS_TOPIC = 0.5;
+/** At most this many content words (before synonyms) make a bare topic. */
+const BARE_WORDS = 3;
 
 /**
  * How sure we are that this entry answers the message: how much of the message the entry explains
@@ -47,6 +65,17 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
  */
 export function confidenceOf(r: RankedEntry, unknownShare: number, w: Thresholds['weights']): number {
   return Math.max(0, w.coverage * r.coverage + w.topic * r.topic + w.fuse * r.fuse - w.unknown * unknownShare);
+}
+
+/** The sentences of a message of several that ask something (a question cue or "?"); null when none or all do. */
+function questionFocus(text: string, lexicon: Lexicon): NormalizedText | null {
+  const sentences = text.split(/(?<=[.?!\n])\s*/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s));
+  if (sentences.length < 2) return null;
+  const asking = sentences.filter((s) => {
+    const words = normalizeForSearch(s, lexicon).expanded;
+    return s.includes('?') || detectAspect(words) !== null || asksHowTo(words);
+  });
+  return asking.length === 0 || asking.length === sentences.length ? null : normalizeForSearch(asking.join(' '), lexicon);
 }
 
 export function analyse({ text, context = {} }: { text: string; context?: DecideContext }, deps: Omit<DecideDeps, 'thresholds'>): Analysis {
@@ -78,40 +107,92 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   const outOfScope = findOutOfScopeTopics(query.expanded).filter((phrase) => !index.mentions({ entryId: best.entryId, phrase }));
   const offTopic =
     outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
-  return { final: null, ranked, unknownShare: index.unknownShare(query), aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded) };
+  const unknownShare = index.unknownShare(query);
+  const story = storyFeatures({ words: query.expanded, best, unknownShare });
+  const bare = aspect === null && !asksHowTo(query.expanded) && query.words.filter((w) => !lexicon.stopFolded.has(w)).length <= BARE_WORDS;
+  const focused = questionFocus(text, lexicon);
+  const focus = focused && { ranked: index.search({ query: focused, limit: 5 }), unknownShare: index.unknownShare(focused) };
+  return { final: null, ranked, unknownShare, aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded), story, query, focus, bare };
 }
 
+/** One comparison the policy made: `value` against `threshold` (`op`), and whether it held. */
+export type PolicyCheck = { name: string; entryId: string | null; value: number; op: '>=' | '<' | '<='; threshold: number; passed: boolean };
+
+/** The decision and every comparison that led to it, in the order the policy made them (see explain). */
+export type PolicyTrace = { decision: FaqDecision; confidences: Map<string, number>; storyProbability: number | null; checks: PolicyCheck[] };
+
 export function applyPolicy(analysis: Analysis, thresholds: Thresholds): FaqDecision {
-  if (analysis.final) return analysis.final;
-  const { ranked, unknownShare, aspect, offTopic, topicNotEnough } = analysis;
+  return tracePolicy(analysis, thresholds).decision;
+}
+
+/** `applyPolicy` with its workings: the same code path, so an explanation never disagrees with the decision. */
+export function tracePolicy(analysis: Analysis, thresholds: Thresholds): PolicyTrace {
+  const checks: PolicyCheck[] = [];
+  const check = (name: string, entryId: string | null, value: number, op: PolicyCheck['op'], threshold: number) => {
+    const passed = op === '>=' ? value >= threshold : op === '<' ? value < threshold : value <= threshold;
+    checks.push({ name, entryId, value: round(value), op, threshold: round(threshold), passed });
+    return passed;
+  };
+  if (analysis.final) return { decision: analysis.final, confidences: new Map(), storyProbability: null, checks };
+  const { aspect, offTopic, topicNotEnough } = analysis;
+  // The asking sentences of a long story, when they point more surely to an entry than the whole message.
+  const whole = analysis.ranked[0] ? confidenceOf(analysis.ranked[0], analysis.unknownShare, thresholds.weights) : 0;
+  const focusBest = analysis.focus?.ranked[0];
+  // It must name its entry's topic and agree with the whole story's candidates, so a bare "làm ở đâu?" never decides alone.
+  const useFocus =
+    focusBest !== undefined &&
+    analysis.ranked.slice(0, MAX_CLARIFY).some((r) => r.entryId === focusBest.entryId) &&
+    check('focus.topic', focusBest.entryId, focusBest.topic, '>=', FOCUS_TOPIC) &&
+    check('focus', focusBest.entryId, confidenceOf(focusBest, analysis.focus!.unknownShare, thresholds.weights), '>=', whole + FOCUS_MARGIN);
+  const { ranked, unknownShare } = useFocus ? analysis.focus! : analysis;
   // Keep the index's order (its rank is the better ranker); confidence only says how sure we are.
   const scored = ranked.map((r) => ({ r, confidence: round(confidenceOf(r, unknownShare, thresholds.weights)) }));
+  const confidences = new Map(scored.map((c) => [c.r.entryId, c.confidence]));
   const best = scored[0]!;
   const candidates = scored.slice(0, MAX_CLARIFY).map(({ r, confidence }) => ({ id: r.entryId, title: r.title, score: confidence }));
+  const story = round(storyProbability(analysis.story, thresholds.story.model));
+  const done = (decision: FaqDecision): PolicyTrace => ({ decision, confidences, storyProbability: story, checks });
 
-  if (offTopic) return { kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates };
+  if (offTopic) return done({ kind: 'handoff', reason: 'out_of_scope', confidence: best.confidence, candidates });
+  // The resident tells the story of their own case (a dispute, money that did not arrive): a person.
+  if (check('story', null, story, '>=', thresholds.story.handoff)) {
+    return done({ kind: 'handoff', reason: 'personal_case', confidence: best.confidence, candidates });
+  }
   const runnerUp = scored[1];
+  // Topic words alone ("sổ đỏ", "chứng thực"): a bare message the best and a sibling both explain
+  // and the sibling names it in its own title or keywords, so nothing in the message chooses between them.
+  const siblingTie =
+    analysis.bare &&
+    runnerUp !== undefined &&
+    check('sibling.bestCoverage', best.r.entryId, best.r.coverage, '>=', FULL_TOPIC) &&
+    check('sibling.coverage', runnerUp.r.entryId, runnerUp.r.coverage, '>=', FULL_TOPIC) &&
+    check('sibling.topic', runnerUp.r.entryId, runnerUp.r.topic, '>=', thresholds.siblingTopic);
   // Two entries whose topics the message names in full ("giấy kết hôn … xin bản sao") need a wider lead.
   const bothNamed = runnerUp !== undefined && runnerUp.r.topic >= FULL_TOPIC && best.r.topic >= FULL_TOPIC;
   const clearWinner =
-    !runnerUp || runnerUp.r.rank < best.r.rank * (bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio);
+    !siblingTie &&
+    (!runnerUp ||
+      check(bothNamed ? 'lead.bothNamed' : 'lead', runnerUp.r.entryId, runnerUp.r.rank / best.r.rank, '<', bothNamed ? thresholds.bothNamedRankRatio : thresholds.ambiguousRankRatio));
   // A message that fully names one entry's topic, far ahead of every other entry, is answered even
   // when the rest of it is a long story the catalogue does not know (low coverage, many unknown words).
   const dominant =
     !topicNotEnough &&
-    best.r.topic >= FULL_TOPIC &&
-    (!runnerUp || runnerUp.r.topic < thresholds.dominantRunnerUpTopic) &&
-    (!runnerUp || runnerUp.r.rank <= best.r.rank * thresholds.dominantRankRatio) &&
-    best.confidence >= thresholds.dominantAnswer;
-  if ((best.confidence >= thresholds.answer && clearWinner) || dominant) {
-    return { kind: 'answer', entryId: best.r.entryId, aspect, confidence: best.confidence, candidates };
+    !siblingTie &&
+    check('dominant.topic', best.r.entryId, best.r.topic, '>=', FULL_TOPIC) &&
+    (!runnerUp || check('dominant.runnerUpTopic', runnerUp.r.entryId, runnerUp.r.topic, '<', thresholds.dominantRunnerUpTopic)) &&
+    (!runnerUp || check('dominant.lead', runnerUp.r.entryId, runnerUp.r.rank / best.r.rank, '<=', thresholds.dominantRankRatio)) &&
+    check('dominant.confidence', best.r.entryId, best.confidence, '>=', thresholds.dominantAnswer);
+  if ((check('answer', best.r.entryId, best.confidence, '>=', thresholds.answer) && clearWinner) || dominant) {
+    return done({ kind: 'answer', entryId: best.r.entryId, aspect, confidence: best.confidence, candidates });
   }
-  if (best.confidence >= thresholds.clarify) {
+  if (check('clarify', best.r.entryId, best.confidence, '>=', thresholds.clarify)) {
     // The best and the runners-up nearly as strong; a single option is still a question, never a guess.
-    const options = scored.filter((c) => c.r.rank >= best.r.rank * thresholds.clarifyRankRatio).slice(0, MAX_CLARIFY);
-    return { kind: 'clarify', confidence: best.confidence, candidates: candidates.filter((c) => options.some((o) => o.r.entryId === c.id)) };
+    const options = scored
+      .slice(0, MAX_CLARIFY)
+      .filter((c) => check('clarify.option', c.r.entryId, c.r.rank / best.r.rank, '>=', thresholds.clarifyRankRatio));
+    return done({ kind: 'clarify', confidence: best.confidence, candidates: candidates.filter((c) => options.some((o) => o.r.entryId === c.id)) });
   }
-  return { kind: 'handoff', reason: 'low_confidence', confidence: best.confidence, candidates };
+  return done({ kind: 'handoff', reason: 'low_confidence', confidence: best.confidence, candidates });
 }
 
 export function decide(args: { text: string; context?: DecideContext }, deps: DecideDeps): FaqDecision {

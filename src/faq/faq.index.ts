@@ -7,7 +7,7 @@
 import { createBm25 } from './faq.bm25.js';
 import { createFuseRescorer, type FuseRescorer } from './faq.search.fuse.js';
 import { normalizePrepared, type Lexicon, type NormalizedText } from './faq.lexicon.js';
-import type { FaqEntry } from './faq.types.js';
+import { searchTextsOf, type FaqEntry } from './faq.types.js';
 import { createTextPreparer, foldDiacritics, type PreparedText } from './text.normalize.js';
 
 export type RankedEntry = {
@@ -118,7 +118,7 @@ export function createFaqIndex({
     const topics: string[][] = [];
     const topicWordList: string[] = [];
     const topicTexts = new Set([entry.title, ...entry.keywords]);
-    for (const text of [entry.title, ...entry.questions, ...entry.keywords]) {
+    for (const text of searchTextsOf(entry)) {
       const facts = factsOf(text);
       texts.push(facts.expanded);
       for (const t of facts.terms) terms.add(t);

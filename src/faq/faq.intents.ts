@@ -43,7 +43,7 @@ const EMERGENCY = ['chay nha', 'hoa hoan', 'dang chay', 'tai nan', 'cap cuu', 'c
 const COMPLAINT = ['thai do', 'hach sach', 'nhung nhieu', 'tham nhung', 'doi tien', 'boi duong', 'hoi lo', 'buc xuc', 'qua te', 'te qua', 'coc can', 'lam kho', 'vo trach nhiem', 'to cao', 'bo mac', 'quat thao', 'chui', 'vo le', 'thieu ton trong', 'khong nghe may', 'hen lan hen', 'di lai nhieu lan', 'lam sai', 'noi chuyen hon', 'rat hon', 'khieu nai chi', 'khieu nai anh', 'khieu nai ong', 'khieu nai ba', 'khieu nai can bo', 'khong ai tra loi', 'ko ai tra loi'];
 /** How-to wording: "khiếu nại thì làm thế nào" asks for the procedure, it is not a complaint. */
 const HOW_TO = ['the nao', 'nhu the nao', 'lam sao', 'cach', 'o dau', 'thu tuc', 'huong dan', 'quy trinh', 'duong day nong', 'so dien thoai'];
-const OWN_CASE = ['ho so cua toi', 'ho so cua em', 'ho so cua minh', 'ho so cua bac', 'ho so cua chau', 'ho so nha toi', 'ho so nha em', 'ho so toi', 'ho so em', 'ho so minh', 'ma ho so', 'giay hen', 'phieu hen', 'bien nhan', 'bo sung ho so', 'ho so bi', 'ho so nop', 'cua nha toi', 'cua nha em', 'nha toi nop', 'toi da nop', 'em da nop', 'toi nop tu', 'em nop tu'];
+const OWN_CASE = ['ho so cua toi', 'ho so cua em', 'ho so cua minh', 'ho so cua bac', 'ho so cua chau', 'ho so nha toi', 'ho so nha em', 'ho so toi', 'ho so em', 'ho so minh', 'ma ho so', 'giay hen', 'phieu hen', 'bien nhan', 'bo sung ho so', 'ho so bi', 'ho so nop', 'cua nha toi', 'cua nha em', 'nha toi nop', 'toi da nop', 'em da nop', 'toi nop tu', 'em nop tu', 'toi nop ho so', 'em nop ho so'];
 const STILL_WAITING = ['chua', 'sao', 'bao gio', 'den dau', 'toi dau', 'lau the', 'qua han', 'tre hen', 'lau qua', 'van chua', 'bi tra', 'bi loi', 'tu choi', 'that lac', 'mat ho so', 'chua xong', 'cu hen', 'van chua', 'vo ly', 'chua nhan duoc'];
 /** A dossier or receipt number written by the resident (HS-0042, 000.00.00.H01-…). */
 const CASE_NUMBER = /\b(?:hs\s?\d{2,}|\d{3}\s\d{2}\s\d{2}\s[a-z]\d{2})\b/;
@@ -80,6 +80,11 @@ export function isFormalRegister(words: string[]): boolean {
 export function findOutOfScopeTopics(words: string[]): string[] {
   const text = ` ${words.join(' ')} `;
   return OUT_OF_SCOPE_TOPICS.filter((t) => text.includes(` ${t} `));
+}
+
+/** How-to wording ("thế nào", "làm sao", "thủ tục", "ở đâu"…): the words ask for a procedure. */
+export function asksHowTo(words: string[]): boolean {
+  return has(` ${words.join(' ')} `, HOW_TO);
 }
 
 /** A reason that always sends the message to a person, or null. */

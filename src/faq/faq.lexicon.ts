@@ -18,6 +18,11 @@ export const lexiconFileSchema = z
       z.string().min(1),
       z.object({ default: z.string().min(1), rules: z.array(ambiguousRuleSchema).default([]) }).strict(),
     ),
+    /**
+     * Regional and spoken words matched as written WITH diacritics, and only in a message typed with
+     * diacritics: Central "mô" (đâu) or "chừ" (bây giờ) fold to "mo"/"chu", which are other words.
+     */
+    regional: z.record(z.string().min(1), z.string().min(1)).default({}),
     phrases: z.record(z.string().min(1), z.string().min(1)),
     stopwords: z.array(z.string().min(1)),
   })
@@ -29,6 +34,8 @@ type AmbiguousRule = { prev?: string; next?: string; means: string[] };
 
 export type Lexicon = {
   abbreviations: Map<string, string[]>;
+  /** Regional words by their accented, lowercase form → folded words (see lexiconFileSchema). */
+  regional: Map<string, string[]>;
   ambiguous: Map<string, { default: string[]; rules: AmbiguousRule[] }>;
   /** Phrase synonyms by their first folded word; each list longest phrase first. */
   phrases: Map<string, Array<{ tokens: string[]; adds: string[] }>>;
@@ -47,6 +54,7 @@ export type Lexicon = {
   stopPhrases: Map<string, string[][]>;
 };
 
+const VOWEL_MARK = /[\u0300-\u036f]/;
 const foldWords = (text: string) => splitTokens(foldDiacritics(cleanText(text)));
 
 /**
@@ -100,6 +108,7 @@ export function compileLexicon(
     contentPairs,
     stopPhrases: byFirstWord(stopPhrases.map(foldWords).filter((p) => p.length > 0), (p) => p),
     abbreviations,
+    regional: new Map(Object.entries(file.regional).map(([k, v]) => [cleanText(k), foldWords(v)])),
     ambiguous: new Map(
       Object.entries(file.ambiguous).map(([k, v]) => [
         foldWords(k).join(' '),
@@ -151,11 +160,11 @@ export type NormalizedText = {
 
 /** Expands abbreviations; ambiguous ones look at their already-expanded neighbours.
  * `from` is the index of the input token a word is (unchanged), or null for expansion words. */
-function expandWithOrigin(tokens: string[], lexicon: Lexicon): Array<{ word: string; from: number | null }> {
+function expandWithOrigin(tokens: string[], lexicon: Lexicon, regionalOf: (i: number) => string[] | undefined): Array<{ word: string; from: number | null }> {
   const out: Array<{ word: string; from: number | null }> = [];
   const done: string[] = [];
   tokens.forEach((token, i) => {
-    const words = expandOne(tokens, i, done, lexicon);
+    const words = regionalOf(i) ?? expandOne(tokens, i, done, lexicon);
     const unchanged = words.length === 1 && words[0] === token;
     for (const word of words) {
       out.push({ word, from: unchanged ? i : null });
@@ -220,7 +229,10 @@ export function normalizeForSearch(raw: string, lexicon: Lexicon): NormalizedTex
 
 /** `normalizeForSearch` of an already prepared text (index builds share one preparer with the lexicon). */
 export function normalizePrepared({ accented, accentedWords, foldedWords }: PreparedText, lexicon: Lexicon): NormalizedText {
-  const withOrigin = expandWithOrigin(foldedWords, lexicon);
+  // Regional words are read as written only when the resident types tone or vowel marks at all
+  // (an "đ" inside an abbreviation such as "vpđk" does not count).
+  const accentedMessage = lexicon.regional.size > 0 && accentedWords.some((w) => VOWEL_MARK.test(w.normalize('NFD')));
+  const withOrigin = expandWithOrigin(foldedWords, lexicon, (i) => (accentedMessage ? lexicon.regional.get(accentedWords[i]!) : undefined));
   const base = withOrigin.map((w) => w.word);
   const typed = new Map<string, string>();
   const stop = withOrigin.map(({ word, from }, i) => {

@@ -44,7 +44,7 @@ const GENERAL_SECTIONS: SectionName[] = ['documents', 'fee', 'duration', 'where'
 const HANDOFF_BUTTON = { label: HANDOFF_BUTTON_LABEL, data: BUTTON_ACTIONS.handoffRequest };
 
 export function fillUnit(text: string, unit: UnitFacts): string {
-  return text.replace(/\{\{\s*unit\.(\w+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
+  return text.replace(/\{\{\s*unit\.([\w.]+)\s*\}\}/g, (_, key: string) => unit[key] ?? '');
 }
 
 function formatDate(iso: string): string {
@@ -63,20 +63,25 @@ export function renderEntry({
   first,
   unit,
   maxTextLength,
+  lead = [],
 }: {
   entry: FaqEntry;
   first: SectionName | null;
   unit: UnitFacts;
   maxTextLength: number;
+  /** Lines said before the entry, unit facts filled in (a condolence, the answer to the sub-question asked). */
+  lead?: string[];
 }): RenderedReply {
-  const footer = `Nguồn: ${entry.sourceUrl}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
-  const head = `📋 ${entry.title}`;
+  const source = entry.sourceUrl ?? 'văn bản hiện hành; anh/chị hỏi cán bộ để chắc chắn';
+  const footer = `Nguồn: ${source}\nCập nhật: ${formatDate(entry.reviewedAt)}`;
+  const head = [...lead, `📋 ${entry.title}`].join('\n\n');
   const summary = fillUnit(entry.summary.trim(), unit);
   const shown: SectionName[] = [];
   const blocks: string[] = [head];
   const firstBlock = first ? sectionBlock(entry, first, unit) : null;
   if (first && firstBlock) {
-    blocks.push(firstBlock, summary);
+    // The steps and notes are read after the answer itself: its summary is not repeated under them.
+    blocks.push(firstBlock, ...(first === 'steps' || first === 'notes' ? [] : [summary]));
     shown.push(first);
   } else {
     blocks.push(summary);
@@ -104,7 +109,7 @@ const HANDOFF_TEXT: Record<string, string> = {
     'Nếu đang có nguy hiểm, anh/chị hãy gọi ngay: 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).\nTôi cũng đang báo cho cán bộ trực.',
   explicit_request: 'Dạ, tôi chuyển anh/chị tới cán bộ trực ngay.',
   complaint: 'Tôi rất tiếc vì điều anh/chị gặp phải. Tôi chuyển ý kiến này tới cán bộ phụ trách để xem xét và trả lời anh/chị.',
-  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Tôi chuyển tới cán bộ trực để trả lời.',
+  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Anh/chị nhắn «vâng» để tôi chuyển câu hỏi tới cán bộ trực.',
   out_of_scope:
     'Câu hỏi này có thể không thuộc việc của {{unit.name}}, hoặc tôi chưa có thông tin chắc chắn.\nBấm «Gặp cán bộ» (hoặc nhắn «gặp cán bộ») để cán bộ trực trả lời anh/chị.',
   low_confidence:
@@ -129,7 +134,11 @@ export function renderDecision({
     case 'answer': {
       const entry = entries.get(decision.entryId);
       if (!entry) throw new Error(`renderDecision: unknown entry "${decision.entryId}"`);
-      return renderEntry({ entry, first: decision.aspect, unit, maxTextLength });
+      const sub = decision.subQuestion === undefined ? undefined : entry.subQuestions?.[decision.subQuestion];
+      // A sub-answer made of unit facts the unit file does not give (no office hours) is left out.
+      const subAnswer = sub ? fillUnit(sub.a, unit).trim() : '';
+      const lead = [decision.condolence && entry.condolence ? entry.condolence.text : '', subAnswer ? `💬 ${subAnswer}` : ''].filter(Boolean);
+      return renderEntry({ entry, first: decision.aspect, unit, maxTextLength, lead });
     }
     case 'clarify': {
       const options = decision.candidates.map((c, i) => `${i + 1}. ${c.title}`).join('\n');

@@ -1,7 +1,8 @@
 /**
  * The catalogue in the database: the published entries the engine serves, drafts, and the revision
  * history. data/faq seeds a new installation; afterwards the database is the truth: a changed data
- * file is offered as a draft (never applied silently), and console edits are never overwritten.
+ * file is offered as a draft (never applied silently), and console edits are never overwritten;
+ * only a published row the current schema refuses (never served) is replaced by its file.
  * Writes live in faq.editing.ts.
  */
 import { createHash } from 'node:crypto';
@@ -96,13 +97,14 @@ export function createFaqRepository({ db }: { db: Database }) {
    * changed since it was last seen is offered as a draft to review (needs_review), never applied;
    * an unchanged file does nothing, so a restart never touches console edits.
    */
-  async function seed({ entries, author = 'data/' }: { entries: FaqEntry[]; author?: string }): Promise<{ inserted: string[]; offered: string[] }> {
-    if (entries.length === 0) return { inserted: [], offered: [] };
+  async function seed({ entries, author = 'data/' }: { entries: FaqEntry[]; author?: string }): Promise<{ inserted: string[]; offered: string[]; updated: string[] }> {
+    if (entries.length === 0) return { inserted: [], offered: [], updated: [] };
     return db.transaction(async (tx) => {
       const existing = await tx.select().from(faqEntriesTable);
       const byId = new Map(existing.map((row) => [row.id, row]));
       const inserted: string[] = [];
       const offered: string[] = [];
+      const updated: string[] = [];
       for (const entry of entries) {
         const hash = entryFingerprint(entry);
         const row = byId.get(entry.id);
@@ -119,12 +121,23 @@ export function createFaqRepository({ db }: { db: Database }) {
           continue;
         }
         const revision = row.revision + 1;
+        // A published row the current schema refuses is not served at all (e.g. written before a
+        // schema change): when nobody edited it in the console, the file replaces it at once.
+        if (!row.editedInConsole && row.status === 'published' && 'problems' in parseFaqEntry(row.data)) {
+          await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, kind: 'seed', author, note: `data/faq/${entry.id}.yaml (bản cũ không còn hợp lệ)`, publishedAt: new Date(), publishedBy: author });
+          await tx
+            .update(faqEntriesTable)
+            .set({ data: entry, revision, publishedRevision: revision, draftRevision: null, needsReview: false, seedHash: hash, updatedBy: author, updatedAt: new Date() })
+            .where(eq(faqEntriesTable.id, entry.id));
+          updated.push(entry.id);
+          continue;
+        }
         await tx.insert(faqRevisionsTable).values({ entryId: entry.id, revision, data: entry, kind: 'data', author, note: `data/faq/${entry.id}.yaml đã thay đổi: xem lại rồi xuất bản` });
         await tx.update(faqEntriesTable).set({ revision, draftRevision: revision, needsReview: true, seedHash: hash, updatedBy: author, updatedAt: new Date() }).where(eq(faqEntriesTable.id, entry.id));
         offered.push(entry.id);
       }
-      if (inserted.length > 0) await notifyFaqChanged(tx);
-      return { inserted, offered };
+      if (inserted.length > 0 || updated.length > 0) await notifyFaqChanged(tx);
+      return { inserted, offered, updated };
     });
   }
 

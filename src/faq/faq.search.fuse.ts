@@ -1,6 +1,7 @@
 /**
  * fuse.js token search, used to re-score a short candidate list (never the whole catalogue):
- * its bounded score is a steadier confidence signal than raw BM25 (retrieval.md §3.3, §4.2).
+ * its bounded score is a steadier confidence signal than raw BM25 (fuse.js 7 token search: idf-weighted
+ * share of the query's terms matched; calibrated on data/eval/dev.jsonl).
  * The only file that imports fuse.js.
  */
 import Fuse from 'fuse.js';

@@ -33,6 +33,9 @@ export type Smalltalk = {
   reply(args: { intent: SmalltalkIntent }): string;
 };
 
+/** Longer messages are never small talk (a thank-you with a wish for the officer's health fits). */
+const MAX_WORDS = 24;
+
 const fold = (s: string) => splitTokens(foldDiacritics(cleanText(s)));
 
 export function compileSmalltalk(file: SmalltalkFile): Smalltalk {
@@ -59,7 +62,7 @@ export function compileSmalltalk(file: SmalltalkFile): Smalltalk {
   return {
     match({ words }) {
       const all = words.flatMap((w) => w.split(' '));
-      if (all.length === 0 || all.length > 12) return null;
+      if (all.length === 0 || all.length > MAX_WORDS) return null;
       const tokens = all.filter((t) => !fillers.has(t));
       // Only fillers ("dạ", "ok ạ", "ừ"): an acknowledgement.
       if (tokens.length === 0) return { intent: 'ack' };

@@ -1,3 +1,5 @@
+import type { StoryModel } from './faq.story.js';
+
 /**
  * The decision thresholds, in one place. They are calibrated, not guessed:
  * `npm run cli -- calibrate data/eval/dev.jsonl` sweeps them on the development set and prints
@@ -26,6 +28,13 @@ export type Thresholds = {
   dominantAnswer: number;
   /** Clarify options: candidates whose rank is at least this share of the best one's. */
   clarifyRankRatio: number;
+  /**
+   * A runner-up that explains the message as fully as the best and names at least this much of its
+   * own topic is a sibling ("sổ đỏ": first issuance, transfer, split): the resident is asked (> 1: never).
+   */
+  siblingTopic: number;
+  /** The story model (faq.story.ts, fitted by `cli fit-story`) and the probability from which it hands off. */
+  story: { model: StoryModel; handoff: number };
 };
 
 export const THRESHOLDS: Thresholds = {
@@ -41,4 +50,6 @@ export const THRESHOLDS: Thresholds = {
   dominantRankRatio: 0.9,
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
+  siblingTopic: 0.55,
+  story: { model: { bias: 3.518, weights: [0.729, 0.937, 0.97, 0.742, -1.019, -0.178, 0.194, -1.687, -3.257, 2.442, -3.941] }, handoff: 0.818 },
 };

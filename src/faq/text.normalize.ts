@@ -1,5 +1,5 @@
 /**
- * Vietnamese text normalisation for search (shared/reference/retrieval.md §2).
+ * Vietnamese text normalisation for search (Unicode NFC; old and new tone placement, both in use).
  * Pure and lexicon-free: Unicode cleanup, tone-placement unification, diacritic folding, tokens.
  * Lexicon-dependent steps (abbreviations, phrases, stopwords) live in faq.lexicon.ts.
  */
@@ -15,17 +15,104 @@ const CONTROL = /\p{Cc}/gu;
 // Emoji, skin-tone modifiers, the emoji variation selector and the keycap mark.
 const PICTOGRAPHS = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F|\u20E3/gu;
 
-/** Combines a base vowel with the tone mark carried by another letter (both NFC). */
-const moveTone = (base: string, toned: string) => (base + toned.normalize('NFD').slice(1)).normalize('NFC');
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
+/** Circumflex, breve, horn: the marks that make â ê ô ă ơ ư, which carry the tone when present. */
+const QUALITY_MARK = /[\u0302\u0306\u031B]/;
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+/** Open two-vowel syllables whose tone sits on the second vowel in the new style (hoà, hoè, thuỷ). */
+const SECOND_VOWEL_PAIRS = new Set(['oa', 'oe', 'uy']);
+const NOT_ASCII_LETTER = /[^a-zA-Z]/;
 
 /**
- * Old-style tone placement to new style, for the open syllables oa, oe, uy only (hòa → hoà, thủy → thuỷ).
- * Closed syllables (hoàn, thuyền) and "qu" syllables (quý) are the same in both styles.
+ * Where the tone mark of one syllable belongs (new style), as an index into its letters, or null
+ * when the word does not look like one Vietnamese syllable. `letters` are NFD base letters with their marks.
  */
+function toneIndex(letters: Array<{ base: string; marks: string }>): number | null {
+  const isVowel = (i: number) => letters[i] !== undefined && VOWELS.has(letters[i]!.base);
+  let start = letters.findIndex((_, i) => isVowel(i));
+  if (start < 0) return null;
+  // "qu" and "gi" before another vowel are onsets: quý, giấy (but gì, gìn keep their i).
+  const onset = letters.slice(0, start + 1).map((l) => l.base).join('');
+  if ((onset === 'qu' || onset === 'gi') && isVowel(start + 1)) start += 1;
+  let end = start;
+  while (isVowel(end + 1)) end += 1;
+  if (letters.slice(end + 1).some((l) => VOWELS.has(l.base))) return null;
+  const cluster = letters.slice(start, end + 1);
+  const marked = cluster.map((l, i) => (QUALITY_MARK.test(l.marks) ? i : -1)).filter((i) => i >= 0);
+  if (marked.length > 0) return start + marked.at(-1)!; // ươ, iê, uô: the second one
+  if (end < letters.length - 1) return end; // closed syllable: the last vowel (hoàn, toán)
+  if (cluster.length === 1) return start;
+  if (cluster.length === 3) return start + 1; // ngoài, xoáy
+  if (cluster.length === 2) return SECOND_VOWEL_PAIRS.has(cluster.map((l) => l.base).join('')) ? end : start;
+  return null;
+}
+
+/**
+ * Puts a syllable's one tone mark where the new style places it: old style (hòa → hoà, thủy → thuỷ)
+ * and misplaced marks typed on the wrong letter (chaò → chào, hiêủ → hiểu, giâý → giấy).
+ * Words with no tone, several tones or no Vietnamese syllable shape are left as they are. Lowercase input.
+ */
+export function placeToneMark(word: string): string {
+  if (!NOT_ASCII_LETTER.test(word)) return word;
+  const letters: Array<{ base: string; marks: string }> = [];
+  for (const ch of word.normalize('NFD')) {
+    if (/\p{M}/u.test(ch) && letters.length > 0) letters.at(-1)!.marks += ch;
+    else letters.push({ base: ch, marks: '' });
+  }
+  const toned = letters.filter((l) => l.marks.match(TONE_MARKS));
+  if (toned.length !== 1 || toned[0]!.marks.match(TONE_MARKS)!.length !== 1) return word;
+  const target = toneIndex(letters);
+  if (target === null) return word;
+  const tone = toned[0]!.marks.match(TONE_MARKS)![0]!;
+  toned[0]!.marks = toned[0]!.marks.replace(TONE_MARKS, '');
+  letters[target]!.marks += tone;
+  return letters.map((l) => l.base + l.marks).join('').normalize('NFC');
+}
+
+/** New tone placement for every word of a lowercase text (see placeToneMark). */
 export function toNewTonePlacement(text: string): string {
-  return text
-    .replace(/([òóỏõọ])([ae])(?![\p{L}])/gu, (_, o: string, v: string) => 'o' + moveTone(v, o))
-    .replace(/(?<![qQ])([ùúủũụ])y(?![\p{L}])/gu, (_, u: string) => 'u' + moveTone('y', u));
+  return text.replace(/\p{L}+/gu, placeToneMark);
+}
+
+/**
+ * Letters typed twice or more for emphasis ("ơnn", "khônggg", "đâuu", "ạaa") become one. Words
+ * without a vowel are abbreviations (cccd, tthc) and stay; "oo" before ng/c is Vietnamese (xoong, soóc);
+ * a vowel is merged only with a copy that differs by its tone alone, so "ưu" (hưu, cứu) stays. Lowercase input.
+ */
+export function collapseRepeats(word: string): string {
+  if (!/[aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/.test(word)) return word;
+  const chars = [...word];
+  const out: string[] = [];
+  chars.forEach((ch, i) => {
+    const prev = out.at(-1);
+    if (prev === undefined) return void out.push(ch);
+    const untoned = (c: string) => c.normalize('NFD').replace(TONE_MARKS, '').normalize('NFC');
+    const sameLetter = prev === ch || (untoned(prev) === ch && VOWELS.has(foldDiacritics(ch)));
+    const xoong = ch === 'o' && untoned(prev) === 'o' && /^(ng|c)/.test(chars.slice(i + 1).join(''));
+    if (sameLetter && !xoong) return;
+    out.push(ch);
+  });
+  return out.join('');
+}
+
+/**
+ * A message that repeats the same sentence ("cho hỏi … ạ? cho hỏi … ạ? …") keeps it once, so a
+ * long pasted repetition reads as the one question it is.
+ */
+function dropRepeatedSentences(text: string): string {
+  const sentences = text.split(/(?<=[.?!\n])\s*/);
+  if (sentences.length < 2) return text;
+  const seen = new Set<string>();
+  return sentences
+    .filter((s) => {
+      const key = s.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      if (key === '') return true;
+      // The cut at the length limit may leave the start of a sentence already seen.
+      if (seen.has(key) || [...seen].some((k) => k.startsWith(key))) return false;
+      seen.add(key);
+      return true;
+    })
+    .join(' ');
 }
 
 export { foldDiacritics };
@@ -36,9 +123,8 @@ export { foldDiacritics };
  */
 export function cleanText(raw: string): string {
   const text = raw.slice(0, MAX_QUERY_CHARS * 2).normalize('NFC');
-  const cleaned = toNewTonePlacement(
-    text.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(PICTOGRAPHS, ' ').toLocaleLowerCase('vi'),
-  )
+  const lower = text.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(PICTOGRAPHS, ' ').toLocaleLowerCase('vi');
+  const cleaned = toNewTonePlacement(dropRepeatedSentences(lower).replace(/\p{L}+/gu, collapseRepeats))
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
   // Long messages are answered from their start; drop the word the cut lands in.

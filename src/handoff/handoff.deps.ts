@@ -64,7 +64,7 @@ export type HandoffUnits = {
 };
 
 /** Thread operations and media copies: optional adapter methods, looked up per channel. */
-export type HandoffChannels = ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage'>>;
+export type HandoffChannels = ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage' | 'editMessage' | 'answerAction'>>;
 
 export type HandoffOutbox = Pick<OutboxPort, 'enqueue' | 'enqueueCopy' | 'canCopy'>;
 

@@ -54,9 +54,10 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
     }
   }
 
-  async function handleFailed(row: SentRow, failure?: { error?: unknown }): Promise<void> {
+  /** Returns `recovered` when the failure was made up for (the outbox then logs it as info, not error). */
+  async function handleFailed(row: SentRow, failure?: { error?: unknown }): Promise<{ recovered?: string }> {
     const meta = handoffMeta(row);
-    if (!meta) return;
+    if (!meta) return {};
     const error = failure?.error;
     const at = ctx.deps.clock.now();
     if (meta.groupRef && meta.ticketId !== undefined && isThreadGoneError(error)) {
@@ -71,7 +72,10 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
         meta,
         closed: error.details.reason === 'thread_closed',
       });
-      if (recovered) return;
+      if (recovered) {
+        const what = error.details.reason === 'thread_closed' ? 'the ticket topic was closed; reopened it' : 'the ticket topic was deleted; re-created it with the card';
+        return { recovered: `${what} and queued the message again` };
+      }
     }
     // A copy the platform refused (original out of reach, file too big…) while the chat itself is
     // fine: the other side gets the notice text instead, never silence.
@@ -83,15 +87,16 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
         meta: rest,
         chatType: meta.groupRef ? 'group' : 'private',
       });
-      return;
+      return { recovered: 'the copy was refused; sent its notice text instead' };
     }
     if (meta.groupRef) {
       // /healthz reads this outcome from the outbox itself (bot/outbox/outbox.group-health.ts).
       ctx.log.error({ groupRef: meta.groupRef, ticketId: meta.ticketId, error: row.lastError ?? describe(error) }, 'a message to a staff group could not be delivered');
-      return;
+      return {};
     }
-    if (meta.ticketId === undefined || !RESIDENT_ROLES.has(meta.role)) return;
+    if (meta.ticketId === undefined || !RESIDENT_ROLES.has(meta.role)) return {};
     await markUndeliverable({ ticketId: meta.ticketId, row, error, at });
+    return {};
   }
 
   async function markUndeliverable({ ticketId, row, error, at }: { ticketId: number; row: SentRow; error: unknown; at: Date }) {
@@ -101,7 +106,7 @@ export function createOutboxEventHandlers(ctx: HandoffContext) {
       actor: { kind: 'system' },
       text: row.payload.text,
       isInternal: true,
-      data: { error: row.lastError ?? describe(error) },
+      data: { error: row.lastError ?? describe(error), role: handoffMeta(row)?.role },
       at,
     });
     let result;

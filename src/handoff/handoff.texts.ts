@@ -36,12 +36,40 @@ export function mentionsOf(staff: Array<HandoffStaffMember | undefined>): Outbou
 // ---------------------------------------------------------------------------------------------
 // To the resident
 
-export function receiptText({ code, unitName, expected }: { code: string; unitName: string; expected: string }): string {
-  return (
-    `Đã chuyển câu hỏi của anh/chị tới cán bộ ${unitName}. Mã phiếu: ${code}.\n` +
-    `${expected}\n` +
-    'Anh/chị có thể nhắn thêm thông tin hoặc gửi ảnh giấy tờ ngay tại đây.'
-  );
+/**
+ * Opening lines for what a resident told us, as data: a question that mentions a death gets one line
+ * of condolence before the receipt. Phrases are matched folded (no diacritics), whole words.
+ */
+const OPENERS: Array<{ phrases: string[]; line: string }> = [
+  {
+    phrases: ['moi mat', 'vua mat', 'da mat', 'mat roi', 'mat hom', 'qua doi', 'tu tran', 'ta the', 'tu vong', 'dam tang', 'dam hieu', 'mai tang'],
+    line: 'Xin chia buồn cùng gia đình anh/chị.',
+  },
+];
+
+export function openerFor({ question }: { question: string }): string | undefined {
+  const folded = ` ${foldForMatch(question)} `;
+  return OPENERS.find((o) => o.phrases.some((p) => folded.includes(` ${p} `)))?.line;
+}
+
+function foldForMatch(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+export function receiptText({ code, unitName, expected, question = '' }: { code: string; unitName: string; expected: string; question?: string }): string {
+  const opener = openerFor({ question });
+  return [
+    ...(opener ? [opener] : []),
+    `Dạ, tôi đã chuyển câu hỏi của anh/chị tới cán bộ ${unitName}. Mã phiếu: ${code}.`,
+    expected,
+    'Anh/chị có thể nhắn thêm tại đây. Nếu cán bộ cần xem giấy tờ, anh/chị chụp ảnh gửi ngay tại đây.',
+  ].join('\n');
 }
 
 /**
@@ -62,9 +90,10 @@ export function staffReplyToResidentText({ text, unitName }: { text: string; uni
   return `${text.trim()}\n\n— Cán bộ ${unitName}`;
 }
 
+/** "Closed" is about the conversation with staff, never the resident's dossier (hồ sơ), which may still be in progress. */
 export function closedToResidentText({ code }: { code: string }): string {
   return (
-    `Phiếu ${code} đã hoàn tất. Cảm ơn anh/chị đã liên hệ.\n` +
+    `Cán bộ đã trả lời xong câu hỏi của anh/chị (mã phiếu ${code}), cuộc trao đổi này xin tạm dừng. Cần hỏi thêm, anh/chị cứ nhắn tại đây.\n` +
     'Anh/chị hài lòng với câu trả lời ở mức nào? Xin gõ một số từ 1 đến 5 (5 là rất hài lòng).'
   );
 }
@@ -75,9 +104,62 @@ export function thanksForRatingText({ rating }: { rating: number }): string {
     : 'Cảm ơn anh/chị đã đánh giá. Chúng tôi sẽ cố gắng phục vụ tốt hơn.';
 }
 
+const FOLLOW_UP_WHAT: Record<string, string> = { text: 'tin nhắn', photo: 'ảnh', file: 'tệp', voice: 'tin nhắn thoại', video: 'video' };
+
+/** After a follow-up or a photo (once per burst): it reached staff, no need to send it again. */
+export function followUpAckText({ code, kind }: { code: string; kind: string }): string {
+  return `Đã chuyển ${FOLLOW_UP_WHAT[kind] ?? 'tin'} của anh/chị tới cán bộ (phiếu ${code}). Anh/chị không cần gửi lại; cán bộ sẽ trả lời tại đây.`;
+}
+
+
 // ---------------------------------------------------------------------------------------------
 // To the staff group
 
+/** Short staff-side words and replies used by the staff actions. */
+export const staffTexts = {
+  claimButton: '✋ Nhận',
+  closeButton: '✅ Đóng',
+  reopenButton: '↩️ Mở lại',
+  resendButton: '📨 Gửi lại',
+  nobody: 'chưa ai',
+  unclaimed: 'chưa ai nhận',
+  emptyReply: ({ code }: { code: string }) => `Nội dung trả lời trống. Gõ #${code} rồi nội dung cần gửi người dân.`,
+  emptyNote: ({ code }: { code: string }) => `Ghi chú trống. Gõ /ghichu ${code} nội dung.`,
+  /** The signed line before a staff member's photo/file sent without a caption. */
+  mediaOnlyReply: ({ kind }: { kind: string }) => `Cán bộ gửi anh/chị ${kindLabel(kind)}:`,
+  otherTicketOpen: ({ code }: { code: string }) => `Người dân của ${code} đang có một phiếu khác đang mở; xin tiếp tục trên phiếu đó.`,
+  moreTickets: ({ count }: { count: number }) => `… và ${count} phiếu khác`,
+  age: ({ minutes }: { minutes: number }) =>
+    minutes < 60 ? `${minutes} phút` : minutes < 48 * 60 ? `${Math.floor(minutes / 60)} giờ` : `${Math.floor(minutes / 1440)} ngày`,
+};
+
+/** Where a ticket stands, as its card shows it (the card is edited in place when this changes). */
+export type CardStatus =
+  | { kind: 'open' }
+  | { kind: 'claimed'; staffName: string; at: string }
+  | { kind: 'closed'; staffName: string | null; at: string; rating: number | null }
+  | { kind: 'undeliverable' };
+
+const STATUS_ICON: Record<CardStatus['kind'], string> = { open: '🆕', claimed: '✋', closed: '✅', undeliverable: '⚠️' };
+
+function statusLine(status: CardStatus): string {
+  switch (status.kind) {
+    case 'open':
+      return 'Trạng thái: chưa ai nhận.';
+    case 'claimed':
+      return `Trạng thái: ${status.staffName} đang xử lý (nhận lúc ${status.at}).`;
+    case 'closed':
+      return `Trạng thái: đã đóng lúc ${status.at}${status.staffName ? ` (${status.staffName})` : ''}.${status.rating ? ` Người dân đánh giá ${status.rating}/5.` : ''}`;
+    case 'undeliverable':
+      return 'Trạng thái: không liên lạc được với người dân.';
+  }
+}
+
+/**
+ * The ticket card: what a busy officer needs to pick it up without opening anything else. `receivedAt`
+ * and `dueAt` are already in the unit's local time ("9:05 thứ Hai 2/3"); `outOfHours` is when staff
+ * are back ("từ 7:30 sáng mai") for a ticket sent outside working hours.
+ */
 export function ticketCardText(args: {
   code: string;
   residentName: string | null;
@@ -87,21 +169,43 @@ export function ticketCardText(args: {
   onDuty: HandoffStaffMember[];
   inOwnThread: boolean;
   hasButtons: boolean;
+  receivedAt: string;
+  dueAt: string | null;
+  outOfHours: string | null;
+  status: CardStatus;
 }): string {
   const lines = [
-    `🆕 Phiếu ${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`,
+    `${STATUS_ICON[args.status.kind]} Phiếu ${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`,
     `Câu hỏi: ${clip(args.question) || '(không có nội dung chữ)'}`,
   ];
   if (args.guesses.length > 0) lines.push(`Bot đã tìm: ${args.guesses.slice(0, 3).map((g) => g.title).join('; ')}`);
-  else lines.push('Bot không tìm thấy mục hỏi đáp phù hợp.');
-  lines.push(args.onDuty.length > 0 ? `Cán bộ trực: ${names(args.onDuty)}` : 'Hiện không có cán bộ trực theo lịch.');
-  const reply = args.inOwnThread ? 'nhắn trả lời ngay trong chủ đề này' : `trả lời (reply/trích dẫn) tin này hoặc gõ #${args.code} nội dung`;
-  lines.push(
-    args.hasButtons
-      ? `Cách làm: bấm Nhận, rồi ${reply}.`
-      : `Cách làm: gõ /nhan ${args.code} để nhận; ${reply}; gõ /dong ${args.code} khi xong.`,
-  );
+  else lines.push('Bot chưa tìm thấy mục hỏi đáp phù hợp.');
+  lines.push(`Gửi lúc ${args.receivedAt}${args.dueAt ? ` · hạn trả lời ${args.dueAt}` : ''}`);
+  if (args.outOfHours) lines.push(`🌙 Gửi ngoài giờ làm việc; người dân được báo cán bộ trả lời ${args.outOfHours}.`);
+  lines.push(args.onDuty.length > 0 ? `Cán bộ trực: ${names(args.onDuty)}` : 'Hôm nay không có cán bộ trực theo lịch.');
+  lines.push(statusLine(args.status));
+  if (args.status.kind !== 'closed') lines.push(cardHowTo(args));
   return lines.join('\n');
+}
+
+/** The card's one line of instructions: how to answer, and how to talk among staff without the resident seeing it. */
+function cardHowTo(args: { code: string; inOwnThread: boolean; hasButtons: boolean }): string {
+  if (args.inOwnThread) {
+    const claim = args.hasButtons ? 'Bấm Nhận' : `Gõ /nhan ${args.code}`;
+    return `Cách làm: ${claim}, rồi nhắn trả lời ngay trong chủ đề này. Tin bắt đầu bằng ! là trao đổi nội bộ, người dân không thấy.`;
+  }
+  const reply = `trả lời (reply/trích dẫn) tin này hoặc gõ #${args.code} nội dung`;
+  return args.hasButtons ? `Cách làm: bấm Nhận, rồi ${reply}.` : `Cách làm: gõ /nhan ${args.code} để nhận; ${reply}; gõ /dong ${args.code} khi xong.`;
+}
+
+/** Under the card posted again in a topic the bot had to re-create. */
+export function topicRecreatedText() {
+  return '(Chủ đề cũ đã bị xóa hoặc đóng; bot tạo lại chủ đề này.)';
+}
+
+/** Heads the resident's earlier messages under a card. */
+export function earlierLabel() {
+  return 'Tin trước đó:';
 }
 
 export function topicTitle({ code, residentName }: { code: string; residentName: string | null }): string {
@@ -147,8 +251,13 @@ export function claimedText({ code, staffName, auto }: { code: string; staffName
   return auto ? `✋ ${staffName} đã nhận phiếu ${code} (tự động khi trả lời).` : `✋ ${staffName} đã nhận phiếu ${code}.`;
 }
 
+/** To the one staff member who tried (a pop-up on Telegram, at most 200 characters). */
 export function alreadyClaimedText({ code, staffName }: { code: string; staffName: string }) {
-  return `Phiếu ${code} đã được ${staffName} nhận trước. Nếu cần, ${staffName} có thể chuyển cho anh/chị bằng /chuyen ${code} <tên>.`;
+  return `Phiếu ${code} đã có ${staffName} nhận. Muốn làm thay, nhờ ${staffName} gõ /chuyen ${code} kèm tên anh/chị.`;
+}
+
+export function alreadyYoursText({ code }: { code: string }) {
+  return `Anh/chị đã nhận phiếu ${code} rồi.`;
 }
 
 /** The new assignee is tagged (mentionsOf([to])) so they hear about it. */
@@ -160,8 +269,20 @@ export function closedToStaffText({ code, staffName }: { code: string; staffName
   return `✅ ${staffName} đã đóng phiếu ${code}. Người dân được mời đánh giá 1–5.`;
 }
 
-export function reopenedToStaffText({ code, byResident }: { code: string; byResident: boolean }) {
-  return byResident ? `↩️ Người dân của phiếu ${code} đã nhắn lại; phiếu mở lại.` : `↩️ Phiếu ${code} đã được mở lại.`;
+export function reopenedToStaffText({ code, byResident, undelivered = [] }: { code: string; byResident: boolean; undelivered?: string[] }) {
+  if (!byResident) return `↩️ Phiếu ${code} đã được mở lại.`;
+  const head = `↩️ Người dân của phiếu ${code} đã nhắn lại; phiếu mở lại.`;
+  if (undelivered.length === 0) return head;
+  const quoted = undelivered.map((t) => `  · ${clip(t, 300)}`).join('\n');
+  return `${head}\n${undelivered.length} tin trả lời trước đó chưa tới được người dân:\n${quoted}\nBấm «Gửi lại» hoặc gõ /guilai ${code} để gửi lại.`;
+}
+
+export function resentText({ code, count }: { code: string; count: number }) {
+  return count > 0 ? `📨 Đã gửi lại ${count} tin trả lời cho người dân của phiếu ${code}.` : `Phiếu ${code} không có tin nào cần gửi lại.`;
+}
+
+export function ratingToStaffText({ code, rating }: { code: string; rating: number }) {
+  return `⭐ Người dân đánh giá phiếu ${code}: ${rating}/5.`;
 }
 
 export function noteSavedText({ code }: { code: string }) {
@@ -170,7 +291,7 @@ export function noteSavedText({ code }: { code: string }) {
 
 export function undeliverableText({ code, reason }: { code: string; reason: 'blocked' | 'failed' }) {
   return reason === 'blocked'
-    ? `⚠️ Không gửi được tin tới người dân của phiếu ${code}: người dân đã chặn bot hoặc xoá tài khoản. Phiếu chuyển sang "không liên lạc được"; khi người dân nhắn lại, phiếu sẽ mở lại.`
+    ? `⚠️ Không gửi được tin tới người dân của phiếu ${code}: người dân đã chặn bot hoặc xóa tài khoản. Phiếu chuyển sang "không liên lạc được"; khi người dân nhắn lại, phiếu sẽ mở lại.`
     : `⚠️ Không gửi được tin tới người dân của phiếu ${code} sau nhiều lần thử. Phiếu chuyển sang "không liên lạc được".`;
 }
 
@@ -232,6 +353,25 @@ export function faqDraftNoAnswerText({ code }: { code: string }) {
   return `Phiếu ${code} chưa có câu trả lời của cán bộ nên chưa tạo được mục hỏi đáp.`;
 }
 
+/** One open ticket in /ds: code, resident and channel, who has it, age, reply due, flags. */
+export function listLineText(args: {
+  code: string;
+  residentName: string | null;
+  channel: string;
+  who: string;
+  age: string;
+  dueAt: string | null;
+  overdue: boolean;
+  outOfHours: boolean;
+  undeliverable: boolean;
+}) {
+  const parts = [`${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`, args.who, args.age];
+  if (args.dueAt) parts.push(args.overdue ? `⏰ quá hạn (${args.dueAt})` : `hạn ${args.dueAt}`);
+  if (args.outOfHours) parts.push('🌙 gửi ngoài giờ');
+  if (args.undeliverable) parts.push('⚠️ không liên lạc được');
+  return parts.join(' · ');
+}
+
 export function listText({ lines }: { lines: string[] }) {
   return lines.length === 0 ? 'Không có phiếu nào đang mở. 🎉' : `Phiếu đang mở (${lines.length}):\n${lines.join('\n')}`;
 }
@@ -241,9 +381,11 @@ export function helpText() {
     'Lệnh cho cán bộ (gõ trong nhóm):',
     '/nhan HS-0042 — nhận phiếu (/claim)',
     '#HS-0042 nội dung — trả lời người dân (hoặc trả lời/reply tin của phiếu)',
+    '! nội dung — trao đổi giữa cán bộ, người dân không thấy',
     '/ghichu HS-0042 nội dung — ghi chú nội bộ (/note)',
     '/chuyen HS-0042 tên cán bộ — chuyển phiếu (/transfer)',
     '/dong HS-0042 — đóng phiếu (/close); /mo HS-0042 — mở lại (/reopen)',
+    '/guilai HS-0042 — gửi lại tin trả lời chưa tới người dân (/resend)',
     '/ds — danh sách phiếu đang mở (/list)',
     '/faq HS-0042 — đề xuất thành mục hỏi đáp',
     '/id — xem mã nhóm và mã người dùng',

@@ -19,7 +19,8 @@ import { createTicketsRepository, type TicketsRepository } from './tickets/ticke
 
 export type Handoff = HandoffPort & {
   handleOutboxSent(row: SentRow): Promise<void>;
-  handleOutboxFailed(row: SentRow, failure?: { error?: unknown }): Promise<void>;
+  /** `recovered`: the failure was made up for (a deleted topic re-created…): the outbox logs it as info. */
+  handleOutboxFailed(row: SentRow, failure?: { error?: unknown }): Promise<{ recovered?: string }>;
   /** Per configured staff group: did the last message to it get through? Read from the outbox, for /healthz. */
   staffGroupHealth(): Promise<GroupHealth>;
   getTicketMetrics(args: { unitId?: string; from: Date; to: Date }): Promise<{ units: TicketMetricsRow[]; staff: TicketMetricsRow[] }>;

@@ -25,13 +25,25 @@ export function formatRetention(days: number): string {
   return `${days} ngày`;
 }
 
-/** The short first-contact notice: what is stored, why, for how long, who sees it, how to delete. */
-export function privacyNoticeText({ retentionDays, unitName }: { retentionDays: number; unitName?: string }): string {
+/** Channels where the bot knows no name or account of the resident (the web chat: a browser session only). */
+const ANONYMOUS_CHANNELS: ReadonlySet<string> = new Set(['web']);
+
+/**
+ * The short first-contact notice: what is stored, why, for how long, who sees it, how to delete. It
+ * names only what the channel gives us (the web chat has no display name or account id), and says
+ * the same about documents as the ticket receipt: send them when staff need to see them.
+ */
+export function privacyNoticeText({ retentionDays, unitName, channel }: { retentionDays: number; unitName?: string; channel?: string }): string {
   const who = unitName ? `cán bộ ${unitName}` : 'cán bộ trung tâm';
+  if (channel && ANONYMOUS_CHANNELS.has(channel)) {
+    // One line on the page (a phone screen is small); the page links the full notice.
+    return `Dữ liệu: tôi lưu tin nhắn và ảnh, tệp anh/chị gửi tại trang này ${formatRetention(retentionDays)}; muốn xóa, nhắn /xoadulieu. /rieng-tu.html`;
+  }
+  const what = 'tên hiển thị, mã tài khoản và tin nhắn của anh/chị';
   return [
-    `Về dữ liệu cá nhân: tôi lưu tên hiển thị, mã tài khoản và tin nhắn của anh/chị để trả lời và để ${who} hỗ trợ khi cần. Không dùng vào việc khác.`,
+    `Về dữ liệu cá nhân: tôi lưu ${what} để trả lời và để ${who} hỗ trợ khi cần, không dùng vào việc khác.`,
     `Tin nhắn được tự động xóa sau ${formatRetention(retentionDays)}. Muốn xóa ngay, anh/chị nhắn /xoadulieu.`,
-    'Xin đừng gửi số CCCD, số tài khoản hay thông tin sức khỏe nếu không cần.',
+    'Ảnh giấy tờ hay số CCCD chỉ gửi khi cán bộ cần xem để giải quyết việc của anh/chị.',
   ].join('\n');
 }
 

@@ -36,14 +36,14 @@ export function createPrivacyUsecases({
   clock?: Clock;
 }) {
   /** The notice the first time this conversation is seen (recorded), `{}` after. */
-  async function firstContactNotice({ conversationId, unitName }: { conversationId: number; unitName?: string }): Promise<{ notice?: string }> {
+  async function firstContactNotice({ conversationId, unitName, channel }: { conversationId: number; unitName?: string; channel?: string }): Promise<{ notice?: string }> {
     const { firstTime } = await privacyRepository.recordNoticeShown({ conversationId, version: PRIVACY_NOTICE_VERSION, at: clock.now() });
-    return firstTime ? { notice: privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}) }) } : {};
+    return firstTime ? { notice: privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}), ...(channel ? { channel } : {}) }) } : {};
   }
 
   /** The notice text without recording anything (for /start, /help or a web page). */
-  function noticeText({ unitName }: { unitName?: string } = {}): string {
-    return privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}) });
+  function noticeText({ unitName, channel }: { unitName?: string; channel?: string } = {}): string {
+    return privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}), ...(channel ? { channel } : {}) });
   }
 
   /**

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogueFiles, loadFaqEntries } from '../../src/faq/catalogue.loader.js';
 import { CatalogueInvalidError, parseFaqEntry } from '../../src/faq/catalogue.schema.js';
 import { dataDir, files } from './faq.helpers.js';
+import { openingFacts } from '../../src/faq/faq.hours.js';
 
 const REQUIRED_IDS = [
   'khai-sinh', 'khai-tu', 'ket-hon', 'xac-nhan-hon-nhan', 'trich-luc-ho-tich', 'cai-chinh-ho-tich', 'nhan-cha-me-con', 'giam-ho',
@@ -19,8 +20,9 @@ describe('the shipped catalogue (data/)', () => {
     expect(files.entries.map((e) => e.id).sort()).toEqual(expect.arrayContaining(REQUIRED_IDS));
     for (const entry of files.entries) {
       expect(entry.questions.length, entry.id).toBeGreaterThanOrEqual(8);
-      expect(entry.sourceUrl, entry.id).toMatch(/^https:\/\//);
+      if (entry.sourceUrl) expect(entry.sourceUrl, entry.id).toMatch(/^https?:\/\//);
       expect(entry.legalBasis.length, entry.id).toBeGreaterThan(0);
+      expect(entry.reviewDue > entry.reviewedAt, entry.id).toBe(true);
     }
   });
 
@@ -32,10 +34,11 @@ describe('the shipped catalogue (data/)', () => {
   });
 
   it('templates unit facts instead of copying them, with only known placeholders', () => {
-    const known = new Set(Object.keys(files.unit));
+    // Facts from the unit file, and the yes/no opening-day answers computed from its office hours.
+    const known = new Set([...Object.keys(files.unit), ...Object.keys(openingFacts({}))]);
     for (const entry of files.entries) {
       const text = JSON.stringify(entry);
-      for (const [, key] of text.matchAll(/\{\{\s*unit\.(\w+)\s*\}\}/g)) expect(known, `${entry.id} uses unit.${key}`).toContain(key);
+      for (const [, key] of text.matchAll(/\{\{\s*unit\.([\w.]+)\s*\}\}/g)) expect(known, `${entry.id} uses unit.${key}`).toContain(key);
       expect(text, entry.id).not.toContain(files.unit.phone);
       expect(text, entry.id).not.toContain(files.unit.address);
     }
@@ -53,7 +56,7 @@ describe('catalogue validation', () => {
     const result = parseFaqEntry({ id: 'Khai Sinh', title: 'x', category: 'nope', questions: ['một'], keywords: [], summary: '', sections: {}, legalBasis: [], sourceUrl: 'ftp://x', reviewedAt: 'hôm qua' });
     expect('problems' in result).toBe(true);
     const problems = 'problems' in result ? result.problems.join('\n') : '';
-    for (const field of ['id', 'category', 'questions', 'keywords', 'summary', 'sections', 'legalBasis', 'sourceUrl', 'reviewedAt']) {
+    for (const field of ['id', 'category', 'questions', 'keywords', 'summary', 'sections', 'sources', 'legalBasis', 'sourceUrl', 'reviewedAt', 'reviewDue']) {
       expect(problems).toMatch(new RegExp(`^${field}`, 'm'));
     }
   });

@@ -1,6 +1,7 @@
 // faq.bm25.ts replaces MiniSearch for speed and must score exactly like it: same hits, same
 // scores to the bit, same order (ties included), same matched terms, fuzzy matches included.
 import MiniSearch from 'minisearch';
+import { searchTextsOf } from '../../src/faq/faq.types.js';
 import { describe, expect, it } from 'vitest';
 import { createBm25 } from '../../src/faq/faq.bm25.js';
 import { termsOf } from '../../src/faq/faq.index.js';
@@ -28,7 +29,7 @@ function bothOver(docs: string[][]) {
 
 describe('createBm25', () => {
   // One document per entry, as the index builds them (each term once), plus repeated terms.
-  const docs = files.entries.map((e) => [...new Set([e.title, ...e.questions, ...e.keywords].flatMap((t) => termsOf(normalizeForSearch(t, lexicon))))]);
+  const docs = files.entries.map((e) => [...new Set(searchTextsOf(e).flatMap((t) => termsOf(normalizeForSearch(t, lexicon))))]);
   docs.push(['khai_sinh', 'khai', 'khai', 'sinh', 'sinh']);
   docs.push([...docs[0]!], [...docs[1]!]); // exact ties: the earlier document first
   const { expected, actual } = bothOver(docs);

@@ -15,6 +15,10 @@ const analysis = (ranked: RankedEntry[], over: Partial<Extract<Analysis, { final
   aspect: null,
   offTopic: false,
   topicNotEnough: false,
+  story: [0, 0, 0, 0, 1, 0, 0, 0.2, 0.2, 0.6, 1],
+  query: { accented: '', typed: new Map(), words: [], expanded: [], unigrams: [], bigrams: [] },
+  focus: null,
+  bare: false,
   ...over,
 });
 // A long story: the entry's topic named in full, little else of the message known.
@@ -50,5 +54,26 @@ describe('decision policy', () => {
   it('hands off an off-topic message whatever its confidence', () => {
     const decision = applyPolicy(analysis([{ ...story, coverage: 0.9 }], { offTopic: true }), THRESHOLDS);
     expect(decision.kind === 'handoff' && decision.reason).toBe('out_of_scope');
+  });
+
+  it('asks when a sibling explains the message as fully and names it in its own topic (topic words alone)', () => {
+    const best = entry('cap-so-do', { coverage: 1, topic: 1, fuse: 1, rank: 1 });
+    const sibling = entry('tach-thua', { coverage: 1, topic: 0.7, rank: 0.88 });
+    const t = { ...THRESHOLDS, siblingTopic: 0.6 };
+    expect(applyPolicy(analysis([best, sibling], { unknownShare: 0, bare: true }), t).kind).toBe('clarify');
+    // the same scores for a message that asks more than the topic ("làm giấy khai sinh cần gì") answer
+    expect(applyPolicy(analysis([best, sibling], { unknownShare: 0 }), t).kind).toBe('answer');
+    // a sibling that explains less of the message, or names less of its topic, leaves the answer
+    expect(applyPolicy(analysis([best, { ...sibling, coverage: 0.7 }], { unknownShare: 0, bare: true }), t).kind).toBe('answer');
+    expect(applyPolicy(analysis([best, { ...sibling, topic: 0.4 }], { unknownShare: 0, bare: true }), t).kind).toBe('answer');
+  });
+
+  it('hands a story-like message to a person when the story model is sure enough', () => {
+    const best = entry('cap-so-do', { coverage: 1, topic: 1, fuse: 1, rank: 1 });
+    const sure = { ...THRESHOLDS, story: { model: { bias: 5, weights: [] }, handoff: 0.9 } };
+    const decision = applyPolicy(analysis([best], { unknownShare: 0 }), sure);
+    expect(decision.kind === 'handoff' && decision.reason).toBe('personal_case');
+    const unsure = { ...THRESHOLDS, story: { model: { bias: -5, weights: [] }, handoff: 0.9 } };
+    expect(applyPolicy(analysis([best], { unknownShare: 0 }), unsure).kind).toBe('answer');
   });
 });

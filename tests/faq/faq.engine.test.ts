@@ -138,3 +138,57 @@ describe('reload', () => {
     expect(local.index().entries.size).toBe(half.length);
   });
 });
+
+describe('answers that answer the question asked', () => {
+  const text = (t: string, e = engine) => {
+    const decision = e.decide({ text: t });
+    return e.render({ decision, maxTextLength: 4000 }).parts.join('\n');
+  };
+  const withHours = (sat: string[] | undefined) =>
+    createFaqEngine({ ...files, officeHours: { mon: ['07:30-11:30', '13:30-17:00'], ...(sat ? { sat } : {}) } });
+
+  it('says yes or no about a weekday from the unit\'s office hours, first', () => {
+    expect(text('thứ 7 có làm việc ko', withHours(undefined))).toMatch(/^💬 Không, thứ Bảy trung tâm nghỉ/);
+    expect(text('thu 7 co lam viec khong', withHours(['07:30-11:30']))).toMatch(/^💬 Có, thứ Bảy trung tâm làm việc 7:30–11:30\./);
+    expect(text('buổi trưa có nhận hồ sơ không', withHours(undefined))).toMatch(/^💬 Không, buổi trưa trung tâm nghỉ từ 11:30 đến 13:30\./);
+  });
+
+  it('leaves the yes/no line out when the unit file gives no office hours', () => {
+    const decision = createFaqEngine({ ...files, officeHours: undefined }).decide({ text: 'thứ 7 có làm việc ko' });
+    expect(decision.kind === 'answer' && decision.subQuestion).toBeTypeOf('number');
+    expect(text('thứ 7 có làm việc ko', createFaqEngine({ ...files, officeHours: undefined }))).toMatch(/^📋 /);
+  });
+
+  it('shows the sub-question asked before the entry', () => {
+    expect(text('kết hôn với người nước ngoài ở xã được không')).toMatch(/^💬 Được\. Từ 1\/7\/2025/);
+    expect(text('khai sinh cho con khi bố mẹ chưa đăng ký kết hôn')).toMatch(/^💬 Vẫn khai sinh được/);
+    expect(text('đăng ký kết hôn cần giấy tờ gì')).toMatch(/^📋 Đăng ký kết hôn/);
+  });
+
+  it('offers condolences when a death is mentioned on a death entry, not when "mất" means "takes"', () => {
+    expect(text('bố tôi mất hôm qua, làm giấy báo tử ở đâu')).toMatch(/^Xin chia buồn cùng gia đình anh\/chị\.\n\n📋 Đăng ký khai tử/);
+    expect(text('khai tử mất bao lâu')).toMatch(/^📋 Đăng ký khai tử/);
+  });
+
+  it('does not hand off on urgency: "cần gấp" is not "cần gặp"', () => {
+    const decision = engine.decide({ text: 'em cần gấp, làm lý lịch tư pháp bao nhiêu ngày' });
+    expect(decision.kind === 'answer' && decision.entryId).toBe('ly-lich-tu-phap');
+    expect(engine.decide({ text: 'em cần gặp cán bộ' }).kind).toBe('handoff');
+  });
+});
+
+describe('topic words alone', () => {
+  it.each([
+    ['sổ đỏ', ['cap-so-do', 'bien-dong-dat', 'tach-thua']],
+    ['chứng thực', ['chung-thuc-ban-sao', 'chung-thuc-hop-dong']],
+  ])('asks which of the sibling entries "%s" means', (text, siblings) => {
+    const decision = engine.decide({ text });
+    expect(decision.kind).toBe('clarify');
+    expect(decision.candidates.map((c) => c.id)).toEqual(expect.arrayContaining(siblings));
+  });
+
+  it('answers when the message says more than the topic', () => {
+    const decision = engine.decide({ text: 'làm sổ đỏ lần đầu cần gì' });
+    expect(decision.kind === 'answer' && decision.entryId).toBe('cap-so-do');
+  });
+});

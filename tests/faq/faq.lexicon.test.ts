@@ -12,6 +12,33 @@ describe('normalizeForSearch', () => {
     expect(words('sdt bhyt')).toBe('so dien thoai bao hiem y te');
   });
 
+  it('expands the shorthand residents use for offices, papers and counts', () => {
+    expect(words('đkx ở đâu')).toBe('dang ky xe o dau');
+    expect(words('nop tren dvcqg')).toBe('nop tren dich vu cong quoc gia');
+    expect(words('vpđk o dau')).toBe('van phong dang ky dat dai o dau');
+    expect(words('ca xa co lam khong')).toBe('cong an xa co lam khong');
+    expect(words('gcn qsdđ')).toBe('giay chung nhan quyen su dung dat');
+    expect(words('di xklđ')).toBe('di xuat khau lao dong');
+    expect(words('hs bn tien, kq bao lau co, lam ntn')).toBe('ho so bao nhieu tien ket qua bao lau co lam nhu the nao');
+    expect(words('ct bản sao')).toBe('chung thuc ban sao');
+    expect(words('ct tnhh')).toBe('cong ty tnhh');
+  });
+
+  it('reads regional words as written with diacritics, only in messages typed with diacritics', () => {
+    expect(words('làm căn cước ở mô')).toBe('lam can cuoc o dau');
+    expect(words('chừ làm răng')).toBe('bay gio lam sao');
+    expect(words('mần giấy khai sinh hông')).toBe('lam giay khai sinh khong');
+    expect(words('cảm ơn nhen')).toBe('cam on nhe');
+    // "mở cửa" keeps its word; an unaccented "mo" or "chu" is not read as Central speech
+    expect(words('mở cửa')).toBe('mo cua');
+    expect(words('lam o mo chu')).toBe('lam o mo chu');
+  });
+
+  it('adds the canonical words of regional phrases ("giấy tờ nhà", "cất nhà")', () => {
+    expect(normalizeForSearch('giấy tờ nhà tui', lexicon).expanded).toEqual(expect.arrayContaining(['quyen', 'su', 'dung', 'dat']));
+    expect(normalizeForSearch('cất nhà có cần xin phép', lexicon).expanded).toEqual(expect.arrayContaining(['giay', 'phep', 'xay', 'dung']));
+  });
+
   it('resolves ambiguous abbreviations by their neighbours', () => {
     expect(words('dk kh can gi')).toBe('dang ky ket hon can gi'); // đăng ký kết hôn
     expect(words('lam online dk ko')).toBe('lam online duoc khong'); // được không

@@ -31,7 +31,7 @@ describe('seeding from data/', () => {
     const first = await faq.seed({ entries: catalogue.entries });
     expect(first.inserted).toHaveLength(catalogue.entries.length);
     expect((await faq.listPublished()).entries).toHaveLength(catalogue.entries.length);
-    expect(await faq.seed({ entries: catalogue.entries })).toEqual({ inserted: [], offered: [] });
+    expect(await faq.seed({ entries: catalogue.entries })).toEqual({ inserted: [], offered: [], updated: [] });
     expect((await faq.listRevisions({ entryId: 'gio-lam-viec' })).revisions).toHaveLength(1);
   });
 
@@ -39,13 +39,13 @@ describe('seeding from data/', () => {
     const faq = createFaqRepository({ db: database.db });
     await faq.seed({ entries: [hours()] });
     const changed = { ...hours(), summary: 'Tóm tắt mới trong data/.' };
-    expect(await faq.seed({ entries: [changed] })).toEqual({ inserted: [], offered: ['gio-lam-viec'] });
+    expect(await faq.seed({ entries: [changed] })).toEqual({ inserted: [], offered: ['gio-lam-viec'], updated: [] });
     const { row, draft, published } = await faq.getEntry({ id: 'gio-lam-viec' });
     expect(published!.summary).toBe(hours().summary);
     expect(draft!.data.summary).toBe('Tóm tắt mới trong data/.');
     expect(row!.needsReview).toBe(true);
     // Offered once: the next restart with the same file adds nothing.
-    expect(await faq.seed({ entries: [changed] })).toEqual({ inserted: [], offered: [] });
+    expect(await faq.seed({ entries: [changed] })).toEqual({ inserted: [], offered: [], updated: [] });
     expect((await faq.listRevisions({ entryId: 'gio-lam-viec' })).revisions.map((r) => r.kind)).toEqual(['data', 'seed']);
   });
 
@@ -55,12 +55,21 @@ describe('seeding from data/', () => {
     await faq.seed({ entries: [hours()] });
     await editing.saveDraft({ entry: { ...hours(), summary: 'Sửa trong trang quản trị.' }, author: 'admin' });
     await editing.publish({ entryId: 'gio-lam-viec', author: 'admin' });
-    expect(await faq.seed({ entries: [{ ...hours(), summary: 'Sửa trong data/.' }] })).toEqual({ inserted: [], offered: ['gio-lam-viec'] });
+    expect(await faq.seed({ entries: [{ ...hours(), summary: 'Sửa trong data/.' }] })).toEqual({ inserted: [], offered: ['gio-lam-viec'], updated: [] });
     const { row, draft, published } = await faq.getEntry({ id: 'gio-lam-viec' });
     expect(published!.summary).toBe('Sửa trong trang quản trị.');
     expect(draft!.data.summary).toBe('Sửa trong data/.');
     expect(row).toMatchObject({ editedInConsole: true, needsReview: true });
     expect((await faq.listPublished()).entries[0]!.summary).toBe('Sửa trong trang quản trị.');
+  });
+
+  it('a published row the schema now refuses (written before a schema change) is replaced by its file when nobody edited it', async () => {
+    const faq = createFaqRepository({ db: database.db });
+    await faq.seed({ entries: [hours()] });
+    await database.db.update(faqEntriesTable).set({ data: { ...hours(), sections: {} } as Record<string, unknown>, seedHash: 'old' });
+    expect((await faq.listPublished()).invalid.map((i) => i.id)).toEqual(['gio-lam-viec']);
+    expect(await faq.seed({ entries: [hours()] })).toEqual({ inserted: [], offered: [], updated: ['gio-lam-viec'] });
+    expect((await faq.listPublished()).entries.map((e) => e.id)).toEqual(['gio-lam-viec']);
   });
 });
 

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 describe(`concurrent claims across two bot processes (${backendName})`, { timeout: 120_000 }, () => {
-  it('exactly one of two simultaneous "Nhận" taps wins; the other is told who has the ticket', async () => {
+  it('exactly one of two simultaneous "Nhận" taps wins; the other is told privately who has the ticket', async () => {
     h = await createHandoffHarness({ groups: [{ conversationRef: TG_PLAIN_STAFF, forum: false }] });
     const harness = h;
     // The second process: its own connection (on Postgres) and its own production wiring.
@@ -49,6 +49,7 @@ describe(`concurrent claims across two bot processes (${backendName})`, { timeou
       await harness.say(harness.inbound({ conversationRef: `telegram:${7000 + i}`, from: resident, text: 'Cho tôi gặp cán bộ' }));
       const { ticket } = await harness.handoff.tickets.findTicketByCode({ code: `HS-${String(i).padStart(4, '0')}` });
       const before = harness.sentIn(TG_PLAIN_STAFF).length;
+      const popupsBefore = harness.telegram.popups.length;
       // Alternate who is first in line, so neither process always starts ahead.
       const taps = [
         () => harness.pipeline.handle(harness.inbound({ conversationRef: TG_PLAIN_STAFF, from: i % 2 ? minh : hoa, action: `t:claim:${ticket!.id}` })),
@@ -61,11 +62,16 @@ describe(`concurrent claims across two bot processes (${backendName})`, { timeou
       expect(after.status).toBe('claimed');
       const winner = after.assigneeStaffId === STAFF.minh.id ? STAFF.minh.name : STAFF.hoa.name;
       wins[winner] = (wins[winner] ?? 0) + 1;
-      const texts = harness.sentIn(TG_PLAIN_STAFF).slice(before).map((m) => m.text);
+      // Both taps get a private pop-up (the winner's confirms, the other names the winner); the group
+      // sees nothing new, only the card edited to say who has it.
       const code = ticket!.code;
-      expect(texts.filter((t) => t === `✋ ${winner} đã nhận phiếu ${code}.`)).toHaveLength(1);
-      expect(texts.filter((t) => t.startsWith(`Phiếu ${code} đã được ${winner} nhận trước.`))).toHaveLength(1);
-      expect(texts).toHaveLength(2);
+      expect(harness.sentIn(TG_PLAIN_STAFF).slice(before)).toHaveLength(0);
+      const popups = harness.telegram.popups.slice(popupsBefore).map((p) => p.text);
+      expect(popups.filter((t) => t === `✋ ${winner} đã nhận phiếu ${code}.`)).toHaveLength(1);
+      expect(popups.filter((t) => t.startsWith(`Phiếu ${code} đã có ${winner} nhận.`))).toHaveLength(1);
+      expect(popups).toHaveLength(2);
+      const card = harness.sentIn(TG_PLAIN_STAFF).find((m) => m.text.includes(`Phiếu ${code} ·`))!;
+      expect(card.text).toContain(`Trạng thái: ${winner} đang xử lý`);
       const { events } = await harness.handoff.tickets.listEvents({ ticketId: ticket!.id });
       expect(events.filter((e) => e.type === 'claim')).toHaveLength(1);
     }

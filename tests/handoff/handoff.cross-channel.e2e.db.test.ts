@@ -164,7 +164,7 @@ describe('web resident ↔ Telegram forum staff group (real web adapter, real te
     );
 
     await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: '/dong' }));
-    expect((await transcript()).filter((m) => m.direction === 'out').at(-1)!.text).toContain('Phiếu HS-0001 đã hoàn tất');
+    expect((await transcript()).filter((m) => m.direction === 'out').at(-1)!.text).toContain('Cán bộ đã trả lời xong câu hỏi của anh/chị (mã phiếu HS-0001)');
     expect(f.topics(FORUM_ID)[0]!.state).toBe('closed');
     await post({ text: '⭐⭐⭐⭐', action: 'rate:1:4' });
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 1 })).ticket).toMatchObject({ status: 'closed', rating: 4 });

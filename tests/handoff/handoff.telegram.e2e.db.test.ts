@@ -81,7 +81,20 @@ describe('Telegram resident ↔ Telegram forum staff group (real telegraf, fake 
 
     // Claim by button (tap on the card), then a plain reply inside the topic.
     await push(f.makeCallback({ chat: forum, from: minh, data: String((card.params.reply_markup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data) }));
-    expect(sentTo(f, FORUM_ID).some((c) => c.params.text === '✋ Trần Văn Minh đã nhận phiếu HS-0001.')).toBe(true);
+    // The tap is answered with a pop-up and the card is edited in place (status line, only "Đóng" left); no public line.
+    expect(f.callsTo('answerCallbackQuery').at(-1)!.params).toMatchObject({ text: '✋ Trần Văn Minh đã nhận phiếu HS-0001.' });
+    expect(sentTo(f, FORUM_ID).some((c) => c.params.text === '✋ Trần Văn Minh đã nhận phiếu HS-0001.')).toBe(false);
+    const edit = f.callsTo('editMessageText').at(-1)!;
+    expect(edit.response.ok).toBe(true);
+    expect(String(edit.params.text)).toContain('Trạng thái: Trần Văn Minh đang xử lý');
+    expect(JSON.stringify(edit.params.reply_markup)).not.toContain('t:claim:');
+    expect(JSON.stringify(edit.params.reply_markup)).toContain('t:close:');
+    // A colleague's late tap: a pop-up only they see, nothing in the topic.
+    const hoa = f.user(Number(STAFF.hoa.telegram), 'Hoa');
+    const inTopic = sentTo(f, FORUM_ID).length;
+    await push(f.makeCallback({ chat: forum, from: hoa, data: String((card.params.reply_markup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data) }));
+    expect(String(f.callsTo('answerCallbackQuery').at(-1)!.params.text)).toContain('đã có Trần Văn Minh nhận');
+    expect(sentTo(f, FORUM_ID)).toHaveLength(inTopic);
     await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: 'Anh mang CCCD tới nhé.' }));
     expect(sentTo(f, RESIDENT_ID).at(-1)!.params.text).toBe('Anh mang CCCD tới nhé.\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu');
 
@@ -99,7 +112,7 @@ describe('Telegram resident ↔ Telegram forum staff group (real telegraf, fake 
     // Close from the new topic: rating buttons to the resident, topic closed.
     await push(f.makeMessage({ chat: forum, from: minh, threadId: fresh.threadId, text: '/dong' }));
     const ask = sentTo(f, RESIDENT_ID).at(-1)!;
-    expect(String(ask.params.text)).toContain('Phiếu HS-0001 đã hoàn tất');
+    expect(String(ask.params.text)).toContain('Cán bộ đã trả lời xong câu hỏi của anh/chị (mã phiếu HS-0001)');
     expect(JSON.stringify(ask.params.reply_markup)).toContain('rate:');
     expect(f.topics(FORUM_ID).find((t) => t.threadId === fresh.threadId)!.state).toBe('closed');
     await push(f.makeCallback({ chat: residentChat, from: resident, data: 'rate:1:5' }));

@@ -11,6 +11,12 @@ export const CLARIFY_CANDIDATES: Candidate[] = [
   { id: 'khai-tu', title: 'Đăng ký khai tử', score: 0.4 },
 ];
 
+/** What the engine found for a land question it could not settle ("thừa kế đất…"). */
+export const LAND_CANDIDATES: Candidate[] = [
+  { id: 'cap-so-do', title: 'Cấp sổ đỏ lần đầu', score: 0.3 },
+  { id: 'bien-dong-dat', title: 'Đăng ký biến động đất đai', score: 0.25 },
+];
+
 export const KHAI_SINH_ANSWER = 'Đăng ký khai sinh cần: tờ khai, giấy chứng sinh, giấy tờ tùy thân của cha hoặc mẹ.';
 
 export type FakeFaqEngine = FaqEngine & { decided: string[] };
@@ -26,6 +32,8 @@ export function createFakeFaqEngine(): FakeFaqEngine {
       if (t.includes('boom')) throw new Error('engine exploded');
       if (t.includes('gặp cán bộ')) return { kind: 'handoff', reason: 'explicit_request', ...none };
       if (t.includes('khiếu nại')) return { kind: 'handoff', reason: 'complaint', ...none };
+      if (t.includes('hồ sơ của tôi')) return { kind: 'handoff', reason: 'personal_case', confidence: 0.8, candidates: LAND_CANDIDATES };
+      if (t.includes('thừa kế')) return { kind: 'handoff', reason: 'out_of_scope', confidence: 0.3, candidates: LAND_CANDIDATES };
       if (t.includes('xin chào')) return { kind: 'smalltalk', intent: 'greeting', ...none };
       if (t.includes('giấy tờ')) return { kind: 'clarify', confidence: 0.5, candidates: CLARIFY_CANDIDATES };
       if (/\bks\b|khai sinh/.test(t)) return { kind: 'answer', entryId: 'khai-sinh', aspect: 'documents', ...none };
@@ -44,6 +52,7 @@ export function createFakeFaqEngine(): FakeFaqEngine {
             buttons: decision.candidates.map((c, i) => ({ label: `${i + 1}. ${c.title}`, data: `faq:${c.id}` })),
           };
         case 'handoff':
+          if (decision.reason === 'personal_case') return { parts: ['Việc này cần cán bộ xem hồ sơ của anh/chị. Anh/chị nhắn «vâng» để tôi chuyển câu hỏi tới cán bộ trực.'], buttons: [] };
           return { parts: ['Xin lỗi, tôi chưa hiểu rõ câu hỏi.'], buttons: [] };
         case 'smalltalk':
           return { parts: ['Chào anh/chị!'], buttons: [] };

@@ -1,14 +1,14 @@
 /** A HandoffPort that records what the pipeline asked of it; tests decide which chats are staff groups or have a ticket open. */
 import type { HandoffPort } from '../../src/bot/core/handoff.port.js';
 import type { InboundMessage } from '../../src/bot/core/message.types.js';
-import type { FaqDecision } from '../../src/faq/faq.types.js';
+import type { TicketRequest } from '../../src/bot/core/resident-handoff.flow.js';
 
 export type FakeHandoff = HandoffPort & {
   staffGroups: Set<string>;
   openTickets: Set<string>;
   staffMessages: InboundMessage[];
   intercepted: InboundMessage[];
-  ticketsOpened: Array<{ message: InboundMessage; decision: FaqDecision | null }>;
+  ticketsOpened: Array<{ message: InboundMessage; request: TicketRequest }>;
   /** Runs inside interceptResidentMessage (to slow it down or observe concurrency). */
   onIntercept?: (message: InboundMessage) => Promise<void>;
 };
@@ -32,8 +32,8 @@ export function createFakeHandoff(): FakeHandoff {
       fake.intercepted.push(message);
       return { handled: true };
     },
-    async openTicket({ message, decision }) {
-      fake.ticketsOpened.push({ message, decision });
+    async openTicket({ message, request }) {
+      fake.ticketsOpened.push({ message, request });
     },
   };
   return fake;

@@ -1,7 +1,7 @@
 /**
  * An in-repo fake of the Telegram Bot API over real HTTP on 127.0.0.1, for driving the REAL telegraf
  * (`telegram: { apiRoot: fake.apiRoot }`) in tests. telegram-test-api cannot do forum topics,
- * copyMessage or error injection (shared/reference/telegram.md §4.1); this can.
+ * copyMessage or error injection (jehy/telegram-test-api 4.2.1); this can.
  *
  * Usage:
  *   const fake = await startFakeTelegramApi();                  // token fake.token, bot fake.bot (@motcua_test_bot)
@@ -458,7 +458,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
       if (threadId !== undefined) {
         const root = findMessage(chat.id, threadId);
         Object.assign(message, { message_thread_id: threadId, is_topic_message: true });
-        // Telegram quirk (telegram.md §2.2): every topic message replies to the topic's creation message.
+        // Telegram quirk (aiogram/aiogram#1511, tdesktop#29446): every topic message replies to the topic's creation message.
         message.reply_to_message = root ?? { message_id: threadId, chat, date: unix(), forum_topic_created: { name: 'topic', icon_color: 7322096 } };
       }
       if (replyTo !== undefined) {

@@ -127,6 +127,7 @@ export async function createHandoffHarness({
   start = new Date('2026-03-02T02:00:00Z'), // Monday 09:00 in Hanoi
   zaloCapabilities = {},
   replace = {},
+  logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   unconfigured = [],
 }: {
   groups?: StaffGroupsSetup;
@@ -135,13 +136,14 @@ export async function createHandoffHarness({
   zaloCapabilities?: Partial<ChannelCapabilities>;
   /** Real adapters (e.g. telegraf against the fake Bot API) instead of the memory ones. */
   replace?: Partial<Record<ChannelName, ChannelAdapter>>;
+  /** To read what was logged (e.g. at which level a recovered failure is reported). */
+  logger?: pino.Logger;
   /** Channels this "process" does not run (no token configured): their staff groups are unreachable. */
   unconfigured?: ChannelName[];
 } = {}) {
   const database = await createTestDatabase();
   const { db } = database;
   const clock = createFakeClock(start);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
   const dataDir = mkdtempSync(join(tmpdir(), 'handoff-data-'));
   cpSync(new URL('../../data/holidays', import.meta.url), join(dataDir, 'holidays'), { recursive: true });
@@ -149,7 +151,7 @@ export async function createHandoffHarness({
   await syncUnitsFromData({ db, dataDir, now: clock.now() });
   rmSync(dataDir, { recursive: true, force: true });
 
-  const telegram = withThreads(createMemoryAdapter({ channel: 'telegram' }));
+  const telegram = withThreads(createMemoryAdapter({ channel: 'telegram', canEdit: true }));
   const zalo = createMemoryAdapter({ channel: 'zalo', capabilities: { buttons: false, maxTextLength: 2000, ...zaloCapabilities } });
   const web = createMemoryAdapter({ channel: 'web' });
   const adapters = new Map<ChannelName, ChannelAdapter>(

@@ -23,6 +23,16 @@ describe('privacy texts and commands', () => {
     expect(text).toMatch(/tên hiển thị, mã tài khoản và tin nhắn/);
     expect(text).toMatch(/sau 6 tháng/);
     expect(text).toMatch(/\/xoadulieu/);
+    // Consistent with the ticket receipt: documents when staff need to see them, not "never".
+    expect(text).toMatch(/chỉ gửi khi cán bộ cần xem/);
+  });
+
+  it('the web chat notice names only what the web stores', () => {
+    const text = privacyNoticeText({ retentionDays: 365, channel: 'web' });
+    expect(text).not.toMatch(/tên hiển thị|mã tài khoản/);
+    expect(text).toMatch(/tin nhắn và ảnh, tệp anh\/chị gửi tại trang này 1 năm;/);
+    expect(text.split('\n')).toHaveLength(1); // one line on a phone, with the link to the full notice
+    expect(text).toContain('/rieng-tu.html');
   });
 
   it.each(['/xoadulieu', '/xoadulieu@MotCuaBot', 'xóa dữ liệu của tôi', 'Xoá dữ liệu của tôi', 'xoa du lieu', 'Tôi muốn xóa thông tin cá nhân', 'xóa hết tin nhắn của tôi'])(

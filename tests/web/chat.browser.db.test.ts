@@ -83,6 +83,8 @@ async function stopServer(running: Running) {
 }
 
 const bubbles = (page: Page, who: 'bot' | 'me') => page.locator(`.msg.${who}`).allTextContents();
+/** A bubble's text without the time line the page adds under it. */
+const withoutTime = (text: string) => text.replace(/\d\d:\d\d$/, '');
 
 describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
   let database: TestDatabase;
@@ -115,11 +117,40 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await page.locator('#input').fill('đk ks cho con cần gì');
     await page.locator('#input').press('Enter');
     await page.getByText(EXPECTED_ANSWER).waitFor({ timeout: 10_000 });
-    expect(await bubbles(page, 'me')).toEqual(['đk ks cho con cần gì']);
+    expect((await bubbles(page, 'me')).map(withoutTime)).toEqual(['đk ks cho con cần gì']);
     const bot = await bubbles(page, 'bot');
     expect(bot[0]).toMatch(/^Xin chào anh\/chị!/); // first contact: greeting and privacy notice first
-    expect(bot.at(-1)).toMatch(/^📋 Đăng ký khai sinh\n\nGiấy tờ cần chuẩn bị:/);
+    // The answer is laid out: the title and section names are headings, the documents a list.
+    const answer = page.locator('.msg.bot').last();
+    expect(await answer.locator('h2').textContent()).toBe('Đăng ký khai sinh');
+    expect(await answer.locator('h3').first().textContent()).toBe('Giấy tờ cần chuẩn bị');
+    expect(await answer.locator('ul li').count()).toBeGreaterThan(1);
+    expect(await answer.locator('a[href^="https://"]').count()).toBeGreaterThan(0);
+    expect(await answer.locator('time').textContent()).toMatch(/^\d\d:\d\d$/);
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('on a phone, the newest answer is scrolled to its start, the notice is one line with a link, quick replies are collapsed', async () => {
+    const log = await page.locator('#log').boundingBox();
+    // The greeting and notice came with it, but the answer's first line is what the resident sees.
+    await expect
+      .poll(async () => {
+        const title = await page.locator('.msg.bot').last().locator('h2').boundingBox();
+        return title !== null && log !== null && title.y >= log.y - 1 && title.y < log.y + 80;
+      }, { timeout: 5_000 })
+      .toBe(true);
+    const notice = page.locator('.msg.bot', { hasText: 'Dữ liệu: tôi lưu tin nhắn' });
+    const line = await notice.locator('p').first().boundingBox();
+    expect(line!.height).toBeLessThan(5 * 30); // one sentence (wrapped on a phone), not three paragraphs
+    expect(await notice.locator('p').count()).toBe(1);
+    expect(await notice.locator('a[href="/rieng-tu.html"]').textContent()).toBe('Xem chi tiết');
+    expect(await notice.textContent()).not.toMatch(/tên hiển thị|mã tài khoản/);
+    // Seven buttons arrive; three are shown and one "more", so the answer keeps most of the screen.
+    expect(await page.locator('#buttons button').count()).toBeLessThanOrEqual(4);
+    const quick = await page.locator('#buttons').boundingBox();
+    expect(quick!.height).toBeLessThan(844 * 0.25);
+    await page.locator('#buttons .more').click();
+    expect(await page.locator('#buttons button').count()).toBeGreaterThan(4);
   });
 
   it('shows the reply buttons and sends a tap as an action', async () => {
@@ -127,7 +158,7 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await button.waitFor();
     await button.click();
     await page.getByText('Miễn lệ phí nếu đăng ký đúng hạn').waitFor({ timeout: 10_000 });
-    expect((await bubbles(page, 'me')).at(-1)).toBe('💰 Lệ phí');
+    expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe('💰 Lệ phí');
   });
 
   it('shows markup typed by a resident as text, never as HTML', async () => {
@@ -136,7 +167,7 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await page.locator('#input').fill(attack);
     await page.locator('#send').click();
     await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
-    expect((await bubbles(page, 'me')).at(-1)).toBe(attack);
+    expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe(attack);
     expect(await page.locator('.msg img, .msg b').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
@@ -161,13 +192,24 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     expect((await bubbles(page, 'bot')).filter((t) => t.startsWith('Xin chào anh/chị!'))).toHaveLength(1);
   });
 
+  it('lists clarify options once (as buttons), not again in the text', async () => {
+    const botBubbles = (await bubbles(page, 'bot')).length;
+    await page.locator('#input').fill('đăng ký');
+    await page.locator('#input').press('Enter');
+    await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
+    const options = (await page.locator('#buttons button').allTextContents()).filter((l) => /^\d\. /.test(l));
+    expect(options.length).toBeGreaterThan(1); // the engine asked back
+    const last = (await bubbles(page, 'bot')).at(-1)!;
+    for (const label of options) expect(last).not.toContain(label);
+  });
+
   it('sends a photo of a paper with the 📎 button; it is stored and the bot answers', async () => {
     const botBubbles = (await bubbles(page, 'bot')).length;
     await page.locator('#attach').waitFor({ state: 'visible' });
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
     await page.locator('#file').setInputFiles({ name: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', buffer: jpeg });
     await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
-    expect((await bubbles(page, 'me')).at(-1)).toBe('📷 Đã gửi một ảnh');
+    expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe('📷 Đã gửi một ảnh');
     const [stored] = await database.db.select().from(webUploadsTable);
     expect(stored).toMatchObject({ fileName: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', data: jpeg });
     // After a reload the transcript shows the same bubble.

@@ -34,28 +34,30 @@ export type BotTexts = {
   noStaff: string;
 };
 
-export const defaultBotTexts: BotTexts = {
-  greeting: [
-    'Xin chào anh/chị! Tôi là trợ lý tự động của Trung tâm Phục vụ hành chính công.',
-    'Tôi có thể:',
-    '• Trả lời về thủ tục: cần giấy tờ gì, lệ phí, bao lâu, nộp ở đâu, nộp trực tuyến thế nào.',
-    '• Chuyển câu hỏi tới cán bộ trực khi cần.',
-    '',
+/** The first-contact greeting; names the centre when the deployment serves one (pipeline.assembly.ts). */
+export function greetingText({ centreName }: { centreName?: string } = {}): string {
+  return [
+    `Xin chào anh/chị! Tôi là trợ lý tự động của ${centreName ?? 'Trung tâm Phục vụ hành chính công'}.`,
+    'Tôi trả lời về thủ tục: cần giấy tờ gì, lệ phí, bao lâu, nộp ở đâu, nộp trực tuyến thế nào. Khi cần, tôi chuyển câu hỏi tới cán bộ trực.',
     'Anh/chị cứ nhắn câu hỏi, ví dụ: «làm giấy khai sinh cần gì».',
-  ].join('\n'),
+  ].join('\n');
+}
+
+export const defaultBotTexts: BotTexts = {
+  greeting: greetingText(),
   privacy: [
-    'Về thông tin cá nhân: chúng tôi lưu tin nhắn và tên hiển thị của anh/chị để trả lời và để cán bộ hỗ trợ khi cần. Tin nhắn được lưu tối đa 1 năm.',
-    'Muốn xoá dữ liệu của mình, anh/chị nhắn /xoadulieu.',
+    'Về dữ liệu cá nhân: tôi lưu tin nhắn của anh/chị để trả lời và để cán bộ hỗ trợ khi cần. Tin nhắn được lưu tối đa 1 năm.',
+    'Muốn xóa dữ liệu của mình, anh/chị nhắn /xoadulieu.',
   ].join('\n'),
   help: [
     'Cách dùng:',
     '• Nhắn câu hỏi về thủ tục hành chính, có dấu hay không dấu đều được.',
     '• Khi tôi đưa ra lựa chọn, anh/chị bấm nút hoặc nhắn số 1, 2, 3.',
     '• Muốn gặp người thật, nhắn «gặp cán bộ».',
-    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xoá dữ liệu của anh/chị.',
+    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xóa dữ liệu của anh/chị.',
   ].join('\n'),
   nonText:
-    'Cảm ơn anh/chị đã gửi. Hiện tôi chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, hoặc bấm «Gặp cán bộ» để cán bộ trực xem giúp.',
+    'Cảm ơn anh/chị đã gửi. Tôi chỉ đọc được tin nhắn chữ. Anh/chị gõ câu hỏi giúp tôi, hoặc nhắn «gặp cán bộ» để cán bộ trực xem giúp.',
   throttled: 'Anh/chị nhắn hơi nhanh, tôi xin phép tạm dừng trả lời một chút. Khoảng một phút nữa anh/chị nhắn lại giúp tôi nhé.',
   apology: 'Xin lỗi anh/chị, tôi đang gặp trục trặc nên chưa trả lời được. Anh/chị vui lòng thử lại sau ít phút.',
   longInput: 'Tin nhắn khá dài, tôi xin trả lời theo phần đầu. Nếu chưa đúng ý, anh/chị hỏi ngắn gọn lại giúp tôi nhé.',

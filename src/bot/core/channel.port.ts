@@ -2,7 +2,7 @@
  * What every channel adapter offers the core. Platform differences are data in `capabilities`,
  * never `if (channel === …)` in the core.
  */
-import type { ChannelName, InboundMessage, MessageKind, OutboundMessage } from './message.types.js';
+import type { ChannelName, InboundMessage, MessageKind, OutboundButton, OutboundMention, OutboundMessage } from './message.types.js';
 
 export type ChannelCapabilities = {
   /** Longest text one send may carry (Telegram 4096, Zalo 2000). Longer replies are split by the core. */
@@ -68,6 +68,16 @@ export type ChannelAdapter = {
   reopenThread?(args: { conversationRef: string }): Promise<void>;
   /** Closes a thread (staff can still read it). Closing a closed thread succeeds. */
   closeThread?(args: { conversationRef: string }): Promise<void>;
+  /**
+   * Replaces the text and buttons of a message the bot sent (a ticket card once it is claimed or
+   * closed): `buttons: []` removes them. Editing to the same content succeeds.
+   */
+  editMessage?(args: { conversationRef: string; externalMessageId: string; text: string; buttons: OutboundButton[]; mentions?: OutboundMention[] }): Promise<void>;
+  /**
+   * Answers a button tap privately (a pop-up only the person who tapped sees). `externalMessageId` is
+   * the tap's id as the mapper gave it; a tap not answered this way is answered silently by the adapter.
+   */
+  answerAction?(args: { externalMessageId: string; text: string }): Promise<void>;
   /**
    * Copies a message (photo, voice, file, location…) received in one conversation into another of the
    * same channel, without a "forwarded from" header (e.g. a resident's photo into the staff topic);

@@ -2,8 +2,8 @@
  * What the pipeline asks of the handoff module (src/handoff implements it). Kept here so the
  * pipeline depends on a shape, not on the handoff implementation.
  */
-import type { FaqDecision } from '../../faq/faq.types.js';
 import type { InboundMessage, OutboundButton } from './message.types.js';
+import type { TicketRequest } from './resident-handoff.flow.js';
 
 export type HandoffPort = {
   /** True when the message comes from a configured staff group: the pipeline gives it to handleStaffMessage and stops. */
@@ -30,15 +30,20 @@ export type HandoffPort = {
    * `unitId`: the resident's centre when the caller already knows it (saves a lookup).
    */
   opensTicketDirectly?(args: { conversationId: number; unitId?: string }): Promise<boolean>;
-  /** Opens (or reuses) the resident's ticket and sends the receipt. `decision` carries the bot's best guesses. */
-  openTicket(args: { message: InboundMessage; conversationId: number; decision: FaqDecision | null }): Promise<void>;
+  /**
+   * Opens (or reuses) the resident's ticket and sends the receipt. `request` is the question and the
+   * engine's findings of the message that caused it (resident-handoff.flow.ts); `message` is the one
+   * that opened it (the button tap, "vâng", or the question itself).
+   */
+  openTicket(args: { message: InboundMessage; conversationId: number; request: TicketRequest }): Promise<void>;
 };
 
 /** The resident's privacy (src/privacy/privacy.usecases.ts implements it). */
 export type PrivacyPort = {
   /** The notice the first time a conversation is seen (and records that it was shown); `{}` after. */
-  firstContactNotice(args: { conversationId: number }): Promise<{ notice?: string }>;
-  noticeText(): string;
+  /** `channel`: the notice names only what that channel gives the bot (the web chat: no name, no account). */
+  firstContactNotice(args: { conversationId: number; channel?: string }): Promise<{ notice?: string }>;
+  noticeText(args?: { channel?: string }): string;
   /** "Delete my data" and its confirmation; handled=true means reply with `reply` and stop. */
   handleMessage(args: {
     conversationId: number;

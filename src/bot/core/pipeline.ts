@@ -4,7 +4,10 @@
  *
  *   store (dedupe) → staff group? → /id in a group? → group not addressed? → empty? → flood? → /start, /help
  *   → first-contact greeting → delete-my-data? → unit chosen? → open ticket takes it? → button
- *   → non-text → "1/2/3" → FAQ decision
+ *   → non-text → "1/2/3" → plain yes to an offer? → FAQ decision
+ *
+ * Handoff: every way to a person (button, "gặp cán bộ", "vâng" after an offer, own case, complaint)
+ * goes through openTicket with one TicketRequest (resident-handoff.flow.ts).
  *
  * Guarantees: a message is stored before anything else happens and a redelivered one is ignored;
  * messages of one conversation are handled one at a time in arrival order, different
@@ -25,6 +28,7 @@ import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
 import type { OutboxPort } from './outbox.port.js';
 import type { QueryLogPort } from './query-log.port.js';
+import { acceptOffer, isBareRequest, isPlainYes, offerFor, requestFromMessage, type TicketRequest } from './resident-handoff.flow.js';
 import { createThrottle } from './throttle.js';
 import { withTimeout } from '../../shared/async.js';
 
@@ -119,7 +123,7 @@ export function createPipeline({
       /** The handoff button, plus what to type where buttons cannot be shown. */
       withHandoff(reply: RenderedReply): { parts: string[]; buttons: OutboundButton[] } {
         const buttons = reply.buttons.some((b) => b.data === HANDOFF_REQUEST_ACTION) ? reply.buttons : [...reply.buttons, handoffButton];
-        const mentionsTyping = reply.parts.some((p) => /gặp cán bộ/i.test(p));
+        const mentionsTyping = reply.parts.some((p) => /gặp cán bộ|«vâng»/i.test(p)); // the reply already says what to type
         const parts = capabilities.buttons || mentionsTyping ? reply.parts : [...reply.parts, texts.handoffHint];
         return { parts, buttons };
       },
@@ -164,13 +168,13 @@ export function createPipeline({
     }
 
     const command = message.action ? null : parseCommand({ text });
-    if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText() ?? texts.privacy);
+    if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText({ channel: message.channel }) ?? texts.privacy);
     if (command?.command === 'help') return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
 
     // First contact in a private chat: introduce ourselves (and the privacy notice) before answering.
     const firstContact = created && message.chatType === 'private';
     if (firstContact) {
-      const notice = privacy ? (await privacy.firstContactNotice({ conversationId: conversation.id })).notice : texts.privacy;
+      const notice = privacy ? (await privacy.firstContactNotice({ conversationId: conversation.id, channel: message.channel })).notice : texts.privacy;
       await reply.text(texts.greeting, ...(notice ? [notice] : []));
     }
 
@@ -191,13 +195,23 @@ export function createPipeline({
 
     if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket })).handled) return;
 
-    if (message.action) return handleAction({ message, conversationId: conversation.id, action: message.action, reply });
+    const context = memory.recall({ conversationRef });
+    /** The accepted (or direct) handoff: the offer is used up once the ticket is asked for. */
+    const toStaff = async (request: TicketRequest) => {
+      memory.remember({ conversationRef, context: { ...memory.recall({ conversationRef }), offer: undefined } });
+      await handoff.openTicket({ message, conversationId: conversation.id, request });
+    };
+
+    if (message.action === HANDOFF_REQUEST_ACTION) return toStaff(acceptOffer({ offer: context.offer }));
+    if (message.action) return handleAction({ message, action: message.action, reply });
 
     if (message.kind !== 'text' && text === '') {
       return reply.send([{ parts: [texts.nonText], buttons: [handoffButton] }]);
     }
 
-    const context = memory.recall({ conversationRef });
+    // "vâng", "ok", "được" right after the bot offered a person accepts the offer.
+    if (context.offer?.plainYesAccepts && isPlainYes({ text })) return toStaff(acceptOffer({ offer: context.offer }));
+
     const choice = parseChoice({ text });
     const picked = choice && context.clarify ? context.clarify[choice.choice - 1] : undefined;
     let decision: FaqDecision;
@@ -211,21 +225,25 @@ export function createPipeline({
     }
 
     queryLog?.record({ conversationId: conversation.id, messageId: stored.messageId, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId, channel: message.channel, text, decision, via: picked ? 'clarify' : 'typed', at: message.receivedAt });
+    // A picked clarify option keeps the original question as the offer; small talk keeps it but a
+    // plain yes no longer refers to it.
+    const offer = picked ? context.offer : (offerFor({ decision, text, externalMessageId: message.externalMessageId }) ?? (context.offer && { ...context.offer, plainYesAccepts: false }));
     memory.remember({
       conversationRef,
       context: {
         clarify: decision.kind === 'clarify' ? decision.candidates : undefined,
         lastEntryId: decision.kind === 'answer' ? decision.entryId : context.lastEntryId,
+        offer,
       },
     });
 
+    if (decision.kind === 'handoff' && decision.reason === 'explicit_request' && isBareRequest({ text }) && context.offer) {
+      return toStaff(acceptOffer({ offer: context.offer })); // "gặp cán bộ" after a question: that question
+    }
     const opensTicket =
       decision.kind === 'handoff' &&
       (OPEN_TICKET_REASONS.has(decision.reason) || (await handoff.opensTicketDirectly?.({ conversationId: conversation.id, ...(unit && 'unitId' in unit ? { unitId: unit.unitId } : {}) })));
-    if (opensTicket) {
-      await handoff.openTicket({ message, conversationId: conversation.id, decision });
-      return;
-    }
+    if (opensTicket && decision.kind === 'handoff') return toStaff(requestFromMessage({ decision, text, externalMessageId: message.externalMessageId }));
     // A plain hello on first contact is already answered by the greeting.
     if (decision.kind === 'smalltalk' && decision.intent === 'greeting' && firstContact) return;
 
@@ -235,25 +253,21 @@ export function createPipeline({
 
   async function handleAction({
     message,
-    conversationId,
     action,
     reply,
   }: {
     message: InboundMessage;
-    conversationId: number;
     action: string;
     reply: ReturnType<typeof replierFor>;
   }): Promise<void> {
-    if (action === HANDOFF_REQUEST_ACTION) {
-      await handoff.openTicket({ message, conversationId, decision: null });
-      return;
-    }
     if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
     const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength });
     if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
     // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".
     const entryId = parseFaqAction(action)?.entryId;
-    if (entryId) memory.remember({ conversationRef: message.conversationRef, context: { lastEntryId: entryId } });
+    // The question a later "Gặp cán bộ" refers to stays the one the resident typed.
+    const { offer } = memory.recall({ conversationRef: message.conversationRef });
+    if (entryId) memory.remember({ conversationRef: message.conversationRef, context: { lastEntryId: entryId, offer } });
     await reply.send([rendered]);
   }
 

@@ -16,7 +16,9 @@ import type { OutboxRow } from './outbox.table.js';
 import { withTimeout } from '../../shared/async.js';
 
 /** `failure` is set for onFailed: the error that ended the row (handoff tells a deleted topic from a blocked user by it). */
-export type OutboxListener = (row: OutboxRow, failure?: { error: unknown }) => void | Promise<void>;
+export type OutboxListener = (row: OutboxRow, failure?: { error: unknown }) => OutboxListenerResult | Promise<OutboxListenerResult>;
+/** A failed-row listener that made up for the failure (e.g. re-created a deleted topic) says how: the failure is then logged as info. */
+export type OutboxListenerResult = void | { recovered?: string };
 
 export type OutboxWorker = {
   start(): void;
@@ -62,14 +64,16 @@ export function createOutboxWorker({
   // A send is abandoned (and retried) at half the lease, so the lease still holds when it is recorded.
   const sendTimeoutMs = Math.max(1, Math.floor(leaseMs / 2));
 
-  async function emit(listeners: Set<OutboxListener>, row: OutboxRow, failure?: { error: unknown }) {
+  async function emit(listeners: Set<OutboxListener>, row: OutboxRow, failure?: { error: unknown }): Promise<{ recovered?: string }> {
+    let recovered: string | undefined;
     for (const listener of listeners) {
       try {
-        await listener(row, failure);
+        recovered = (await listener(row, failure))?.recovered ?? recovered;
       } catch (error) {
         log.error({ err: error, outboxId: row.id, conversationRef: row.conversationRef }, 'outbox listener failed');
       }
     }
+    return recovered ? { recovered } : {};
   }
 
   async function deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'lost'> {
@@ -92,9 +96,10 @@ export function createOutboxWorker({
         await repository.markRetry({ row, nextAttemptAt: new Date(clock.now().getTime() + decision.delayMs), error: decision.reason });
         return 'retried';
       }
-      log.error(context, 'send failed permanently');
       const { row: failed } = await repository.markFailed({ row, error: decision.reason });
-      if (failed) await emit(failedListeners, failed, { error });
+      const { recovered } = failed ? await emit(failedListeners, failed, { error }) : {};
+      if (recovered) log.info({ ...context, recovered }, `send refused; recovered: ${recovered}`);
+      else log.error(context, 'send failed permanently');
       return failed ? 'failed' : 'lost';
     }
   }

@@ -55,6 +55,19 @@ export function describeNextStart({ calendar, now, start }: { calendar: WorkingC
   return `từ ${when} ${weekday}, ${date}/${month}`;
 }
 
+/** "9:05 thứ Hai 2/3": a moment in the unit's local time, for staff (cards, /ds). */
+export function formatLocalMoment({ calendar, at }: { calendar: WorkingCalendar; at: Date }): string {
+  const day = calendar.describeLocalDay({ at });
+  const [, month, date] = day.date.split('-').map(Number) as [number, number, number];
+  return `${clock(day.minuteOfDay)} ${WEEKDAY_NAMES[day.isoWeekday]} ${date}/${month}`;
+}
+
+/** Outside working hours at `at`: when staff are back ("từ 7:30 sáng mai"); null inside them. */
+export function describeOutOfHours({ calendar, at }: { calendar: WorkingCalendar; at: Date }): string | null {
+  if (calendar.isWorkingTime({ at })) return null;
+  return describeNextStart({ calendar, now: at, start: calendar.nextWorkingStart({ from: at }) });
+}
+
 export function describeExpectedReply({
   calendar,
   now,

@@ -3,13 +3,15 @@
  * active ticket, and the 1–5 rating after close.
  */
 import type { InboundMessage, OutboundButton } from '../../bot/core/message.types.js';
+import type { TicketRequest } from '../../bot/core/resident-handoff.flow.js';
 import { BUTTON_ACTIONS } from '../../shared/actions.js';
-import type { FaqDecision } from '../../faq/faq.types.js';
 import { describeExpectedReply } from './expected-reply.models.js';
 import { sendTo, type HandoffContext } from '../handoff.context.js';
 import { createHandoffNoStaffGroupError } from '../handoff.errors.js';
-import { alreadyOpenText, noStaffGroupText, receiptText, reopenedToStaffText, thanksForRatingText } from '../handoff.texts.js';
+import { alreadyOpenText, earlierLabel, followUpAckText, noStaffGroupText, ratingToStaffText, staffTexts, receiptText, reopenedToStaffText, thanksForRatingText } from '../handoff.texts.js';
 import { forwardResidentMessage, type ForwardableMessage } from './resident.relay.js';
+import { shouldAcknowledge, undeliveredReplies } from './resident-flow.models.js';
+import { toButtonData } from '../staff/staff-commands.models.js';
 
 /** How long after close a lone digit is read as the rating (afterwards it is an ordinary message). */
 export const RATING_WINDOW_MS = 3 * 24 * 60 * 60_000;
@@ -27,7 +29,7 @@ export function ratingButtons(ticketId: number): OutboundButton[] {
 
 export async function openTicket(
   ctx: HandoffContext,
-  { message, conversationId, decision }: { message: InboundMessage; conversationId: number; decision: FaqDecision | null },
+  { message, conversationId, request }: { message: InboundMessage; conversationId: number; request: TicketRequest },
 ): Promise<void> {
   const { deps, tickets } = ctx;
   const now = deps.clock.now();
@@ -44,18 +46,19 @@ export async function openTicket(
 
   const { calendar } = await deps.units.getCalendar({ unitId: unit.id });
   const expected = describeExpectedReply({ calendar, now, slaMinutes: unit.slaMinutes });
-  const { texts: earlier, media: earlierMedia } = await earlierMessages(ctx, { conversationId, message, now });
-  // A tap on "Gặp cán bộ" carries no question: the question is what the resident asked just before.
-  const question = message.action ? (earlier.at(-1) ?? '') : message.text;
+  const { texts: earlier, media: earlierMedia } = await earlierMessages(ctx, { conversationId, message, request, now });
+  // Without a known question (the button after a restart), the resident's last text since the
+  // previous ticket is the best guess; the opening message itself when it is a question.
+  const question = request.question || (message.action ? (earlier.at(-1) ?? '') : message.text);
   const { ticket, created } = await tickets.createTicket({
     unitId: unit.id,
     conversationId,
     residentChannel: message.channel,
     residentRef: message.conversationRef,
     residentName: message.sender.displayName || null,
-    reason: decision?.kind === 'handoff' ? decision.reason : 'explicit_request',
+    reason: request.reason,
     question,
-    botGuesses: (decision?.candidates ?? []).slice(0, 3),
+    botGuesses: request.guesses.slice(0, 3),
     openedAt: now,
     slaDueAt: expected.dueAt,
   });
@@ -71,41 +74,49 @@ export async function openTicket(
   }
 
   await sendTo(ctx, {
-    message: { conversationRef: message.conversationRef, text: receiptText({ code: ticket.code, unitName: unit.name, expected: expected.text }) },
+    message: { conversationRef: message.conversationRef, text: receiptText({ code: ticket.code, unitName: unit.name, expected: expected.text, question }) },
     meta: { ticketId: ticket.id, role: 'receipt' },
   });
   const { staff: onDuty } = await deps.units.listOnDuty({ unitId: unit.id, at: now });
-  const context = (message.action ? earlier.slice(0, -1) : earlier).map((t) => `  · ${t.slice(0, 200)}`);
-  await ctx.threads.sendCard({ ticket, unit, onDuty, context: context.length > 0 ? `Tin trước đó:\n${context.join('\n')}` : undefined });
+  const context = earlier.filter((t) => t !== question).map((t) => `  · ${t.slice(0, 200)}`);
+  await ctx.threads.sendCard({ ticket, unit, onDuty, context: context.length > 0 ? `${earlierLabel()}\n${context.join('\n')}` : undefined });
   // Photos/files sent just before, then the opening message itself if it is one: staff get the
   // pictures too (copied through the outbox like any relayed photo), not just "(no text)".
   for (const media of earlierMedia) await forwardResidentMessage(ctx, { ticket, unit, message: media });
   if (message.kind !== 'text') await forwardResidentMessage(ctx, { ticket, unit, message });
 }
 
+/** A lone rating digit or a plain yes carries nothing staff need on a card. */
+const NOT_CONTEXT = /^\s*[1-5]\s*$/;
+
 /**
- * What led here, from the stored transcript (oldest first): up to three earlier resident texts for
- * the card, and the photos/files of the last EARLIER_MEDIA_WINDOW_MS (at most EARLIER_MEDIA_MAX) not
+ * What led here, from the stored transcript (oldest first): up to three resident texts sent since
+ * the previous ticket ended (its messages, its rating, belong to it) and before the question, for
+ * the card; and the photos/files of the last EARLIER_MEDIA_WINDOW_MS (at most EARLIER_MEDIA_MAX) not
  * already passed on with the previous ticket. A stored row keeps no attachment link, so such media is
  * copied by its platform message id (same channel); across channels staff get its header instead.
  */
 async function earlierMessages(
   ctx: HandoffContext,
-  { conversationId, message, now }: { conversationId: number; message: InboundMessage; now: Date },
+  { conversationId, message, request, now }: { conversationId: number; message: InboundMessage; request: TicketRequest; now: Date },
 ): Promise<{ texts: string[]; media: ForwardableMessage[] }> {
   if (!ctx.conversations) return { texts: [], media: [] };
   const { messages } = await ctx.conversations.listMessages({ conversationId, limit: 12 });
-  const earlier = messages.filter((m) => m.direction === 'in' && m.externalId !== message.externalMessageId);
+  const { ticket: previous } = await ctx.tickets.findLatestTicket({ conversationId });
+  const previousEnd = previous ? (previous.ratedAt ?? previous.closedAt ?? previous.undeliverableAt ?? previous.openedAt).getTime() : -Infinity;
+  const at = (m: (typeof messages)[number]) => (m.receivedAt ?? m.createdAt).getTime();
+  const sourceIndex = request.sourceExternalId ? messages.findIndex((m) => m.direction === 'in' && m.externalId === request.sourceExternalId) : -1;
+  const before = sourceIndex >= 0 ? messages.slice(0, sourceIndex) : messages;
+  const earlier = before.filter((m) => m.direction === 'in' && m.externalId !== message.externalMessageId && at(m) > previousEnd);
   const texts = earlier
-    .filter((m) => m.kind === 'text' && m.text.trim())
+    .filter((m) => m.kind === 'text' && m.text.trim() && !NOT_CONTEXT.test(m.text) && !m.text.trim().startsWith('/'))
     .slice(-3)
     .map((m) => m.text.trim());
 
-  const since = now.getTime() - EARLIER_MEDIA_WINDOW_MS;
-  const recent = earlier.filter((m) => m.kind !== 'text' && m.externalId && (m.receivedAt ?? m.createdAt).getTime() >= since);
+  const since = Math.max(now.getTime() - EARLIER_MEDIA_WINDOW_MS, previousEnd);
+  const recent = messages.filter((m) => m.direction === 'in' && m.kind !== 'text' && m.externalId && m.externalId !== message.externalMessageId && at(m) >= since);
   if (recent.length === 0) return { texts, media: [] };
   // Already relayed with the previous ticket (its resident_message events name the message ids).
-  const { ticket: previous } = await ctx.tickets.findLatestTicket({ conversationId });
   const { events } = previous ? await ctx.tickets.listEvents({ ticketId: previous.id }) : { events: [] };
   const relayed = new Set(events.filter((e) => e.type === 'resident_message').map((e) => e.data?.externalMessageId));
   const media = recent
@@ -130,12 +141,29 @@ export async function interceptResidentMessage(
   if (active) {
     let ticket = active;
     const unit = (await deps.units.getUnit({ unitId: ticket.unitId })).unit;
+    const { events } = await tickets.listEvents({ ticketId: ticket.id });
     if (ticket.status === 'undeliverable') {
       ({ ticket } = await tickets.transitionTicket({ ticketId: ticket.id, event: { type: 'reopen', staffId: null }, at: deps.clock.now() }));
-      await ctx.threads.sendToStaff({ ticket, unit, text: reopenedToStaffText({ code: ticket.code, byResident: true }), role: 'notice' });
+      // Replies that bounced while the resident had blocked the bot are offered again, not lost.
+      const { texts: undelivered } = undeliveredReplies({ events });
+      const buttons = undelivered.length > 0 ? [{ label: staffTexts.resendButton, data: toButtonData({ verb: 'resend', ticketId: ticket.id }) }] : undefined;
+      await ctx.threads.sendToStaff({
+        ticket,
+        unit,
+        text: reopenedToStaffText({ code: ticket.code, byResident: true, undelivered }),
+        role: 'notice',
+        ...(buttons ? { buttons } : {}),
+      });
     }
     if (isRatingAction(message.action)) return { handled: true }; // a stale rating button while a new ticket is open
     await forwardResidentMessage(ctx, { ticket, unit, message });
+    // Once per burst: the resident hears the message reached staff, and does not send it again.
+    if (shouldAcknowledge({ events, now: deps.clock.now() })) {
+      await sendTo(ctx, {
+        message: { conversationRef: message.conversationRef, text: followUpAckText({ code: ticket.code, kind: message.kind }) },
+        meta: { ticketId: ticket.id, role: 'receipt' },
+      });
+    }
     return { handled: true };
   }
   return handleRating(ctx, { message, conversationId });
@@ -172,6 +200,13 @@ async function handleRating(ctx: HandoffContext, { message, conversationId }: { 
   if (saved) {
     await tickets.recordEvent({ ticketId: ticket.id, type: 'rating', actor: { kind: 'resident' }, data: { rating }, at: now });
     await sendTo(ctx, { message: { conversationRef: message.conversationRef, text: thanksForRatingText({ rating }) }, meta: { ticketId: ticket.id, role: 'receipt' } });
+    // Staff see the rating: on the card where it can be edited (a closed topic refuses new messages), else a line.
+    const { ticket: rated } = await tickets.getTicketById({ ticketId: ticket.id });
+    const { notEdited } = await ctx.threads.refreshCards({ ticket: rated });
+    if (notEdited.length > 0) {
+      const { unit } = await deps.units.getUnit({ unitId: rated.unitId });
+      await ctx.threads.sendToStaff({ ticket: rated, unit, text: ratingToStaffText({ code: rated.code, rating }), role: 'notice', onlyThreads: notEdited });
+    }
   }
   return { handled: true };
 }

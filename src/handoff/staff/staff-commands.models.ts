@@ -8,7 +8,7 @@ import { parseTicketCode } from '../tickets/tickets.models.js';
 import { BUTTON_ACTIONS } from '../../shared/actions.js';
 import { foldDiacritics } from '../../shared/fold.js';
 
-export type StaffVerb = 'claim' | 'reply' | 'note' | 'transfer' | 'close' | 'reopen' | 'list' | 'faq' | 'id' | 'help';
+export type StaffVerb = 'claim' | 'reply' | 'note' | 'transfer' | 'close' | 'reopen' | 'resend' | 'list' | 'faq' | 'id' | 'help';
 
 export type StaffCommand =
   | { verb: StaffVerb; code?: string; ticketId?: number; text: string; fromButton: boolean }
@@ -33,6 +33,8 @@ const ALIASES: Record<string, StaffVerb> = {
   mo: 'reopen',
   molai: 'reopen',
   reopen: 'reopen',
+  guilai: 'resend',
+  resend: 'resend',
   ds: 'list',
   danhsach: 'list',
   list: 'list',
@@ -44,9 +46,9 @@ const ALIASES: Record<string, StaffVerb> = {
 };
 
 /** Button data: t:<verb>:<ticketId>, kept short for Telegram's 64-byte callback_data limit. */
-const BUTTON = /^t:(claim|close|reopen):(\d{1,15})$/;
+const BUTTON = /^t:(claim|close|reopen|resend):(\d{1,15})$/;
 
-export function toButtonData({ verb, ticketId }: { verb: 'claim' | 'close' | 'reopen'; ticketId: number }): string {
+export function toButtonData({ verb, ticketId }: { verb: 'claim' | 'close' | 'reopen' | 'resend'; ticketId: number }): string {
   return `${BUTTON_ACTIONS.ticket}${verb}:${ticketId}`;
 }
 

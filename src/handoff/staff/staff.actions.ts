@@ -6,9 +6,11 @@
 import { channelOf, isErasedConversationRef } from '../../bot/core/conversation-ref.js';
 import { sendTo, type HandoffContext } from '../handoff.context.js';
 import { isHandoffError } from '../handoff.errors.js';
-import type { HandoffStaffMember } from '../handoff.deps.js';
+import type { HandoffOutboxMeta, HandoffStaffMember } from '../handoff.deps.js';
+import type { OutboundMention } from '../../bot/core/message.types.js';
 import {
   alreadyClaimedText,
+  alreadyYoursText,
   claimedText,
   closedToResidentText,
   closedToStaffText,
@@ -17,18 +19,23 @@ import {
   helpText,
   invalidStateText,
   kindLabel,
+  listLineText,
   listText,
   mentionsOf,
   noteSavedText,
   reopenedToStaffText,
+  resentText,
   residentErasedText,
+  staffTexts,
   staffMediaLostText,
   staffMediaNotRelayedText,
   staffReplyToResidentText,
   transferTargetText,
   transferredText,
 } from '../handoff.texts.js';
+import { formatLocalMoment } from '../resident/expected-reply.models.js';
 import { ratingButtons } from '../resident/resident.usecases.js';
+import { undeliveredReplies } from '../resident/resident-flow.models.js';
 import { foldCommandWord } from './staff-commands.models.js';
 import type { StaffActionArgs } from './staff.types.js';
 import { ACTIVE_TICKET_STATUSES, type TicketEvent } from '../tickets/tickets.models.js';
@@ -36,7 +43,7 @@ import type { Ticket } from '../tickets/tickets.repository.js';
 import { isUniqueViolation } from '../../db/db.errors.js';
 
 /** What would reach the resident again; refused with an explanation once they erased their data. */
-const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen']);
+const REACHES_RESIDENT = new Set(['reply', 'text', 'reopen', 'resend']);
 
 export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs): Promise<void> {
   const { command, ticket } = args;
@@ -61,6 +68,8 @@ export async function runStaffAction(ctx: HandoffContext, args: StaffActionArgs)
       return close(ctx, args, ticket!);
     case 'reopen':
       return reopen(ctx, args, ticket!);
+    case 'resend':
+      return resend(ctx, args, ticket!);
     case 'faq':
       return faqDraft(ctx, args, ticket!);
     default:
@@ -76,16 +85,42 @@ async function transition(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
     if (!isHandoffError(error, 'handoff.invalid_transition')) throw error;
     const { ticket: fresh } = await ctx.tickets.getTicketById({ ticketId: ticket.id });
     if (fresh.status === 'claimed' && fresh.assigneeStaffId && fresh.assigneeStaffId !== args.staff.id) {
-      await args.reply(alreadyClaimedText({ code: fresh.code, staffName: await staffName(ctx, fresh.unitId, fresh.assigneeStaffId) }), fresh.id);
+      await tell(ctx, args, alreadyClaimedText({ code: fresh.code, staffName: await staffName(ctx, fresh.unitId, fresh.assigneeStaffId) }), fresh.id);
     } else {
-      await args.reply(invalidStateText({ code: fresh.code, status: fresh.status }), fresh.id);
+      await tell(ctx, args, invalidStateText({ code: fresh.code, status: fresh.status }), fresh.id);
     }
     return undefined;
   }
 }
 
+/** To the staff member alone: a pop-up on the button they tapped where the channel has one, else a reply. */
+async function tell(ctx: HandoffContext, args: StaffActionArgs, text: string, ticketId?: number) {
+  const adapter = ctx.deps.channels.get(args.message.channel);
+  if (args.command.fromButton && adapter?.answerAction) return adapter.answerAction({ externalMessageId: args.message.externalMessageId, text });
+  return args.reply(text, ticketId);
+}
+
+/**
+ * A claim, transfer, close or reopen: every posted card is brought up to date where the channel can
+ * edit it; a short line tells the threads whose card could not be edited, and every thread when the
+ * action was typed (the card may be far up). A tap on the card itself gets a pop-up instead.
+ */
+async function announce(
+  ctx: HandoffContext,
+  args: StaffActionArgs,
+  { ticket, text, mentions, extraMeta }: { ticket: Ticket; text: string; mentions?: OutboundMention[]; extraMeta?: Partial<HandoffOutboxMeta> },
+) {
+  const { notEdited } = await ctx.threads.refreshCards({ ticket });
+  const tapped = args.command.fromButton && ctx.deps.channels.get(args.message.channel)?.answerAction !== undefined;
+  if (tapped) await tell(ctx, args, text, ticket.id);
+  // A close is always announced: the topic closes once its notice is out.
+  const onlyThreads = tapped && !extraMeta?.closeThreadAfter ? notEdited : undefined;
+  if (onlyThreads?.length === 0) return;
+  await ctx.threads.sendToStaff({ ticket, unit: args.scope.unit, text, role: 'notice', ...(mentions ? { mentions } : {}), ...(extraMeta ? { extraMeta } : {}), ...(onlyThreads ? { onlyThreads } : {}) });
+}
+
 async function staffName(ctx: HandoffContext, unitId: string, staffId: string | null): Promise<string> {
-  if (!staffId) return 'chưa ai';
+  if (!staffId) return staffTexts.nobody;
   const { staff } = await ctx.deps.units.listStaff({ unitId });
   return staff.find((s) => s.id === staffId)?.name ?? staffId;
 }
@@ -93,15 +128,15 @@ async function staffName(ctx: HandoffContext, unitId: string, staffId: string | 
 async function claim(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
   const result = await transition(ctx, args, ticket, { type: 'claim', staffId: args.staff.id });
   if (!result) return;
-  if (!result.changed) return args.reply(`Anh/chị đã nhận phiếu ${ticket.code} rồi.`, ticket.id);
-  await ctx.threads.sendToStaff({ ticket: result.ticket, unit: args.scope.unit, text: claimedText({ code: ticket.code, staffName: args.staff.name }), role: 'notice' });
+  if (!result.changed) return tell(ctx, args, alreadyYoursText({ code: ticket.code }), ticket.id);
+  await announce(ctx, args, { ticket: result.ticket, text: claimedText({ code: ticket.code, staffName: args.staff.name }) });
 }
 
 async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
   const { message, scope, staff } = args;
   const hasMedia = message.kind !== 'text';
   const text = args.command.text.trim();
-  if (!text && !hasMedia) return args.reply(`Nội dung trả lời trống. Gõ #${ticket.code} rồi nội dung cần gửi người dân.`, ticket.id);
+  if (!text && !hasMedia) return args.reply(staffTexts.emptyReply({ code: ticket.code }), ticket.id);
   const result = await transition(ctx, args, ticket, { type: 'reply', staffId: staff.id }, text || `(${kindLabel(message.kind)})`);
   if (!result) return;
   const unitName = scope.unit.name;
@@ -114,7 +149,7 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
     await sendTo(ctx, {
       message: {
         conversationRef: ticket.residentRef,
-        text: staffReplyToResidentText({ text: text || `Cán bộ gửi anh/chị ${kindLabel(message.kind)}:`, unitName }),
+        text: staffReplyToResidentText({ text: text || staffTexts.mediaOnlyReply({ kind: message.kind }), unitName }),
       },
       meta: { ticketId: ticket.id, role: 'staff_reply' },
     });
@@ -134,13 +169,13 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
   }
   if (hasMedia && !canCopy) await args.reply(staffMediaNotRelayedText({ code: ticket.code }), ticket.id);
   if (result.previous.status === 'open') {
-    await ctx.threads.sendToStaff({ ticket: result.ticket, unit: scope.unit, text: claimedText({ code: ticket.code, staffName: staff.name, auto: true }), role: 'notice' });
+    await announce(ctx, args, { ticket: result.ticket, text: claimedText({ code: ticket.code, staffName: staff.name, auto: true }) });
   }
 }
 
 async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
   const text = args.command.text.trim();
-  if (!text) return args.reply(`Ghi chú trống. Gõ /ghichu ${ticket.code} nội dung.`, ticket.id);
+  if (!text) return args.reply(staffTexts.emptyNote({ code: ticket.code }), ticket.id);
   const result = await transition(ctx, args, ticket, { type: 'note', staffId: args.staff.id }, text);
   if (!result) return;
   // Linked like a reply: erasing the resident's data finds the note's message through it (privacy.repository.ts).
@@ -166,13 +201,7 @@ async function transfer(ctx: HandoffContext, args: StaffActionArgs, ticket: Tick
   const to = matches[0]!;
   const result = await transition(ctx, args, ticket, { type: 'transfer', staffId: args.staff.id, toStaffId: to.id });
   if (!result) return;
-  await ctx.threads.sendToStaff({
-    ticket: result.ticket,
-    unit: args.scope.unit,
-    text: transferredText({ code: ticket.code, fromName: args.staff.name, to }),
-    role: 'notice',
-    mentions: mentionsOf([to]),
-  });
+  await announce(ctx, args, { ticket: result.ticket, text: transferredText({ code: ticket.code, fromName: args.staff.name, to }), mentions: mentionsOf([to]) });
 }
 
 async function close(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
@@ -188,13 +217,7 @@ async function close(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket)
     meta: { ticketId: ticket.id, role: 'rating_request' },
   });
   // The forum topic is closed once this notice is out (handoff.outbox-events.ts), not before: a closed topic refuses it.
-  await ctx.threads.sendToStaff({
-    ticket: result.ticket,
-    unit: args.scope.unit,
-    text: closedToStaffText({ code: ticket.code, staffName: args.staff.name }),
-    role: 'notice',
-    extraMeta: { closeThreadAfter: true },
-  });
+  await announce(ctx, args, { ticket: result.ticket, text: closedToStaffText({ code: ticket.code, staffName: args.staff.name }), extraMeta: { closeThreadAfter: true } });
 }
 
 async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
@@ -203,7 +226,7 @@ async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
     result = await transition(ctx, args, ticket, { type: 'reopen', staffId: args.staff.id });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return args.reply(`Người dân của ${ticket.code} đang có một phiếu khác đang mở; xin tiếp tục trên phiếu đó.`, ticket.id);
+    return args.reply(staffTexts.otherTicketOpen({ code: ticket.code }), ticket.id);
   }
   if (!result) return;
   const { threads } = await ctx.links.listThreads({ ticketId: ticket.id });
@@ -213,7 +236,21 @@ async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
       ctx.log.warn({ err: error, threadRef: thread.threadRef }, 'could not reopen the topic; the next send re-creates it');
     });
   }
-  await ctx.threads.sendToStaff({ ticket: result.ticket, unit: args.scope.unit, text: reopenedToStaffText({ code: ticket.code, byResident: false }), role: 'notice' });
+  await announce(ctx, args, { ticket: result.ticket, text: reopenedToStaffText({ code: ticket.code, byResident: false }) });
+}
+
+/** Re-sends the staff replies that bounced while the resident had blocked the bot (once they are back). */
+async function resend(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
+  const { ticket: fresh } = await ctx.tickets.getTicketById({ ticketId: ticket.id });
+  if (fresh.status !== 'open' && fresh.status !== 'claimed') return tell(ctx, args, invalidStateText({ code: fresh.code, status: fresh.status }), fresh.id);
+  const { events } = await ctx.tickets.listEvents({ ticketId: ticket.id });
+  const { texts } = undeliveredReplies({ events });
+  for (const text of texts) {
+    await sendTo(ctx, { message: { conversationRef: ticket.residentRef, text }, meta: { ticketId: ticket.id, role: 'staff_reply' } });
+  }
+  const at = ctx.deps.clock.now();
+  await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'relay_resent', actor: { kind: 'staff', staffId: args.staff.id }, data: { count: texts.length }, isInternal: true, at });
+  await args.reply(resentText({ code: ticket.code, count: texts.length }), ticket.id);
 }
 
 async function faqDraft(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
@@ -229,19 +266,27 @@ async function listOpen(ctx: HandoffContext, args: StaffActionArgs) {
   const unitId = args.scope.unit.id;
   const { tickets } = await ctx.tickets.listTickets({ unitIds: [unitId], statuses: ACTIVE_TICKET_STATUSES });
   const { staff } = await ctx.deps.units.listStaff({ unitId });
-  const now = ctx.deps.clock.now().getTime();
+  const { calendar } = await ctx.deps.units.getCalendar({ unitId });
+  const now = ctx.deps.clock.now();
   const lines = tickets.slice(0, 30).map((t) => {
-    const who = t.assigneeStaffId ? (staff.find((s) => s.id === t.assigneeStaffId)?.name ?? t.assigneeStaffId) : 'chưa ai nhận';
-    const minutes = Math.max(0, Math.round((now - t.openedAt.getTime()) / 60_000));
-    const state = t.status === 'undeliverable' ? ' · ⚠️ không liên lạc được' : '';
-    return `${t.code} · ${t.residentName ?? 'Người dân'} · ${who} · ${formatAge(minutes)}${state}`;
+    const who = t.assigneeStaffId ? (staff.find((s) => s.id === t.assigneeStaffId)?.name ?? t.assigneeStaffId) : staffTexts.unclaimed;
+    const minutes = Math.max(0, Math.round((now.getTime() - t.openedAt.getTime()) / 60_000));
+    return listLineText({
+      code: t.code,
+      residentName: t.residentName,
+      channel: t.residentChannel,
+      who,
+      age: formatAge(minutes),
+      dueAt: t.slaDueAt && !t.firstStaffReplyAt ? formatLocalMoment({ calendar, at: t.slaDueAt }) : null,
+      overdue: t.slaDueAt !== null && !t.firstStaffReplyAt && t.slaDueAt.getTime() < now.getTime(),
+      outOfHours: !calendar.isWorkingTime({ at: t.openedAt }),
+      undeliverable: t.status === 'undeliverable',
+    });
   });
-  if (tickets.length > 30) lines.push(`… và ${tickets.length - 30} phiếu khác`);
+  if (tickets.length > 30) lines.push(staffTexts.moreTickets({ count: tickets.length - 30 }));
   await args.reply(listText({ lines }));
 }
 
 function formatAge(minutes: number): string {
-  if (minutes < 60) return `${minutes} phút`;
-  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} giờ`;
-  return `${Math.floor(minutes / 1440)} ngày`;
+  return staffTexts.age({ minutes });
 }

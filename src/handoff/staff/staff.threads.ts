@@ -10,7 +10,8 @@
 import type { OutboundButton, OutboundCopy, OutboundMention, OutboundMessage } from '../../bot/core/message.types.js';
 import { channelOf } from '../../bot/core/conversation-ref.js';
 import type { HandoffDeps, HandoffOutboxMeta, HandoffStaffMember, HandoffUnit } from '../handoff.deps.js';
-import { mentionsOf, ticketCardText, topicTitle } from '../handoff.texts.js';
+import { describeOutOfHours, formatLocalMoment } from '../resident/expected-reply.models.js';
+import { mentionsOf, staffTexts, ticketCardText, topicRecreatedText, topicTitle, type CardStatus } from '../handoff.texts.js';
 import type { MessageLinkRole, TicketLinksRepository } from '../tickets/ticket-links.repository.js';
 import type { Ticket } from '../tickets/tickets.repository.js';
 import { toButtonData } from './staff-commands.models.js';
@@ -125,43 +126,29 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     await outbox.enqueueCopy({ copy: { ...copy, conversationRef: thread.threadRef }, meta, chatType: 'group' });
   }
 
-  function cardButtons(ticketId: number): OutboundButton[] {
-    return [
-      { label: '✋ Nhận', data: toButtonData({ verb: 'claim', ticketId }) },
-      { label: '✅ Đóng', data: toButtonData({ verb: 'close', ticketId }) },
-    ];
+  /** Open: claim or close; claimed: close; closed: reopen. */
+  function cardButtons(ticket: Pick<Ticket, 'id' | 'status'>): OutboundButton[] {
+    const claim = { label: staffTexts.claimButton, data: toButtonData({ verb: 'claim', ticketId: ticket.id }) };
+    const close = { label: staffTexts.closeButton, data: toButtonData({ verb: 'close', ticketId: ticket.id }) };
+    const reopen = { label: staffTexts.reopenButton, data: toButtonData({ verb: 'reopen', ticketId: ticket.id }) };
+    if (ticket.status === 'open') return [claim, close];
+    if (ticket.status === 'closed') return [reopen];
+    return [close];
   }
 
-  /** Posts the ticket card in every staff group (in the ticket's topic where there is one). */
-  async function sendCard({
-    ticket,
-    unit,
-    onDuty,
-    context,
-  }: {
-    ticket: Ticket;
-    unit: HandoffUnit;
-    onDuty: HandoffStaffMember[];
-    context?: string;
-  }) {
-    const threads = await ensureThreads({ ticket, unit });
-    for (const thread of threads) {
-      await enqueueCard({ ticket, thread, onDuty, context });
-    }
-    return { threads };
-  }
-
-  async function enqueueCard({
-    ticket,
-    thread,
-    onDuty,
-    context,
-  }: {
-    ticket: Ticket;
-    thread: StaffThread;
-    onDuty: HandoffStaffMember[];
-    context?: string;
-  }) {
+  /** The card as it stands now: the facts at opening, the on-duty staff then, the current status. */
+  async function composeCard({ ticket, thread }: { ticket: Ticket; thread: Pick<StaffThread, 'threadRef' | 'ownThread'> }) {
+    const { calendar } = await deps.units.getCalendar({ unitId: ticket.unitId });
+    const { staff: onDuty } = await deps.units.listOnDuty({ unitId: ticket.unitId, at: ticket.openedAt });
+    const { staff } = await deps.units.listStaff({ unitId: ticket.unitId });
+    const nameOf = (id: string | null) => (id ? (staff.find((s) => s.id === id)?.name ?? id) : null);
+    const at = (date: Date | null) => (date ? formatLocalMoment({ calendar, at: date }) : '');
+    const status: CardStatus =
+      ticket.status === 'claimed'
+        ? { kind: 'claimed', staffName: nameOf(ticket.assigneeStaffId) ?? '', at: at(ticket.claimedAt ?? ticket.updatedAt) }
+        : ticket.status === 'closed'
+          ? { kind: 'closed', staffName: nameOf(ticket.closedByStaffId), at: at(ticket.closedAt), rating: ticket.rating }
+          : { kind: ticket.status };
     const text = ticketCardText({
       code: ticket.code,
       residentName: ticket.residentName,
@@ -171,18 +158,55 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
       onDuty,
       inOwnThread: thread.ownThread,
       hasButtons: hasButtons(thread.threadRef),
+      receivedAt: at(ticket.openedAt),
+      dueAt: ticket.slaDueAt ? at(ticket.slaDueAt) : null,
+      outOfHours: describeOutOfHours({ calendar, at: ticket.openedAt }),
+      status,
     });
-    await enqueueTo({
-      thread,
-      ticketId: ticket.id,
-      text: context ? `${text}\n${context}` : text,
-      role: 'card',
-      buttons: cardButtons(ticket.id),
-      mentions: mentionsOf(onDuty),
-    });
+    return { text, buttons: cardButtons(ticket), mentions: mentionsOf(onDuty) };
   }
 
-  /** Sends one message into all of the ticket's staff threads. */
+  /** Posts the ticket card in every staff group (in the ticket's topic where there is one). */
+  async function sendCard({ ticket, unit, context }: { ticket: Ticket; unit: HandoffUnit; onDuty?: HandoffStaffMember[]; context?: string }) {
+    const threads = await ensureThreads({ ticket, unit });
+    for (const thread of threads) {
+      await enqueueCard({ ticket, thread, context });
+    }
+    return { threads };
+  }
+
+  async function enqueueCard({ ticket, thread, context }: { ticket: Ticket; thread: StaffThread; context?: string }) {
+    const card = await composeCard({ ticket, thread });
+    await enqueueTo({ thread, ticketId: ticket.id, text: context ? `${card.text}\n${context}` : card.text, role: 'card', buttons: card.buttons, mentions: card.mentions });
+  }
+
+  /**
+   * Brings every posted card of the ticket up to date (status line, buttons) where the channel can
+   * edit a sent message; returns the staff threads where it cannot, which need a follow-up line.
+   * Best effort: a card that cannot be edited (deleted, too old) is logged, the follow-up line still tells.
+   */
+  async function refreshCards({ ticket }: { ticket: Ticket }): Promise<{ notEdited: string[] }> {
+    const { threads } = await links.listThreads({ ticketId: ticket.id });
+    const { links: cards } = await links.listMessageLinks({ ticketId: ticket.id, role: 'card' });
+    const notEdited: string[] = [];
+    for (const thread of threads) {
+      const adapter = channels.get(channelOf(thread.threadRef));
+      const posted = cards.filter((c) => c.conversationRef === thread.threadRef);
+      if (!adapter?.editMessage || posted.length === 0) {
+        notEdited.push(thread.threadRef);
+        continue;
+      }
+      const card = await composeCard({ ticket, thread: { threadRef: thread.threadRef, ownThread: thread.threadRef !== thread.groupRef } });
+      for (const link of posted) {
+        await adapter
+          .editMessage({ conversationRef: thread.threadRef, externalMessageId: link.externalMessageId, text: card.text, buttons: hasButtons(thread.threadRef) ? card.buttons : [], mentions: card.mentions })
+          .catch((error: unknown) => log.warn({ err: error, ticket: ticket.code, threadRef: thread.threadRef }, 'could not update the ticket card; the follow-up line tells staff instead'));
+      }
+    }
+    return { notEdited };
+  }
+
+  /** Sends one message into all of the ticket's staff threads (or only those in `onlyThreads`). */
   async function sendToStaff(args: {
     ticket: Ticket;
     unit: HandoffUnit;
@@ -190,10 +214,12 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     role: MessageLinkRole;
     mentions?: OutboundMention[];
     extraMeta?: Partial<HandoffOutboxMeta>;
+    onlyThreads?: readonly string[];
+    buttons?: OutboundButton[];
   }) {
-    const threads = await ensureThreads({ ticket: args.ticket, unit: args.unit });
+    const threads = (await ensureThreads({ ticket: args.ticket, unit: args.unit })).filter((t) => !args.onlyThreads || args.onlyThreads.includes(t.threadRef));
     for (const thread of threads) {
-      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta });
+      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta, buttons: args.buttons });
     }
     return { threads };
   }
@@ -205,7 +231,6 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
    */
   async function recoverThread({
     ticket,
-    unit,
     failedRef,
     payload,
     kind,
@@ -213,7 +238,8 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     closed,
   }: {
     ticket: Ticket;
-    unit: HandoffUnit;
+    /** The ticket's unit (kept for callers; the card reads what it needs itself). */
+    unit?: HandoffUnit;
     failedRef: string;
     payload: OutboundMessage | OutboundCopy;
     /** The failed row's kind: a copy is re-queued as a copy. */
@@ -251,8 +277,7 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
       }
       const thread: StaffThread = { groupRef, threadRef, ownThread: threadRef !== groupRef };
       if (freshTopic && meta.role !== 'card') {
-        const { staff: onDuty } = await deps.units.listOnDuty({ unitId: unit.id, at: clock.now() });
-        await enqueueCard({ ticket, thread, onDuty, context: '(Chủ đề cũ đã bị xoá hoặc đóng; bot tạo lại chủ đề này.)' });
+        await enqueueCard({ ticket, thread, context: topicRecreatedText() });
       }
       const retryMeta = { ...meta, threadRetries: retries + 1 };
       if (kind === 'copy') {
@@ -266,5 +291,5 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
     });
   }
 
-  return { ensureThreads, sendCard, sendToStaff, enqueueTo, enqueueCopyTo, recoverThread, hasButtons };
+  return { ensureThreads, sendCard, refreshCards, sendToStaff, enqueueTo, enqueueCopyTo, recoverThread, hasButtons };
 }

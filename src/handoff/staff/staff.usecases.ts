@@ -3,7 +3,8 @@
  *
  * Routing, in order: a button tap; a command (/nhan, /dong…, or #HS-0042 text); a reply/quote of any
  * message the bot linked to a ticket; plain text inside a ticket's own topic. Anything else is staff
- * talking among themselves and is ignored — the bot never chatters in the staff group.
+ * talking among themselves and is ignored — the bot never chatters in the staff group — and so is a
+ * line starting with "!" (INTERNAL_MARKER), wherever it is written.
  * Only registered staff of the group's unit may act; others get one polite refusal. `/id` works for
  * everyone, because it is how a commune finds the ids to register.
  */
@@ -15,6 +16,8 @@ import { runStaffAction } from './staff.actions.js';
 import type { StaffScope } from './staff.types.js';
 import type { Ticket } from '../tickets/tickets.repository.js';
 
+/** Staff lines starting with this stay among staff (documented on every card and in /help). */
+export const INTERNAL_MARKER = '!';
 
 /** The unit and group of a staff conversation: a configured group, or a ticket topic inside one. */
 export async function resolveStaffScope(ctx: HandoffContext, { conversationRef }: { conversationRef: string }): Promise<StaffScope | undefined> {
@@ -48,6 +51,9 @@ export async function handleStaffMessage(ctx: HandoffContext, { message }: { mes
     return;
   }
 
+  // Staff talking among themselves inside a ticket's topic (or quoting a ticket message): a line
+  // that starts with the internal marker never reaches the resident (the card says so).
+  if (command.verb === 'text' && message.text.trimStart().startsWith(INTERNAL_MARKER)) return;
   const target = await findTargetTicket(ctx, { message, scope, command });
   // Plain chatter that quotes nothing of ours and is not in a ticket topic: not for the bot.
   if (command.verb === 'text' && !target.ticket) return;
@@ -81,6 +87,7 @@ function verbWord(verb: StaffCommand['verb']): string {
     note: '/ghichu',
     transfer: '/chuyen',
     reopen: '/mo',
+    resend: '/guilai',
     faq: '/faq',
   };
   return words[verb] ?? '#';

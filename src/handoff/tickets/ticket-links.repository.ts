@@ -31,6 +31,15 @@ export function createTicketLinksRepository({ db }: { db: Database }) {
     return { ticketId: row?.ticketId, role: row?.role };
   }
 
+  /** The ticket's messages of one role (its posted cards, to edit them in place). */
+  async function listMessageLinks({ ticketId, role }: { ticketId: number; role: MessageLinkRole }) {
+    const rows = await db
+      .select({ conversationRef: ticketMessageLinksTable.conversationRef, externalMessageId: ticketMessageLinksTable.externalMessageId })
+      .from(ticketMessageLinksTable)
+      .where(and(eq(ticketMessageLinksTable.ticketId, ticketId), eq(ticketMessageLinksTable.role, role)));
+    return { links: rows };
+  }
+
   /** Creates or replaces (after a deleted topic was re-created) the ticket's thread in one staff group. */
   async function saveThread({ ticketId, groupRef, threadRef, at }: { ticketId: number; groupRef: string; threadRef: string; at: Date }) {
     await db
@@ -72,7 +81,7 @@ export function createTicketLinksRepository({ db }: { db: Database }) {
     return { drafts };
   }
 
-  return { addMessageLink, findTicketIdByMessage, saveThread, listThreads, findThreadByRef, createFaqDraft, listFaqDrafts };
+  return { addMessageLink, listMessageLinks, findTicketIdByMessage, saveThread, listThreads, findThreadByRef, createFaqDraft, listFaqDrafts };
 }
 
 /** An admin turned a staff `/faq` suggestion into an entry (accepted) or set it aside (dismissed). */

@@ -47,7 +47,9 @@
   }
 
   // ---- rendering ------------------------------------------------------------------------
-  var URL_RE = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/g;
+  // Links: http(s) URLs, and the site's own pages (the privacy notice links to /rieng-tu.html).
+  var URL_RE = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|\/[a-z0-9-]+\.html)/g;
+  var MAX_QUICK = 3; // quick replies shown before "Thêm lựa chọn"
 
   /** Text with clickable links, built from text nodes and <a> elements only. */
   function fillText(el, text) {
@@ -56,7 +58,7 @@
       if (index > at) el.appendChild(document.createTextNode(text.slice(at, index)));
       var a = document.createElement('a');
       a.href = url;
-      a.textContent = url;
+      a.textContent = url.charAt(0) === '/' ? 'Xem chi tiết' : url;
       a.target = '_blank';
       a.rel = 'noopener noreferrer';
       el.appendChild(a);
@@ -66,10 +68,57 @@
     if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  function bubble(from, text) {
+  function node(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) fillText(el, text);
+    return el;
+  }
+
+  var BULLET = /^\s*(?:[-•*]|\d+[.)])\s+/;
+
+  /**
+   * A bot answer as a small document: the "📋 title" line as a heading, "Section:" lines as
+   * subheadings, "- " lines as lists, links clickable. The server sends the same plain text to every
+   * channel; only the page lays it out. Lines that repeat a button (clarify options) are left out.
+   */
+  function fillAnswer(el, text, buttons) {
+    var labels = (buttons || []).map(function (b) { return b.label.trim(); });
+    text.split(/\n{2,}/).forEach(function (block) {
+      var lines = block.split('\n').filter(function (line) { return labels.indexOf(line.trim()) < 0; });
+      if (lines.length === 0) return;
+      if (/^📋 /.test(lines[0])) {
+        el.appendChild(node('h2', 'answer-title', lines.shift().replace(/^📋 /, '')));
+      } else if (lines.length > 1 && /:$/.test(lines[0]) && lines[0].length <= 48) {
+        el.appendChild(node('h3', 'answer-section', lines.shift().replace(/:$/, '')));
+      }
+      var list = null;
+      lines.forEach(function (line) {
+        if (BULLET.test(line)) {
+          if (!list) { list = node(/^\s*\d/.test(line) ? 'ol' : 'ul'); el.appendChild(list); }
+          list.appendChild(node('li', null, line.replace(BULLET, '')));
+        } else {
+          list = null;
+          el.appendChild(node('p', /^(Nguồn|Cập nhật):/.test(line) ? 'answer-source' : null, line));
+        }
+      });
+    });
+  }
+
+  function timeLabel(iso) {
+    var d = iso ? new Date(iso) : new Date();
+    return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+  }
+
+  function bubble(from, text, buttons, at) {
     var el = document.createElement('div');
     el.className = 'msg ' + (from === 'bot' ? 'bot' : 'me');
-    fillText(el, text);
+    if (from === 'bot') fillAnswer(el, text, buttons);
+    else fillText(el, text);
+    var time = document.createElement('time');
+    time.textContent = timeLabel(at);
+    if (at) time.dateTime = at;
+    el.appendChild(time);
     return el;
   }
 
@@ -77,15 +126,32 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function quickButton(b) {
+    var btn = document.createElement('button');
+    btn.type = 'button';
+    btn.textContent = b.label;
+    btn.addEventListener('click', function () { send({ text: b.label, action: b.data }); });
+    return btn;
+  }
+
+  /** A few quick replies (and "Gặp cán bộ") at once; the rest behind one "Thêm lựa chọn" so the answer keeps the screen. */
   function showButtons(buttons) {
     quick.replaceChildren();
-    (buttons || []).forEach(function (b) {
-      var btn = document.createElement('button');
-      btn.type = 'button';
-      btn.textContent = b.label;
-      btn.addEventListener('click', function () { send({ text: b.label, action: b.data }); });
-      quick.appendChild(btn);
+    var all = buttons || [];
+    var first = all.filter(function (b, i) { return i < MAX_QUICK - 1 || b.data === 'handoff:request'; }).slice(0, MAX_QUICK);
+    var rest = all.filter(function (b) { return first.indexOf(b) < 0; });
+    first.forEach(function (b) { quick.appendChild(quickButton(b)); });
+    if (rest.length === 0) return;
+    var more = document.createElement('button');
+    more.type = 'button';
+    more.className = 'more';
+    more.textContent = 'Thêm lựa chọn (' + rest.length + ') ▾';
+    more.setAttribute('aria-expanded', 'false');
+    more.addEventListener('click', function () {
+      more.remove();
+      rest.forEach(function (b) { quick.appendChild(quickButton(b)); });
     });
+    quick.appendChild(more);
   }
 
   function setTyping(on) {
@@ -111,7 +177,7 @@
   /** Merges the server's transcript (oldest first) into the page; idempotent. */
   function merge(items) {
     var newestBot = null;
-    var firstNewBot = null;
+    var lastNewBot = null;
     var initialLoad = !loadedOnce;
     loadedOnce = true;
     var lastItem = items[items.length - 1];
@@ -122,7 +188,7 @@
         pending.delete(item.clientMessageId);
         el.classList.remove('pending');
       } else {
-        el = bubble(item.from, item.text);
+        el = bubble(item.from, item.text, item.buttons, item.at);
         // Keep server order even if an older message arrives late.
         var next = null;
         rendered.forEach(function (other, id) { if (id > item.id && (!next || id < next.id)) next = { id: id, el: other }; });
@@ -132,7 +198,7 @@
       if (item.id > lastId) lastId = item.id;
       if (item.from === 'bot') {
         newestBot = item;
-        if (!firstNewBot) firstNewBot = el;
+        lastNewBot = el;
       }
     });
     if (items.length > 0) intro.hidden = true;
@@ -140,9 +206,10 @@
     // Quick replies belong to the latest message only, and only if the bot spoke last.
     if (lastItem && lastItem.from === 'bot') showButtons(lastItem.buttons);
     else if (lastItem) showButtons([]);
-    // Long answers are read from their beginning: show the start of what just arrived, not its end.
-    if (firstNewBot && !initialLoad) {
-      firstNewBot.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    // Long answers are read from their beginning: show the start of the newest answer (not the
+    // greeting and notice that came with it, not its end).
+    if (lastNewBot && !initialLoad) {
+      lastNewBot.scrollIntoView({ block: 'start', behavior: 'smooth' });
     } else {
       scrollDown();
     }

@@ -254,7 +254,11 @@ describe('pipeline', () => {
     await h.say({ text: 'cho tôi gặp cán bộ' });
     await h.say({ text: 'tôi muốn khiếu nại' });
     await h.say({ text: '', action: HANDOFF_REQUEST_ACTION });
-    expect(h.handoff.ticketsOpened.map((t) => t.decision?.kind ?? null)).toEqual(['handoff', 'handoff', null]);
+    expect(h.handoff.ticketsOpened.map((t) => [t.request.reason, t.request.question])).toEqual([
+      ['explicit_request', 'cho tôi gặp cán bộ'],
+      ['complaint', 'tôi muốn khiếu nại'],
+      ['explicit_request', ''], // nothing left open: the handoff module falls back to the transcript
+    ]);
     expect(await h.flush()).toEqual([texts.help]); // receipts are the handoff module's job
   });
 
@@ -277,7 +281,7 @@ describe('pipeline', () => {
     h.handoff.opensTicketDirectly = async () => true;
     await h.say({ text: '/help' });
     await h.say({ text: 'abc xyz' });
-    expect(h.handoff.ticketsOpened.map((t) => t.decision?.kind)).toEqual(['handoff']);
+    expect(h.handoff.ticketsOpened.map((t) => t.request)).toEqual([{ question: 'abc xyz', guesses: [], reason: 'low_confidence', sourceExternalId: expect.any(String) }]);
     expect(await h.flush()).toEqual([texts.help]);
   });
 

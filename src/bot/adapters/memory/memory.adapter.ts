@@ -3,7 +3,7 @@
  * messages and send failures. Behaves like a real adapter towards the core, including errors.
  */
 import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
-import type { ChannelName, InboundMessage, OutboundMessage } from '../../core/message.types.js';
+import type { ChannelName, InboundMessage, OutboundButton, OutboundMessage } from '../../core/message.types.js';
 
 export type SentRecord = OutboundMessage & { externalMessageId: string; sentAt: Date };
 
@@ -13,6 +13,10 @@ export type MemoryAdapter = ChannelAdapter & {
   readonly sent: SentRecord[];
   /** copyMessage calls that succeeded (only with `canCopy`). */
   readonly copies: CopyRecord[];
+  /** editMessage calls (only with `canEdit`); the edited record in `sent` changes too. */
+  readonly edits: Array<{ conversationRef: string; externalMessageId: string; text: string; buttons: OutboundButton[] }>;
+  /** answerAction calls (only with `canEdit`): pop-ups shown to the person who tapped. */
+  readonly popups: Array<{ externalMessageId: string; text: string }>;
   /** Feeds a message to the registered handler as the platform would. Throws when not started. */
   receive(message: InboundMessage): Promise<void>;
   /** The next `times` sends or copies (default 1) throw `error` instead of sending. */
@@ -37,14 +41,19 @@ export function createMemoryAdapter({
   channel = 'memory',
   capabilities = {},
   canCopy = false,
+  canEdit = false,
 }: {
   channel?: ChannelName;
   capabilities?: Partial<ChannelCapabilities>;
   /** Offer copyMessage (records into `copies`), like Telegram and Zalo; off by default, like the web chat. */
   canCopy?: boolean;
+  /** Offer editMessage and answerAction, like Telegram. */
+  canEdit?: boolean;
 } = {}): MemoryAdapter {
   const sent: SentRecord[] = [];
   const copies: CopyRecord[] = [];
+  const edits: MemoryAdapter['edits'] = [];
+  const popups: MemoryAdapter['popups'] = [];
   const failures: Error[] = [];
   let hold: Promise<void> | null = null;
   let handler: InboundHandler | undefined;
@@ -57,6 +66,8 @@ export function createMemoryAdapter({
     capabilities: { ...defaultMemoryCapabilities, ...capabilities },
     sent,
     copies,
+    edits,
+    popups,
     async start({ onMessage }) {
       handler = onMessage;
       status = { state: 'running', since: new Date() };
@@ -115,6 +126,16 @@ export function createMemoryAdapter({
       copies.push(record);
       return { externalMessageId: record.externalMessageId };
     };
+  }
+  if (canEdit) {
+    adapter.editMessage = async ({ conversationRef, externalMessageId, text, buttons }) => {
+      const record = sent.find((m) => m.externalMessageId === externalMessageId && m.conversationRef === conversationRef);
+      if (!record) throw new Error(`memory adapter: no sent message ${externalMessageId} in ${conversationRef} to edit`);
+      edits.push({ conversationRef, externalMessageId, text, buttons });
+      record.text = text;
+      record.buttons = buttons;
+    };
+    adapter.answerAction = async ({ externalMessageId, text }) => void popups.push({ externalMessageId, text });
   }
   return adapter;
 }

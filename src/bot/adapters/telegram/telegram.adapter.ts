@@ -8,7 +8,8 @@
  * - No error reaches telegraf's default handler (which sets a failing exit code and rethrows):
  *   mapping and onMessage errors are caught and logged per update; a handler slower than
  *   `handlerTimeoutMs` is logged and left to finish while the next updates are handled.
- * - Button taps are answered (answerCallbackQuery) so the client's spinner stops.
+ * - Button taps are answered (answerCallbackQuery) once handled, so the client's spinner stops; the
+ *   handler may give the answer a pop-up text first (answerAction).
  * - stop() in polling mode ends the loop and confirms the offset; in webhook mode it only stops
  *   accepting (503, Telegram redelivers): the webhook stays registered so nothing is lost across a
  *   restart or to other replicas.
@@ -22,7 +23,7 @@ import type { OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
 import { ChannelApiError } from '../../core/channel.errors.js';
 import { invalidRequestError, toChannelError } from './telegram.errors.js';
-import { parseTelegramRef, toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
+import { parseTelegramMessageId, parseTelegramRef, toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
 import {
   MAX_TEXT_LENGTH,
   TelegramPayloadError,
@@ -99,7 +100,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
 
-  // webhookReply:false: every call is a real request whose result and errors we can see (telegram.md §3).
+  // webhookReply:false: every call is a real request whose result and errors we can see (telegraf 4.16.3 src/core/network/webhook.ts).
   const bot = new Telegraf(token, { handlerTimeout: handlerTimeoutMs, telegram: { webhookReply: false, ...(apiRoot ? { apiRoot } : {}) } });
   const webhookPath = webhook ? webhookPathFor({ secret: webhook.secret }) : undefined;
 
@@ -149,8 +150,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     );
   });
 
+  /** Taps being handled and not answered yet (a tap can be answered once). */
+  const unansweredTaps = new Set<string>();
+
   async function handleUpdate(update: Update, me: UserFromGetMe) {
-    const answering = 'callback_query' in update ? answerButton(update.callback_query.id) : undefined;
+    const tapId = 'callback_query' in update ? update.callback_query.id : undefined;
+    if (tapId) unansweredTaps.add(tapId);
     try {
       if ('my_chat_member' in update) logMembership(update);
       const { message, skipReason } = toInboundMessage({ update, bot: { id: me.id, username: me.username }, now: new Date() });
@@ -163,13 +168,14 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     } catch (error) {
       logger.error({ err: error, updateId: update.update_id }, 'telegram update could not be handled');
     } finally {
-      await answering;
+      // Answered after handling, so the handler can give the tap a pop-up text (answerAction).
+      if (tapId && unansweredTaps.delete(tapId)) await answerButton(tapId);
     }
   }
 
-  async function answerButton(callbackQueryId: string) {
+  async function answerButton(callbackQueryId: string, text?: string) {
     try {
-      await call('answerCallbackQuery', { callback_query_id: callbackQueryId });
+      await call('answerCallbackQuery', { callback_query_id: callbackQueryId, ...(text ? { text: text.slice(0, 200) } : {}) });
     } catch (error) {
       // "query is too old" after a restart is harmless: the tap itself is still handled.
       logger.debug({ err: error }, 'answerCallbackQuery failed');
@@ -292,6 +298,28 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async sendTyping({ conversationRef }) {
       await call('sendChatAction', validated('sendChatAction', () => toTypingPayload({ conversationRef })));
+    },
+
+    async editMessage({ conversationRef, externalMessageId, text, buttons, mentions }) {
+      const { payload: sent } = validated('editMessageText', () => toSendMessagePayload({ message: { conversationRef, text, buttons, ...(mentions ? { mentions } : {}) } }));
+      const { chatId, messageId } = validated('editMessageText', () => parseTelegramMessageId(externalMessageId));
+      // Without reply_markup Telegram keeps no keyboard: an empty one says so explicitly.
+      const payload = { chat_id: chatId, message_id: messageId, text: sent.text, reply_markup: sent.reply_markup ?? { inline_keyboard: [] }, ...(sent.entities ? { entities: sent.entities } : {}) };
+      try {
+        await call('editMessageText', payload);
+      } catch (error) {
+        if (/message is not modified/i.test((error as Error).message)) return;
+        throw error;
+      }
+    },
+
+    async answerAction({ externalMessageId, text }) {
+      const tapId = externalMessageId.startsWith('cb:') ? externalMessageId.slice(3) : undefined;
+      if (!tapId || !unansweredTaps.delete(tapId)) {
+        logger.debug({ externalMessageId }, 'button tap already answered; pop-up dropped');
+        return;
+      }
+      await answerButton(tapId, text);
     },
 
     async createThread({ conversationRef, title }) {

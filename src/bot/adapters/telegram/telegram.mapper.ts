@@ -205,7 +205,7 @@ function toChatType(chat: RawChat): InboundMessage['chatType'] | null {
 
 /**
  * Only messages flagged is_topic_message belong to a topic: non-forum supergroups also set
- * message_thread_id on reply chains, and the forum's General topic has no flag (telegram.md §2.2).
+ * message_thread_id on reply chains, and the forum's General topic has no flag (tdlib/telegram-bot-api#356, qf-studio/pilot#4887).
  */
 function targetOf(message: RawMessage): TelegramTarget {
   return message.is_topic_message && message.message_thread_id ? { chatId: message.chat.id, threadId: message.message_thread_id } : { chatId: message.chat.id };

@@ -1,6 +1,6 @@
 /**
  * Our own getUpdates loop instead of `bot.launch()`: launch's promise never resolves while polling,
- * its onLaunch fires before polling starts, and it gives up on 409 (telegram.md §3). This loop
+ * its onLaunch fires before polling starts, and it gives up on 409 (telegraf 4.16.3 src/telegraf.ts). This loop
  * reports its state, backs off on every failure (keeping going on 409 so the bot recovers once
  * the other poller stops), and `stop()` resolves only when the loop has ended and the offset of
  * the handled updates is confirmed to Telegram.

@@ -1,7 +1,7 @@
 /**
  * Zalo channel (personal account via zca-js) behind the core's ChannelAdapter port.
  *
- * A supervisor owns the session, because zca-js 2.2.0 does not (shared/reference/zalo.md §1.4):
+ * A supervisor owns the session, because zca-js 2.2.0 does not (dist/apis/listen.js: no retry on close 1006, zca-js issue #333):
  * - 1006 closes are routine (Zalo drops sockets about every minute): log in again from the
  *   latest cookies and restart the listener, with exponential backoff and jitter;
  * - 3000/3003 mean another session took the account (Zalo Web/PC, a second bot, a new QR login):
@@ -90,7 +90,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     quoting: true,
     mentions: true,
     typing: true,
-    // Unofficial API on a personal account: stay well under anything that looks like spam (zalo.md §2).
+    // Unofficial API on a personal account: stay well under anything that looks like spam (limits are undocumented; error 221 on continuous sends, zca-js issues #114, #325).
     minSendIntervalMs: 1_500,
     groupMinSendIntervalMs: 3_000,
     copiesAcrossChannels: true,
@@ -353,7 +353,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
       throw translateZaloError({ error, action: 'sendMessage' });
     }
     const msgId = result?.message?.msgId;
-    // zca-js returns message:null when Zalo produced no message (seen under anti-spam, zalo.md §1.6).
+    // zca-js returns message:null when Zalo produced no message (seen under anti-spam, zca-js issue #146).
     if (msgId === undefined || msgId === null) {
       throw new ChannelApiError('zalo', 'sendMessage: Zalo accepted the call but returned no message id (anti-spam filter?)', { retryable: true });
     }

@@ -1,6 +1,6 @@
 /**
  * The only place that constructs zca-js's `Zalo`: cookie login for the adapter and the QR flow for
- * `zalo login`. Options per shared/reference/zalo.md §5: checkUpdate:false (it would call the npm
+ * `zalo login`. Options (zca-js 2.2.0 dist/zalo.d.ts): checkUpdate:false (it would call the npm
  * registry on every login) and logging:false (zca-js logs to the console, bypassing our masking).
  */
 import { Zalo, type API, type Credentials, type LoginQRCallback } from 'zca-js';

@@ -2,7 +2,7 @@
  * Translates zca-js failures into the core's ChannelApiError / ChannelNetworkError, and tells
  * the supervisor whether a failed login means "network, try again" or "session dead, QR needed".
  *
- * Zalo codes (shared/reference/zalo.md §1.8 and §2): 122 the recipient refuses messages from
+ * Zalo codes (zca-js issues #307 for 122, #146 and #336 for 123, #114 and #325 for 221, #290 for -69): 122 the recipient refuses messages from
  * strangers; 123 "Không thể nhận tin nhắn từ bạn" (stranger-messaging limit, lasts hours);
  * 221 too many requests; 102 session key timeout; -69 "Retry limit" (malformed params).
  */

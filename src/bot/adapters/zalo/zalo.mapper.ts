@@ -2,7 +2,7 @@
  * Pure translation between zca-js messages and the core's InboundMessage, plus the Zalo
  * conversation-ref format. Only this file knows that Zalo needs (threadId, ThreadType).
  *
- * Facts this relies on (zca-js 2.2.0, dist/models/Message.js and shared/reference/zalo.md §1.5):
+ * Facts this relies on (zca-js 2.2.0, dist/models/Message.d.ts and dist/models/Message.js):
  * - `UserMessage.threadId` is the other person's uid; `GroupMessage.threadId` is the group id.
  * - `isSelf` is true for messages sent by the logged-in account (also when typed on the phone).
  * - `data.msgId` is Zalo's global message id: a quote points back to it as `quote.globalMsgId`

@@ -4,7 +4,7 @@
  * - `ZaloApi` is a `Pick<API, …>`; `getContext`/`getCookie` are narrowed further to the fields we
  *   read, because the real ContextSession/CookieJar are large (a real `API` still satisfies it:
  *   zalo.client.ts returns one where a ZaloApi is expected, so tsc checks the fit).
- * - `API['listener']` cannot be faked structurally (private members, shared/reference/zalo.md §1.8),
+ * - `API['listener']` cannot be faked structurally (private members in zca-js 2.2.0 dist/apis/listen.d.ts: TS2740),
  *   hence our own `ZaloListenerPort` with the event map copied from zca-js's ListenerEvents.
  */
 import type { API, CloseReason, Message } from 'zca-js';

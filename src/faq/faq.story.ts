@@ -1,0 +1,103 @@
+/**
+ * "Asks how to do procedure X" or "tells the story of their own case that mentions X"? A small
+ * logistic model over a few features of the message (cue classes, length, retrieval evidence),
+ * fitted on the development set with cross-validation (`cli fit-story`), weights kept in
+ * faq.thresholds.ts. A message the model finds story-like enough goes to a person, however well an
+ * entry matches its words: a dispute or a personal matter needs someone who can look at it.
+ * Pure: features in, probability out; the fit is plain gradient descent on a few hundred rows.
+ */
+import type { RankedEntry } from './faq.index.js';
+
+const has = (text: string, phrase: string) => text.includes(` ${phrase} `);
+const count = (text: string, phrases: readonly string[]) => phrases.reduce((n, p) => n + (has(text, p) ? 1 : 0), 0);
+
+/** Cue classes, folded; bare words that fold onto common ones (lấn/lần, nợ/nó, đòi/đổi) only in pairs. What each weighs is learnt, not set here. */
+const CUES = {
+  /** Events told in the past: a story rather than a question. */
+  narrative: ['da', 'hoi do', 'hoi truoc', 'nam ngoai', 'thang truoc', 'tuan truoc', 'hom truoc', 'hom qua', 'truoc day', 'luc do', 'tu nam', 'tu thang', 'lau roi', 'ma gio', 'gio lai', 'sau do', 'khi do', 'van chua', 'den gio', 'den nay', 'nhung', 'ma'],
+  /** Something someone will not do, took, broke or disputes; money that did not come. */
+  grievance: [
+    'khong chiu', 'khong tra', 'khong cho', 'khong dua', 'khong giao', 'khong dong y', 'khong nghe', 'chua tra', 'van giu', 'giu', 'lay lai', 'tu y',
+    'lua', 'lua dao', 'lan chiem', 'xay lan', 'lan sang', 'lan ranh', 'chiem', 'tranh chap', 'kien', 'cai nhau', 'doi y', 'bo di', 'bo tron', 'xiet', 'cam co',
+    'doi no', 'tra no', 'doi lai', 'doi chia', 'doi lay', 'doi ban', 'gia mao', 'ep buoc', 'boi thuong', 'chiu trach nhiem', 'ke bien', 'tai sao', 'vi sao',
+    'khong hieu', 'ly do', 'bi cat', 'bi tru', 'khong thay', 'khong ve', 'chua ve', 'pha', 'lam hong', 'mat trom', 'lay trom', 'tra thieu', 'danh',
+  ],
+  /** Another party in the story: the seller, the bank, a neighbour, a relative. */
+  otherParty: ['nguoi ban', 'nguoi mua', 'ben ban', 'ben mua', 'ngan hang', 'chu dau tu', 'hang xom', 'nha ben canh', 'cong ty', 'chong cu', 'vo cu', 'anh ca', 'chi ca', 'em gai', 'em trai', 'anh trai', 'chi gai', 'chi dau', 'con dau', 'nguoi ta', 'nguoi khac', 'ben kia', 'chu nha', 'chu tro', 'nguoi thue', 'ho', 'me chong', 'bo chong', 'nha truong', 'nguoi la', 'cac bac', 'chu toi', 'co toi'],
+  /** Procedural questions: papers, place, time, fee, steps. */
+  procedural: ['thu tuc', 'can gi', 'giay to gi', 'giay gi', 'o dau', 'bao lau', 'bao nhieu', 'can nhung', 'can mang', 'mang gi', 'ho so gom', 'nop', 'dang ky', 'lam giay', 'xin cap', 'co duoc', 'duoc khong', 'co can', 'co phai'],
+  /** Asking for help with a situation rather than for a procedure. */
+  helpSeeking: ['phai lam sao', 'phai lam gi', 'lam the nao de', 'giai quyet', 'can thiep', 'xu ly', 'lay lai', 'ngan lai', 'bao ai', 'ai chiu'],
+  /** The resident or their family is the subject. */
+  firstPerson: ['toi', 'em', 'tui', 'minh', 'nha toi', 'nha em', 'cua toi', 'cua em', 'con toi', 'bo toi', 'me toi'],
+} as const;
+
+export const STORY_FEATURES = ['narrative', 'grievance', 'anyGrievance', 'otherParty', 'procedural', 'helpSeeking', 'firstPerson', 'length', 'coverage', 'unknown', 'topic'] as const;
+export type StoryModel = { bias: number; weights: number[] };
+
+/** The feature vector of one message (values 0–1, in STORY_FEATURES order). */
+export function storyFeatures({ words, best, unknownShare }: { words: string[]; best: RankedEntry | undefined; unknownShare: number }): number[] {
+  const text = ` ${words.join(' ')} `;
+  const capped = (n: number, max: number) => Math.min(n, max) / max;
+  const any = (phrases: readonly string[]) => (count(text, phrases) > 0 ? 1 : 0);
+  return [
+    any(CUES.narrative),
+    capped(count(text, CUES.grievance), 3),
+    any(CUES.grievance),
+    any(CUES.otherParty),
+    any(CUES.procedural),
+    any(CUES.helpSeeking),
+    any(CUES.firstPerson),
+    capped(words.length, 40),
+    best?.coverage ?? 0,
+    unknownShare,
+    best?.topic ?? 0,
+  ];
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Probability (0–1) that the message is a personal case or matter for a person. */
+export function storyProbability(features: readonly number[], model: StoryModel): number {
+  return sigmoid(model.weights.reduce((z, w, i) => z + w * (features[i] ?? 0), model.bias));
+}
+
+export type StorySample = { x: number[]; y: 0 | 1 };
+
+/**
+ * L2-regularised logistic regression by full-batch gradient descent. Positive rows are weighted so
+ * both classes count equally (handoff rows are the minority in a development set).
+ */
+export function fitStoryModel(samples: StorySample[], { l2 = 0.01, epochs = 4000, rate = 1 } = {}): StoryModel {
+  const dims = samples[0]?.x.length ?? STORY_FEATURES.length;
+  const positives = samples.filter((s) => s.y === 1).length;
+  const negatives = samples.length - positives;
+  const weightOf = (y: 0 | 1) => (y === 1 ? samples.length / (2 * Math.max(positives, 1)) : samples.length / (2 * Math.max(negatives, 1)));
+  let bias = 0;
+  const weights = new Array<number>(dims).fill(0);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    let gradBias = 0;
+    const grad = new Array<number>(dims).fill(0);
+    for (const { x, y } of samples) {
+      const error = (storyProbability(x, { bias, weights }) - y) * weightOf(y);
+      gradBias += error;
+      for (let i = 0; i < dims; i++) grad[i]! += error * x[i]!;
+    }
+    bias -= (rate * gradBias) / samples.length;
+    for (let i = 0; i < dims; i++) weights[i]! -= rate * (grad[i]! / samples.length + l2 * weights[i]!);
+  }
+  return { bias, weights };
+}
+
+/** Out-of-fold probabilities from k-fold cross-validation (folds by position, interleaved). */
+export function crossValidatedProbabilities(samples: StorySample[], { folds = 5, ...options }: { folds?: number; l2?: number; epochs?: number } = {}): number[] {
+  const out = new Array<number>(samples.length).fill(0);
+  for (let f = 0; f < folds; f++) {
+    const train = samples.filter((_, i) => i % folds !== f);
+    const model = fitStoryModel(train, options);
+    samples.forEach((s, i) => {
+      if (i % folds === f) out[i] = storyProbability(s.x, model);
+    });
+  }
+  return out;
+}
