@@ -21,10 +21,10 @@ export type LocalFaqEngine = FaqEngine & {
   index(): FaqIndex;
   /** Retrieval without the threshold policy, for calibration (see faq.thresholds.ts). */
   analyse(args: { text: string; context?: DecideContext }): Analysis;
-  /** The message as retrieval sees it (folded, lexicon-expanded words), for the console's "try a question". */
-  normalise(args: { text: string }): NormalizedText;
   /** The decision with its workings: score parts per candidate and the thresholds they met (faq.explain.ts). */
   explain(args: { text: string; context?: DecideContext }): Explanation;
+  /** The message as retrieval sees it (folded, lexicon-expanded words), for the console's "try a question". */
+  normalise(args: { text: string }): NormalizedText;
 };
 
 export function createFaqEngine({
@@ -64,11 +64,11 @@ export function createFaqEngine({
   return {
     decide,
     analyse: ({ text, context }) => analyse({ text, context }, { index, lexicon, smalltalk }),
-    normalise: ({ text }) => normalizeForSearch(text, lexicon),
     explain({ text, context }) {
       const analysis = analyse({ text, context }, { index, lexicon, smalltalk });
       return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
     },
+    normalise: ({ text }) => normalizeForSearch(text, lexicon),
     render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
     renderAction({ action, maxTextLength }) {
       const parsed = parseFaqAction(action);
