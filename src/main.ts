@@ -15,7 +15,6 @@ import type { ChannelAdapter, ChannelStatus } from './bot/core/channel.port.js';
 import { randomBytes } from 'node:crypto';
 import { createTelegramAdapter, type TelegramAdapter } from './bot/adapters/telegram/telegram.adapter.js';
 import { createWebAdapter } from './bot/adapters/web/web.adapter.js';
-import { createZaloAdapter } from './bot/adapters/zalo/zalo.adapter.js';
 import type { ChannelName } from './bot/core/message.types.js';
 import { loadCatalogueFiles } from './faq/catalogue.loader.js';
 import { createFaqEngine } from './faq/faq.engine.js';
@@ -31,6 +30,8 @@ import { registerConsoleRoutes } from './console/console.routes.js';
 import { createOffsetClock } from './shared/clock.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+/** A question older than this when the bot comes back after a crash is not answered late. */
+const RECOVERY_WINDOW_MS = 24 * 60 * 60_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
       onLost: () => logger.error('lost the database connection holding the Zalo lock: another bot process may start Zalo too; restart this one'),
     });
     if (zaloLock.acquired) {
+      // Loaded only when used: zca-js alone takes a second or more to import, which every restart would pay.
+      const { createZaloAdapter } = await import('./bot/adapters/zalo/zalo.adapter.js');
       adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
       stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
     } else {
@@ -162,6 +165,10 @@ async function main(): Promise<void> {
       await Promise.all([...adapters.values()].map((adapter) => adapter.stop()));
     },
   });
+  // Messages a crash left stored but unhandled are handled first (in their conversation's order), then
+  // the channels start; the platforms' redeliveries of them are duplicates by then.
+  const { recovered } = await pipeline.recover({ since: new Date(Date.now() - RECOVERY_WINDOW_MS) });
+  if (recovered > 0) logger.warn({ recovered }, 'handling messages a crash left unhandled');
   for (const [name, adapter] of adapters) {
     // A channel that cannot start (Zalo needs a QR, Telegram unreachable) must not stop the others.
     adapter.start({ onMessage: pipeline.handle }).catch((error: unknown) => {

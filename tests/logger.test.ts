@@ -28,3 +28,30 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'resident ***345 wrote', text: 'số em ***321' });
   });
 });
+
+describe('the logger never prints bytes or bodies', () => {
+  it('a failing insert of an upload (the query params hold the file) logs the error, not the file', { timeout: 180_000 }, async () => {
+    const { createTestDatabase } = await import('./helpers/test-db.js');
+    const { createWebUploadsRepository } = await import('../src/web/uploads.repository.js');
+    const database = await createTestDatabase();
+    try {
+      const photo = Buffer.alloc(2 * 1024 * 1024, 0xab);
+      const lines: string[] = [];
+      const logger = createLogger({ level: 'info', sink: { write: (line) => lines.push(line) } });
+      // A NUL in a text column makes Postgres refuse the insert, with the whole row in the error's params.
+      const failure = await createWebUploadsRepository({ db: database.db })
+        .saveUpload({ conversationRef: 'web:x', fileName: 'a\u0000.jpg', mimeType: 'image/jpeg', data: photo, at: new Date() })
+        .then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      logger.warn({ err: failure, body: photo, nested: { data: new Uint8Array(photo) } }, 'web chat upload not accepted');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.length).toBeLessThan(10_000);
+      expect(lines[0]).not.toMatch(/(ab){50}|(AB){50}|(q6urq6ur){20}/i);
+      const line = JSON.parse(lines[0]!) as { err: { message: string; type: string }; body: string };
+      expect(line.err.message).toMatch(/insert into "web_uploads"[\s\S]*params: \[not logged\]/);
+      expect(line.body).toBe('[binary, 2097152 bytes]');
+    } finally {
+      await database.close();
+    }
+  });
+});

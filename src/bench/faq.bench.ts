@@ -104,7 +104,7 @@ export async function runFaqBench({ dataDir = 'data', log = console.log }: { dat
   log('catalogue        engine      build ms   p50 ms   p99 ms  mean ms  heap MB  total MB');
   const results = [];
   for (const [name, entries] of [
-    ['real (36)', files.entries],
+    [`real (${files.entries.length})`, files.entries],
     ['synthetic 2000', syntheticCatalogue({ entries: files.entries, size: 2_000 })],
   ] as const) {
     const heapBefore = heapMb();

@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- faq|pipeline|console|dashboard] [--pg postgres://…]`: prints the benchmarks with their baselines.
+ * `npm run bench [-- faq|pipeline|console|uploads|dashboard] [--pg postgres://…]`: prints the benchmarks with their baselines.
  * The pipeline part runs on PGlite and, with --pg (or DATABASE_URL), on Postgres too.
  */
 export async function run(args: string[]): Promise<number> {
-  const only = args.find((a) => a === 'faq' || a === 'pipeline' || a === 'console' || a === 'dashboard');
+  const only = args.find((a) => a === 'faq' || a === 'pipeline' || a === 'console' || a === 'uploads' || a === 'dashboard');
   const pgIndex = args.indexOf('--pg');
   const databaseUrl = pgIndex >= 0 ? args[pgIndex + 1] : process.env.DATABASE_URL || undefined;
   if (!only || only === 'faq') {
@@ -20,6 +20,11 @@ export async function run(args: string[]): Promise<number> {
     const { runConsoleBench } = await import('../bench/console.bench.js');
     console.log('');
     await runConsoleBench();
+  }
+  if (!only || only === 'uploads') {
+    const { runUploadsBench } = await import('../bench/uploads.bench.js');
+    console.log('');
+    await runUploadsBench({ databaseUrl });
   }
   if (only === 'dashboard') {
     const { runDashboardBench } = await import('../bench/dashboard.bench.js');

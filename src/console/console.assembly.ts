@@ -24,12 +24,13 @@ export function createConsoleDeps({
 }: {
   db: Database;
   engine: LocalFaqEngine;
-  catalogue: Pick<CatalogueFiles, 'lexicon' | 'smalltalk' | 'unit'>;
+  catalogue: Pick<CatalogueFiles, 'lexicon' | 'smalltalk' | 'unit' | 'officeHours'>;
   logger: Logger;
   lint?: EntryLint;
   now?: () => Date;
 }): ConsoleDeps {
-  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries }) => createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit });
+  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries }) =>
+    createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) });
   // Regression cases saved from the inbox: the editor warns when a draft would break one.
   const queryLog = createQueryLogRepository({ db });
   const regressions = createRegressionGuard({ list: queryLog.listRegressionCases, buildEngine });

@@ -3,7 +3,7 @@
  * handoff and privacy; knows nothing about channels beyond the opaque ref, and nothing about the
  * feature modules: what they need to know per message comes in as state probes (state-probe.ts).
  */
-import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from './client.js';
 import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
@@ -124,6 +124,8 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     kind: string;
     text: string;
     receivedAt: Date;
+    /** Kept with the row until it is handled, so a restart can handle it again (see listUnhandled). */
+    replay: Record<string, unknown>;
   }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState<NoInfer<K>> }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
@@ -139,8 +141,8 @@ export function createConversationsRepository<K extends string = never>({ db, pr
           resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
         returning id, unit_id, (xmax = 0) as inserted
       ), msg as (
-        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at)
-        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz from conv
+        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay)
+        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb from conv
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
@@ -159,5 +161,53 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     };
   }
 
-  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound };
+  /**
+   * Inbound messages stored but never handled (the process died in between), oldest first, with what
+   * storeInbound kept to handle them again. Only those received since `since`: an older question is
+   * not worth a late answer.
+   */
+  async function listUnhandled({ since, limit = 500 }: { since: Date; limit?: number }) {
+    const rows = await db
+      .select({ id: messagesTable.id, replay: messagesTable.replay })
+      .from(messagesTable)
+      .where(
+        and(
+          eq(messagesTable.direction, 'in'),
+          isNull(messagesTable.handledAt),
+          isNotNull(messagesTable.replay),
+          gte(sql`coalesce(${messagesTable.receivedAt}, ${messagesTable.createdAt})`, sql`${since.toISOString()}::timestamptz`),
+        ),
+      )
+      .orderBy(asc(messagesTable.id))
+      .limit(limit);
+    return { messages: rows.map((r) => ({ messageId: r.id, replay: r.replay ?? {} })) };
+  }
+
+  /**
+   * What storeInbound reads, for a message stored earlier and handled again after a restart:
+   * `handled` when another process (or an earlier pass) finished it meanwhile; `created` when it is
+   * the conversation's first inbound message (its greeting was lost with the crash too).
+   */
+  async function readStoredState({
+    messageId,
+  }: {
+    messageId: number;
+  }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>> } | undefined> {
+    const flags = probeEntries.map(([key, probe]) => sql`, ${probe(sql`m.conversation_id`)} as ${sql.identifier(key)}`);
+    const result = await db.execute(sql`
+      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id,
+        not exists (select 1 from messages e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id) as first${sql.join(flags)}
+      from messages m join conversations c on c.id = m.conversation_id
+      where m.id = ${messageId}`);
+    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null } & Record<K, boolean>>(result)[0];
+    if (!row) return undefined;
+    return {
+      conversationId: Number(row.id),
+      created: row.first,
+      handled: row.handled,
+      state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
+    };
+  }
+
+  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
 }

@@ -74,7 +74,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
       if (!conversation) return { erased: false };
       await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null })
         .where(eq(messagesTable.conversationId, conversationId));
       await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
@@ -100,7 +100,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
     return db.transaction(async (tx) => {
       const messages = await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null })
         .where(
           and(
             lt(messagesTable.createdAt, cutoff),

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { createThrottle } from '../bot/core/throttle.js';
 import type { Logger } from '../logger.js';
 import type { WebChatHistory } from './chat.history.js';
+import { cleanFileName, createUploadGate, readUpload } from './uploads.intake.js';
 import type { WebUploadsRepository } from './uploads.repository.js';
 
 export const publicDir = fileURLToPath(new URL('./public', import.meta.url));
@@ -37,18 +38,18 @@ const pollSchema = z.object({
   wait: z.coerce.number().min(0).max(MAX_WAIT_S).default(0),
 });
 
-/** Photos and PDFs (what residents send of their papers); 10 MB is far above a phone photo. */
-const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'];
-const MAX_UPLOAD = '10mb';
 const uploadSchema = z.object({
   sessionId: uuid,
   clientMessageId: uuid,
-  fileName: z.string().trim().min(1).max(200).transform((name) => name.replace(/[\\/\r\n\t]/g, '_')),
+  fileName: z.string().max(500).default(''),
 });
 
 const refusals = {
   file_too_large: { status: 413, message: 'Tệp quá lớn (tối đa 10 MB). Anh/chị vui lòng chụp lại ảnh nhỏ hơn hoặc gửi từng trang.' },
+  file_empty: { status: 400, message: 'Tệp này trống (0 byte). Anh/chị vui lòng chọn lại ảnh hoặc tệp PDF.' },
   bad_file: { status: 415, message: 'Chỉ gửi được ảnh (JPG, PNG) hoặc tệp PDF. Anh/chị vui lòng chọn lại.' },
+  busy_resident: { status: 429, message: 'Anh/chị đang gửi một tệp khác. Vui lòng chờ tệp đó gửi xong rồi gửi tiếp.' },
+  busy: { status: 503, message: 'Đang có nhiều người gửi tệp cùng lúc. Anh/chị vui lòng thử lại sau ít phút.' },
   too_large: { status: 413, message: 'Tin nhắn quá dài. Anh/chị vui lòng gửi ngắn hơn, chia làm vài tin.' },
   invalid: { status: 400, message: 'Không đọc được tin nhắn này. Anh/chị vui lòng tải lại trang và thử lại.' },
   rate_limited: { status: 429, message: 'Anh/chị gửi hơi nhanh. Vui lòng chờ một chút rồi gửi tiếp.' },
@@ -83,6 +84,7 @@ export function registerChatRoutes({
 }): void {
   const log = logger.child({ module: 'web-chat' });
   const throttle = createThrottle({ limit: postsPerMinute, windowMs: 60_000, clock });
+  const uploadGate = createUploadGate();
 
   app.get('/api/chat/info', (_req, res) => {
     res.json({ unitName, uploads: uploads !== undefined });
@@ -90,21 +92,35 @@ export function registerChatRoutes({
 
   if (uploads) {
     // The bytes are the body (no multipart parser needed); the names travel in the query string.
-    app.post('/api/chat/uploads', express.raw({ type: () => true, limit: MAX_UPLOAD }), async (req, res) => {
+    // Read as a stream through the gate: the limit, the type and the name are checked on the way in.
+    app.post('/api/chat/uploads', async (req, res) => {
+      // A refusal before the whole body was read answers at once; the rest is not read, the connection closes.
+      const stop = (code: keyof typeof refusals) => {
+        if (!req.complete) {
+          res.set('Connection', 'close');
+          res.on('finish', () => req.destroy());
+        }
+        refuse(res, code);
+      };
       const parsed = uploadSchema.safeParse(req.query);
-      if (!parsed.success) return refuse(res, 'invalid');
-      const mimeType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (!UPLOAD_TYPES.includes(mimeType) || data.length === 0) return refuse(res, 'bad_file');
-      if (!throttle.check({ key: req.ip ?? 'unknown' }).allowed) return refuse(res, 'rate_limited');
-      const { sessionId, clientMessageId, fileName } = parsed.data;
-      const at = clock.now();
+      if (!parsed.success) return stop('invalid');
+      if (!throttle.check({ key: req.ip ?? 'unknown' }).allowed) return stop('rate_limited');
+      const { sessionId, clientMessageId } = parsed.data;
+      const slot = await uploadGate.enter({ key: sessionId });
+      if ('refused' in slot) return stop(slot.refused);
       try {
-        const { ref } = await uploads.saveUpload({ conversationRef: toConversationRef({ sessionId }), fileName, mimeType, data, at });
-        await webAdapter.receive(toInboundUpload({ upload: { sessionId, clientMessageId, ref, fileName, mimeType }, receivedAt: at }));
+        const declared = Number(req.headers['content-length']);
+        const read = await readUpload({ body: req, ...(Number.isFinite(declared) ? { declaredLength: declared } : {}) });
+        if (!read.ok) return stop(read.refusal);
+        const fileName = cleanFileName({ name: parsed.data.fileName, ext: read.ext });
+        const at = clock.now();
+        const { ref } = await uploads.saveUpload({ conversationRef: toConversationRef({ sessionId }), fileName, mimeType: read.mimeType, data: read.data, at });
+        await webAdapter.receive(toInboundUpload({ upload: { sessionId, clientMessageId, ref, fileName, mimeType: read.mimeType }, receivedAt: at }));
       } catch (error) {
         log.warn({ err: error, sessionId }, 'web chat upload not accepted');
-        return refuse(res, 'unavailable');
+        return stop('unavailable');
+      } finally {
+        slot.leave();
       }
       res.status(202).json({ ok: true });
     });

@@ -4,6 +4,7 @@
  * assembly composes from the privacy, tickets and units modules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import { createPrivacyRepository } from '../../src/privacy/privacy.repository.js';
 import { createTicketsRepository } from '../../src/handoff/tickets/tickets.repository.js';
@@ -32,6 +33,7 @@ describe('conversations repository: storeInbound (real database)', () => {
       kind: 'text',
       text: 'hỏi',
       receivedAt: new Date('2026-03-02T02:00:00Z'),
+      replay: { text: 'hỏi' },
     });
 
   it('creates the conversation once and ignores a redelivery', async () => {
@@ -76,5 +78,30 @@ describe('conversations repository: storeInbound (real database)', () => {
     expect((await store(ref)).state.activeTicket).toBe(true);
     await tickets.transitionTicket({ ticketId: ticket.id, event: { type: 'close', staffId: null }, at: new Date() });
     expect((await store(ref)).state.activeTicket).toBe(false);
+  });
+
+  it('lists the messages stored but never handled, with what is needed to handle them again, until an outbox insert marks them', async () => {
+    const repository = createConversationsRepository({ db: handle.db });
+    const first = await store('telegram:3', 'u-1');
+    const second = await store('telegram:3', 'u-2');
+    const since = new Date('2026-03-02T01:00:00Z');
+    const { messages } = await repository.listUnhandled({ since });
+    const mine = messages.filter((m) => m.messageId === first.messageId || m.messageId === second.messageId);
+    expect(mine).toEqual([
+      { messageId: first.messageId, replay: { text: 'hỏi' } },
+      { messageId: second.messageId, replay: { text: 'hỏi' } },
+    ]);
+    expect(await repository.readStoredState({ messageId: first.messageId! })).toMatchObject({ created: true, handled: false });
+    expect(await repository.readStoredState({ messageId: second.messageId! })).toMatchObject({ created: false, handled: false });
+    // Too old to answer late: not listed.
+    expect((await repository.listUnhandled({ since: new Date('2026-03-02T03:00:00Z') })).messages.map((m) => m.messageId)).not.toContain(first.messageId);
+
+    const outbox = createOutboxRepository({ db: handle.db });
+    const row = { conversationRef: 'telegram:3', channel: 'telegram', payload: { conversationRef: 'telegram:3', text: 'trả lời' }, minIntervalMs: 0, nextAttemptAt: new Date() };
+    await outbox.insertRows({ rows: [row], handled: { messageIds: [first.messageId!, second.messageId!], at: new Date() } });
+    expect(await repository.readStoredState({ messageId: first.messageId! })).toMatchObject({ handled: true });
+    const after = (await repository.listUnhandled({ since })).messages.map((m) => m.messageId);
+    expect(after).not.toContain(first.messageId);
+    expect(after).not.toContain(second.messageId);
   });
 });

@@ -13,6 +13,7 @@ describe('FAQ decisions', () => {
     ['ĐĂNG KÝ TẠM TRÚ Ở ĐÂU Ạ', 'tam-tru:where'],
     ['lam can cuoc mat may ngay', 'can-cuoc:duration'],
     ['đăng ký kết hôn làm online được không', 'ket-hon:online'],
+    ['nhận con nuôi cần giấy tờ gì', 'nuoi-con-nuoi:documents'], // adoption has its own entry, not "nhận cha, mẹ, con"
   ])('answers "%s" with the entry and the aspect asked', (text, expected) => {
     expect(answered(decide(text))).toBe(expected);
   });
@@ -52,7 +53,6 @@ describe('FAQ decisions', () => {
 
   it.each([
     ['người nước ngoài xin thẻ tạm trú ở Việt Nam thế nào'], // "tạm trú" only inside "thẻ tạm trú"
-    ['nhận con nuôi ở xã cần giấy tờ gì'], // adoption is not "nhận cha, mẹ, con"
   ])('hands "%s" to a person: the entry\'s topic is named only inside an out-of-scope subject', (text) => {
     const decision = decide(text);
     expect(decision.kind === 'handoff' && decision.reason).toBe('out_of_scope');
@@ -160,7 +160,6 @@ describe('answers that answer the question asked', () => {
   });
 
   it('shows the sub-question asked before the entry', () => {
-    expect(text('kết hôn với người nước ngoài ở xã được không')).toMatch(/^💬 Được\. Từ 1\/7\/2025/);
     expect(text('khai sinh cho con khi bố mẹ chưa đăng ký kết hôn')).toMatch(/^💬 Vẫn khai sinh được/);
     expect(text('đăng ký kết hôn cần giấy tờ gì')).toMatch(/^📋 Đăng ký kết hôn/);
   });
@@ -179,8 +178,8 @@ describe('answers that answer the question asked', () => {
 
 describe('topic words alone', () => {
   it.each([
-    ['sổ đỏ', ['cap-so-do', 'bien-dong-dat', 'tach-thua']],
-    ['chứng thực', ['chung-thuc-ban-sao', 'chung-thuc-hop-dong']],
+    ['sổ đỏ', ['cap-so-do', 'tach-thua']],
+    ['chứng thực', ['chung-thuc-ban-sao', 'chung-thuc-chu-ky']],
   ])('asks which of the sibling entries "%s" means', (text, siblings) => {
     const decision = engine.decide({ text });
     expect(decision.kind).toBe('clarify');

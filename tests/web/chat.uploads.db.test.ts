@@ -58,9 +58,13 @@ describe('web chat uploads', () => {
   const upload = (body: Buffer, type: string, query: Record<string, string>) =>
     fetch(`${url}/api/chat/uploads?${new URLSearchParams(query)}`, { method: 'POST', headers: { 'content-type': type }, body });
 
+  const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(64, 7)]);
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), Buffer.alloc(64, 1)]);
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const messageOf = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
+
   it('stores a photo and passes it on as a photo message the staff side can load', async () => {
-    const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    const res = await upload(bytes, 'image/jpeg', { sessionId: SESSION, clientMessageId: uuid(1), fileName: 'cccd mặt trước.jpg' });
+    const res = await upload(JPEG, 'image/jpeg', { sessionId: SESSION, clientMessageId: uuid(1), fileName: 'cccd mặt trước.jpg' });
     expect(res.status).toBe(202);
     expect(received.at(-1)).toMatchObject({
       channel: 'web',
@@ -70,24 +74,88 @@ describe('web chat uploads', () => {
       text: '',
       attachment: { ref: expect.stringMatching(/^web-upload:\d+$/), mimeType: 'image/jpeg', fileName: 'cccd mặt trước.jpg' },
     });
-    expect(await uploads.loadMedia({ ref: received.at(-1)!.attachment!.ref })).toEqual({ data: bytes, fileName: 'cccd mặt trước.jpg', mimeType: 'image/jpeg' });
+    expect(await uploads.loadMedia({ ref: received.at(-1)!.attachment!.ref })).toEqual({ data: JPEG, fileName: 'cccd mặt trước.jpg', mimeType: 'image/jpeg' });
 
-    const pdf = await upload(Buffer.from('%PDF-1.4'), 'application/pdf', { sessionId: SESSION, clientMessageId: uuid(2), fileName: '../../don.pdf' });
+    const pdf = await upload(PDF, 'application/pdf', { sessionId: SESSION, clientMessageId: uuid(2), fileName: '../../don.pdf' });
     expect(pdf.status).toBe(202);
-    expect(received.at(-1)).toMatchObject({ kind: 'file', attachment: { fileName: '.._.._don.pdf' } });
+    expect(received.at(-1)).toMatchObject({ kind: 'file', attachment: { fileName: 'don.pdf', mimeType: 'application/pdf' } });
     expect(await uploads.loadMedia({ ref: 'telegram-file:1' })).toBeUndefined();
+  });
+
+  it('decides the type from the bytes, not the declared type, and cleans the name (RTL override, path, NUL)', async () => {
+    // A PNG sent as "image/jpeg" named with an RTL override that would show "…gnp.exe" as "…exe.png".
+    const png = await upload(PNG, 'image/jpeg', { sessionId: SESSION, clientMessageId: uuid(10), fileName: 'anh\u202Egnp.exe\u0000' });
+    expect(png.status).toBe(202);
+    expect(received.at(-1)!.attachment).toMatchObject({ mimeType: 'image/png', fileName: 'anhgnp.png' });
+    const count = received.length;
+    const html = await upload(Buffer.from('<!doctype html><html><script>alert(1)</script></html>'), 'application/pdf', { sessionId: SESSION, clientMessageId: uuid(11), fileName: 'don.pdf' });
+    expect(html.status).toBe(415);
+    const svg = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/png', { sessionId: SESSION, clientMessageId: uuid(12), fileName: 'a.png' });
+    expect(svg.status).toBe(415);
+    expect(await messageOf(svg)).toContain('Chỉ gửi được ảnh');
+    expect(received).toHaveLength(count);
   });
 
   it('refuses other file types, empty and oversized bodies, and bad ids, in Vietnamese', async () => {
     const count = received.length;
-    const wrongType = await upload(Buffer.from('MZ'), 'application/x-msdownload', { sessionId: SESSION, clientMessageId: uuid(3), fileName: 'a.exe' });
+    const wrongType = await upload(Buffer.from('MZ\x90\x00\x03\x00\x00\x00'), 'application/x-msdownload', { sessionId: SESSION, clientMessageId: uuid(3), fileName: 'a.exe' });
     expect(wrongType.status).toBe(415);
-    expect(((await wrongType.json()) as { error: { message: string } }).error.message).toContain('Chỉ gửi được ảnh');
-    expect((await upload(Buffer.alloc(0), 'image/png', { sessionId: SESSION, clientMessageId: uuid(4), fileName: 'a.png' })).status).toBe(415);
-    expect((await upload(Buffer.from('x'), 'image/png', { sessionId: 'nope', clientMessageId: uuid(5), fileName: 'a.png' })).status).toBe(400);
-    const huge = await upload(Buffer.alloc(11 * 1024 * 1024, 1), 'image/jpeg', { sessionId: SESSION, clientMessageId: uuid(6), fileName: 'big.jpg' });
+    expect(await messageOf(wrongType)).toContain('Chỉ gửi được ảnh');
+    const empty = await upload(Buffer.alloc(0), 'image/png', { sessionId: SESSION, clientMessageId: uuid(4), fileName: 'a.png' });
+    expect(empty.status).toBe(400);
+    expect(await messageOf(empty)).toContain('Tệp này trống');
+    expect((await upload(JPEG, 'image/png', { sessionId: 'nope', clientMessageId: uuid(5), fileName: 'a.png' })).status).toBe(400);
+    const huge = await upload(Buffer.concat([JPEG, Buffer.alloc(11 * 1024 * 1024, 1)]), 'image/jpeg', { sessionId: SESSION, clientMessageId: uuid(6), fileName: 'big.jpg' });
     expect(huge.status).toBe(413);
-    expect(((await huge.json()) as { error: { message: string } }).error.message).toContain('Tệp quá lớn');
+    expect(await messageOf(huge)).toContain('Tệp quá lớn');
+    // Without a Content-Length (chunked), the limit holds while reading.
+    let sent = 0;
+    const chunked = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 1024 * 1024;
+        controller.enqueue(sent === 1024 * 1024 ? new Uint8Array(Buffer.concat([JPEG, Buffer.alloc(1024 * 1024 - JPEG.length)])) : new Uint8Array(1024 * 1024));
+        if (sent > 30 * 1024 * 1024) controller.close();
+      },
+    });
+    const streamed = await fetch(`${url}/api/chat/uploads?${new URLSearchParams({ sessionId: SESSION, clientMessageId: uuid(7), fileName: 'x.jpg' })}`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit).catch((error: unknown) => error as Error);
+    if (streamed instanceof Response) expect(streamed.status).toBe(413);
+    expect(sent).toBeLessThan(30 * 1024 * 1024); // it stopped reading long before the end
     expect(received).toHaveLength(count);
+  });
+
+  it('takes one upload at a time per resident: a second one meanwhile is refused kindly', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (first) {
+          first = false;
+          controller.enqueue(new Uint8Array(JPEG));
+          return;
+        }
+        await gate;
+        controller.close();
+      },
+    });
+    const other = '7d3f0c1e-0000-4000-8000-000000000002';
+    const pending = fetch(`${url}/api/chat/uploads?${new URLSearchParams({ sessionId: other, clientMessageId: uuid(20), fileName: 'a.jpg' })}`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: slow,
+      duplex: 'half',
+    } as RequestInit);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await upload(JPEG, 'image/jpeg', { sessionId: other, clientMessageId: uuid(21), fileName: 'b.jpg' });
+    expect(second.status).toBe(429);
+    expect(await messageOf(second)).toContain('đang gửi một tệp khác');
+    release();
+    expect((await pending).status).toBe(202);
+    expect((await upload(JPEG, 'image/jpeg', { sessionId: other, clientMessageId: uuid(22), fileName: 'b.jpg' })).status).toBe(202);
   });
 });

@@ -58,7 +58,7 @@ export const defaultBotTexts: BotTexts = {
   ].join('\n'),
   nonText:
     'Cảm ơn anh/chị đã gửi. Tôi chỉ đọc được tin nhắn chữ. Anh/chị gõ câu hỏi giúp tôi, hoặc nhắn «gặp cán bộ» để cán bộ trực xem giúp.',
-  throttled: 'Anh/chị nhắn hơi nhanh, tôi xin phép tạm dừng trả lời một chút. Khoảng một phút nữa anh/chị nhắn lại giúp tôi nhé.',
+  throttled: 'Anh/chị nhắn hơi nhanh, tôi xin phép tạm dừng một chút. Các tin anh/chị vừa gửi tôi vẫn giữ và sẽ trả lời gộp ngay khi hết tạm dừng (khoảng một phút).',
   apology: 'Xin lỗi anh/chị, tôi đang gặp trục trặc nên chưa trả lời được. Anh/chị vui lòng thử lại sau ít phút.',
   longInput: 'Tin nhắn khá dài, tôi xin trả lời theo phần đầu. Nếu chưa đúng ý, anh/chị hỏi ngắn gọn lại giúp tôi nhé.',
   staleAction: 'Lựa chọn này đã cũ. Anh/chị vui lòng nhắn lại câu hỏi giúp tôi nhé.',

@@ -24,6 +24,8 @@ export type HandoffPort = {
     conversationId: number;
     /** False when the caller knows the conversation has no active ticket (saves a lookup); undefined: look it up. */
     activeTicket?: boolean;
+    /** The stored inbound message: the ticket it opened itself (before a crash) does not take it. */
+    messageId?: number;
   }): Promise<{ handled: boolean }>;
   /**
    * The resident's centre opens a ticket as soon as the bot cannot answer (instead of offering "Gặp cán bộ").
@@ -33,9 +35,10 @@ export type HandoffPort = {
   /**
    * Opens (or reuses) the resident's ticket and sends the receipt. `request` is the question and the
    * engine's findings of the message that caused it (resident-handoff.flow.ts); `message` is the one
-   * that opened it (the button tap, "vâng", or the question itself).
+   * that opened it (the button tap, "vâng", or the question itself). `messageId`: the stored inbound
+   * message (messages.id); handled again after a crash, it resumes the ticket it opened.
    */
-  openTicket(args: { message: InboundMessage; conversationId: number; request: TicketRequest }): Promise<void>;
+  openTicket(args: { message: InboundMessage; conversationId: number; request: TicketRequest; messageId?: number }): Promise<void>;
 };
 
 /** The resident's privacy (src/privacy/privacy.usecases.ts implements it). */

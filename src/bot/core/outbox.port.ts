@@ -12,6 +12,21 @@ export type EnqueueOptions = {
   chatType?: 'private' | 'group';
 };
 
+/**
+ * One stored inbound message handled as a unit: every enqueue made inside `run` (by the pipeline, the
+ * handoff module, anything they call) is held and written by `commit`, with the message's handled
+ * mark, in one statement. So a crash leaves the message either handled with all its replies queued,
+ * or unhandled with none of them (and it is handled again at the next start). Enqueues are held
+ * until `commit` and return no ids then. After `abandon` (the handler timed out) the held rows are
+ * dropped and later enqueues of that call chain are written at once, as outside a unit.
+ */
+export type InboundUnit = {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** `handled: false`: the rows are written but the message stays unhandled (held by the throttle). */
+  commit(args?: { handled?: boolean }): Promise<void>;
+  abandon(): void;
+};
+
 export type OutboxPort = {
   /** Stores the message (split to the channel's maxTextLength) for sending; returns the row ids in send order. */
   enqueue(args: { message: OutboundMessage } & EnqueueOptions): Promise<{ ids: number[] }>;
@@ -25,6 +40,8 @@ export type OutboxPort = {
   enqueueCopy(args: { copy: OutboundCopy } & EnqueueOptions): Promise<{ ids: number[] }>;
   /** True when the channel's adapter can copy messages (enqueueCopy accepts it). */
   canCopy(args: { channel: ChannelName }): boolean;
+  /** See InboundUnit. `messageId` is the stored inbound message (messages.id); `alsoHandled`: others it answers too. */
+  openInboundUnit(args: { messageId: number; alsoHandled?: number[] }): InboundUnit;
   /** Throws outbox.unknown_channel when no adapter for the channel is configured. */
   capabilitiesOf(args: { channel: ChannelName }): ChannelCapabilities;
 };

@@ -10,12 +10,13 @@
  * goes through openTicket with one TicketRequest (resident-handoff.flow.ts).
  *
  * Guarantees: a message is stored before anything else happens and a redelivered one is ignored;
- * messages of one conversation are handled one at a time in arrival order, different
+ * what its handling queues (replies, staff cards) is committed together with its handled mark, and a
+ * message a crash left unhandled is handled again by `recover` at the next start; messages of one conversation are handled one at a time in arrival order, different
  * conversations in parallel; `handle` never rejects (one error boundary per message logs it and
  * queues a short apology); replies only ever go to the outbox.
  */
 import type { Logger } from '../../logger.js';
-import type { ConversationsRepository } from '../../db/conversations.repository.js';
+import type { ConversationState, ConversationsRepository } from '../../db/conversations.repository.js';
 import type { FaqEngine, RenderedReply } from '../../faq/faq.engine.port.js';
 import { parseFaqAction } from '../../faq/faq.render.js';
 import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
@@ -44,8 +45,10 @@ export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddre
 export type PipelineLimits = {
   /** Longer input is stored whole but only its start is read. */
   maxInputChars: number;
-  /** Messages per sender per minute before the throttle notice. */
+  /** Messages per sender per minute (per `throttleWindowMs`) before the throttle notice. */
   messagesPerMinute: number;
+  /** The throttle's window; default one minute (tests shorten it). */
+  throttleWindowMs?: number;
   /** A message taking longer is given up (apology) so the conversation's queue moves on. */
   handlerTimeoutMs: number;
 };
@@ -60,6 +63,11 @@ export type Pipeline = {
   handle(message: InboundMessage): Promise<void>;
   /** Resolves when every message handed in so far is handled (graceful shutdown, tests). */
   drain(): Promise<void>;
+  /**
+   * At start, before the channels: queues the inbound messages received since `since` that a crash
+   * left stored but unhandled (their replies were never queued), each in its conversation's order.
+   */
+  recover(args: { since: Date }): Promise<{ recovered: number }>;
 };
 
 export function createPipeline({
@@ -77,7 +85,7 @@ export function createPipeline({
   queryLog,
 }: {
   /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
-  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound'>;
+  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
@@ -95,7 +103,7 @@ export function createPipeline({
 }): Pipeline {
   const log = logger.child({ module: 'pipeline' });
   const queue = createKeyedQueue();
-  const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: 60_000, clock });
+  const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: limits.throttleWindowMs ?? 60_000, clock });
   const memory = createConversationMemory({ clock });
   const handoffButton: OutboundButton = { label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION };
 
@@ -130,22 +138,35 @@ export function createPipeline({
     };
   }
 
-  async function process(message: InboundMessage): Promise<void> {
-    const { conversationRef } = message;
+  /** Stores the message (undefined: a redelivery, already stored). */
+  async function store(message: InboundMessage): Promise<Stored | undefined> {
     const stored = await conversations.storeInbound({
       channel: message.channel,
-      conversationRef,
+      conversationRef: message.conversationRef,
       residentExternalId: message.sender.externalUserId,
       residentName: message.sender.displayName || null,
       externalId: message.externalMessageId,
       kind: message.kind,
       text: message.text, // whole, even beyond maxInputChars
       receivedAt: message.receivedAt,
+      replay: toReplay(message),
     });
-    if (stored.duplicate) {
-      log.debug({ conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
-      return;
+    if (stored.messageId === null) {
+      log.debug({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
+      return undefined;
     }
+    return { messageId: stored.messageId, conversationId: stored.conversationId, created: stored.created, state: stored.state };
+  }
+
+  /** A message stored before a crash, read back (undefined: handled meanwhile, or gone). */
+  async function restore(messageId: number): Promise<Stored | undefined> {
+    const found = await conversations.readStoredState({ messageId });
+    if (!found || found.handled) return undefined;
+    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state };
+  }
+
+  async function process(message: InboundMessage, stored: Stored, options: { released?: boolean } = {}): Promise<void | 'held'> {
+    const { conversationRef } = message;
     const conversation = { id: stored.conversationId };
     const { created, state } = stored;
 
@@ -160,11 +181,19 @@ export function createPipeline({
     // Empty or whitespace-only text (and no button, no media) is stored above and otherwise ignored.
     if (text === '' && !message.action && message.kind === 'text') return;
 
-    const verdict = throttle.check({ key: `${conversationRef}|${message.sender.externalUserId}` });
     const reply = replierFor(message);
-    if (!verdict.allowed) {
-      if (verdict.notify) await reply.text(texts.throttled);
-      return;
+    // Button taps are not typing; a merged release of held messages is not counted again.
+    if (!message.action && !options.released) {
+      const key = throttleKey(message);
+      // The pause is over but its timer has not fired yet: the held messages are answered first.
+      if (held.has(key) && !throttle.pausedUntil({ key }).resumeAt) await releaseNow(key);
+      const verdict = throttle.check({ key });
+      // While earlier messages are held, later ones join them so the order is kept.
+      if (!verdict.allowed || held.has(key)) {
+        if (!verdict.allowed && verdict.notify) await reply.text(texts.throttled);
+        hold({ key, message, messageId: stored.messageId });
+        return 'held';
+      }
     }
 
     const command = message.action ? null : parseCommand({ text });
@@ -193,13 +222,13 @@ export function createPipeline({
       }
     }
 
-    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket })).handled) return;
+    if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket, messageId: stored.messageId })).handled) return;
 
     const context = memory.recall({ conversationRef });
     /** The accepted (or direct) handoff: the offer is used up once the ticket is asked for. */
     const toStaff = async (request: TicketRequest) => {
       memory.remember({ conversationRef, context: { ...memory.recall({ conversationRef }), offer: undefined } });
-      await handoff.openTicket({ message, conversationId: conversation.id, request });
+      await handoff.openTicket({ message, conversationId: conversation.id, request, messageId: stored.messageId });
     };
 
     if (message.action === HANDOFF_REQUEST_ACTION) return toStaff(acceptOffer({ offer: context.offer }));
@@ -271,16 +300,86 @@ export function createPipeline({
     await reply.send([rendered]);
   }
 
-  async function guarded(message: InboundMessage): Promise<void> {
+  // Messages over the throttle limit, per sender, answered (merged into one) when the pause ends.
+  // They stay unhandled in the database meanwhile, so a restart answers them too.
+  const held = new Map<string, { items: Array<{ message: InboundMessage; messageId: number }>; timer?: ReturnType<typeof setTimeout> }>();
+  const throttleKey = (message: InboundMessage) => `${message.conversationRef}|${message.sender.externalUserId}`;
+
+  function hold({ key, message, messageId }: { key: string; message: InboundMessage; messageId: number }) {
+    const entry = held.get(key) ?? { items: [] };
+    held.set(key, entry);
+    entry.items.push({ message, messageId });
+    if (!entry.timer) schedule(key);
+  }
+
+  function schedule(key: string) {
+    const entry = held.get(key);
+    if (!entry) return;
+    const { resumeAt } = throttle.pausedUntil({ key });
+    const waitMs = resumeAt ? Math.max(0, resumeAt.getTime() - clock.now().getTime()) : 0;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      // Still paused (the flood went on): wait for the new end of the pause.
+      if (throttle.pausedUntil({ key }).resumeAt) return schedule(key);
+      void queue.run(entry.items[0]!.message.conversationRef, () => releaseNow(key));
+    }, waitMs);
+    entry.timer.unref?.();
+  }
+
+  function releaseNow(key: string): Promise<void> {
+    const entry = held.get(key);
+    if (!entry) return Promise.resolve();
+    clearTimeout(entry.timer);
+    held.delete(key);
+    return release(entry.items);
+  }
+
+  /** The held messages become one question (their texts in order) with one answer; all are marked handled. */
+  function release(items: Array<{ message: InboundMessage; messageId: number }>): Promise<void> {
+    const texts = items.map((i) => i.message.text.trim()).filter((t, i, all) => t !== '' && t !== all[i - 1]);
+    const last = items.at(-1)!;
+    const merged: InboundMessage = { ...last.message, text: texts.join('\n') };
+    return guarded(merged, { storedId: last.messageId, alsoHandled: items.slice(0, -1).map((i) => i.messageId), released: true });
+  }
+
+  /**
+   * One error boundary per message. The message is stored first; everything its handling queues is
+   * committed with its handled mark (an inbound unit), so a crash before that commit leaves it
+   * unhandled and `recover` handles it again at the next start.
+   */
+  async function guarded(
+    message: InboundMessage,
+    { storedId, alsoHandled = [], released = false }: { storedId?: number; alsoHandled?: number[]; released?: boolean } = {},
+  ): Promise<void> {
+    const context = { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
+    // Never apologise into a group for a message that was not addressed to the bot.
+    const apologise = !(message.chatType === 'group' && !message.addressedToBot);
+    const apology = { message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType };
+    let stored: Stored | undefined;
     try {
-      await withTimeout(process(message), limits.handlerTimeoutMs, () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`));
+      stored = storedId === undefined ? await store(message) : await restore(storedId);
     } catch (error) {
-      const context = { err: error, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
-      log.error(context, 'handling an inbound message failed');
-      // Never apologise into a group for a message that was not addressed to the bot.
-      if (message.chatType === 'group' && !message.addressedToBot) return;
+      log.error({ ...context, err: error }, 'storing an inbound message failed');
+      if (apologise) await outbox.enqueue(apology).catch((e: unknown) => log.error({ ...context, err: e }, 'could not queue the apology either'));
+      return;
+    }
+    if (!stored) return;
+    const handled = stored;
+    const unit = outbox.openInboundUnit({ messageId: handled.messageId, alsoHandled });
+    try {
+      const outcome = await withTimeout(
+        unit.run(() => process(message, handled, { released })),
+        limits.handlerTimeoutMs,
+        () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`),
+      );
+      await unit.commit({ handled: outcome !== 'held' });
+    } catch (error) {
+      unit.abandon();
+      log.error({ ...context, err: error }, 'handling an inbound message failed');
+      const fallback = outbox.openInboundUnit({ messageId: handled.messageId, alsoHandled });
       try {
-        await outbox.enqueue({ message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType });
+        if (apologise) await fallback.run(() => outbox.enqueue(apology));
+        await fallback.commit();
       } catch (apologyError) {
         log.error({ ...context, err: apologyError }, 'could not queue the apology either');
       }
@@ -290,5 +389,26 @@ export function createPipeline({
   return {
     handle: (message) => queue.run(message.conversationRef, () => guarded(message)),
     drain: () => queue.drain(),
+    async recover({ since }) {
+      const { messages } = await conversations.listUnhandled({ since });
+      for (const { messageId, replay } of messages) {
+        const message = fromReplay(replay);
+        log.warn({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'handling a message left unhandled by a crash');
+        void queue.run(message.conversationRef, () => guarded(message, { storedId: messageId }));
+      }
+      return { recovered: messages.length };
+    },
   };
+}
+
+type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey> };
+
+/** What the messages row keeps to handle the message again: everything but the raw platform payload. */
+function toReplay(message: InboundMessage): Record<string, unknown> {
+  const { raw: _raw, ...rest } = message;
+  return { ...rest, receivedAt: message.receivedAt.toISOString() };
+}
+
+function fromReplay(replay: Record<string, unknown>): InboundMessage {
+  return { ...(replay as unknown as InboundMessage), receivedAt: new Date(String(replay.receivedAt)) };
 }

@@ -24,6 +24,9 @@ export type NewOutboxRow = {
   nextAttemptAt: Date;
 };
 
+/** The inbound messages (messages.id) whose handling these rows finish: handled_at is set with the insert. */
+export type HandledMark = { messageIds: number[]; at: Date };
+
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 export type { GroupHealth } from './outbox.group-health.js';
 
@@ -33,18 +36,38 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
-  async function insertRows({ rows }: { rows: NewOutboxRow[] }): Promise<{ ids: number[] }> {
-    if (rows.length === 0) return { ids: [] };
+  async function insertRows({ rows, handled }: { rows: NewOutboxRow[]; handled?: HandledMark }): Promise<{ ids: number[] }> {
+    if (handled?.messageIds.length === 0) handled = undefined;
+    if (rows.length === 0) {
+      if (handled) await markHandled(handled);
+      return { ids: [] };
+    }
     const values = rows.map(
       (r) =>
         sql`(${r.conversationRef}, ${r.channel}, ${r.kind ?? 'message'}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
     );
+    // A data-modifying WITH runs whether or not the insert reads it: the replies and the handled mark
+    // commit together, in the one statement the reply needs anyway.
+    const mark = handled ? sql`with handled as (${handledUpdate(handled)}) ` : sql``;
     const result = await db.execute(sql`
-      insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
+      ${mark}insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}
       returning id`);
     const inserted = rowsOf<{ id: number | string }>(result);
     return { ids: inserted.map((r) => Number(r.id)).sort((a, b) => a - b) };
+  }
+
+  function handledUpdate({ messageIds, at }: HandledMark) {
+    const ids = sql.join(
+      messageIds.map((id) => sql`${id}::bigint`),
+      sql`, `,
+    );
+    return sql`update messages set handled_at = ${at.toISOString()}::timestamptz, replay = null where id in (${ids})`;
+  }
+
+  /** Marks an inbound message handled that queued no reply (a group message not addressed to the bot…). */
+  async function markHandled(mark: HandledMark): Promise<void> {
+    await db.execute(handledUpdate(mark));
   }
 
   /**
@@ -206,6 +229,21 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return new Set(rows.map((r) => Number(r.id)));
   }
 
+  /**
+   * The heartbeat: pushes the lease of rows still being sent by this worker (same attempt) to
+   * `leaseUntil`, in one statement. Returns the ids still held.
+   */
+  async function extendLeases({ rows, leaseUntil }: { rows: Array<Pick<OutboxRow, 'id' | 'attempts'>>; leaseUntil: Date }): Promise<{ held: Set<number> }> {
+    if (rows.length === 0) return { held: new Set() };
+    const values = rows.map((r) => sql`(${r.id}::bigint, ${r.attempts}::int)`);
+    const result = await db.execute(sql`
+      update outbox set lease_until = ${leaseUntil.toISOString()}::timestamptz
+      from (values ${sql.join(values, sql`, `)}) as held (id, attempts)
+      where outbox.id = held.id and outbox.attempts = held.attempts and outbox.status = 'sending'
+      returning outbox.id`);
+    return { held: new Set(rowsOf<{ id: number | string }>(result).map((r) => Number(r.id))) };
+  }
+
   async function markRetry({ row, nextAttemptAt, error }: { row: OutboxRow; nextAttemptAt: Date; error: string }) {
     const [updated] = await db
       .update(outboxTable)
@@ -258,8 +296,10 @@ export function createOutboxRepository({ db }: { db: Database }) {
 
   return {
     insertRows,
+    markHandled,
     claimDue,
     markSent,
+    extendLeases,
     markRetry,
     markFailed,
     findSentByExternalId,

@@ -4,11 +4,12 @@
  * part that names the person) and stamped with the channel's pacing; media copies become rows of
  * kind 'copy' in the same per-conversation order. Also the read side that handoff and /healthz use.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel.port.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { channelOf } from '../core/conversation-ref.js';
 import type { ChannelName, OutboundCopy, OutboundMessage } from '../core/message.types.js';
-import type { EnqueueOptions, OutboxPort } from '../core/outbox.port.js';
+import type { EnqueueOptions, InboundUnit, OutboxPort } from '../core/outbox.port.js';
 import { splitText } from '../../shared/text-split.js';
 import { OutboxError } from './outbox.errors.js';
 import type { NewOutboxRow, OutboxRepository } from './outbox.repository.js';
@@ -34,6 +35,37 @@ export function createOutbox({
   clock?: Clock;
 }): Outbox {
   const listeners = new Set<() => void>();
+  // The inbound unit the current async call chain belongs to (see openInboundUnit).
+  const currentUnit = new AsyncLocalStorage<{ rows: NewOutboxRow[]; open: boolean }>();
+
+  /** Rows go to the open unit of the message being handled, or straight to the database. */
+  async function write(rows: NewOutboxRow[]): Promise<{ ids: number[] }> {
+    const unit = currentUnit.getStore();
+    if (unit?.open) {
+      unit.rows.push(...rows);
+      return { ids: [] };
+    }
+    const { ids } = await repository.insertRows({ rows });
+    for (const listener of listeners) listener();
+    return { ids };
+  }
+
+  function openInboundUnit({ messageId, alsoHandled = [] }: { messageId: number; alsoHandled?: number[] }): InboundUnit {
+    const unit = { rows: [] as NewOutboxRow[], open: true };
+    return {
+      run: (work) => currentUnit.run(unit, work),
+      async commit({ handled = true } = {}) {
+        if (!unit.open) throw new OutboxError('outbox.unit_closed', `The unit of inbound message ${messageId} was already committed or abandoned.`);
+        unit.open = false;
+        const mark = handled ? { messageIds: [messageId, ...alsoHandled], at: clock.now() } : undefined;
+        await repository.insertRows({ rows: unit.rows, ...(mark ? { handled: mark } : {}) });
+        if (unit.rows.length > 0) for (const listener of listeners) listener();
+      },
+      abandon() {
+        unit.open = false;
+      },
+    };
+  }
 
   function capabilitiesOf({ channel }: { channel: ChannelName }): ChannelCapabilities {
     const adapter = adapters.get(channel);
@@ -68,10 +100,7 @@ export function createOutbox({
   }
 
   async function enqueueAll({ messages, ...options }: { messages: OutboundMessage[] } & EnqueueOptions) {
-    const rows = messages.flatMap((message) => toRows({ message, ...options }));
-    const { ids } = await repository.insertRows({ rows });
-    for (const listener of listeners) listener();
-    return { ids };
+    return write(messages.flatMap((message) => toRows({ message, ...options })));
   }
 
   function canCopy({ channel }: { channel: ChannelName }): boolean {
@@ -90,11 +119,7 @@ export function createOutbox({
     const minIntervalMs =
       chatType === 'group' ? (capabilities.groupMinSendIntervalMs ?? capabilities.minSendIntervalMs) : capabilities.minSendIntervalMs;
     const payload: OutboundCopy = { ...copy, text: copy.text.trim() || `(${copy.kind})` };
-    const { ids } = await repository.insertRows({
-      rows: [{ conversationRef: copy.conversationRef, channel, kind: 'copy', payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: clock.now() }],
-    });
-    for (const listener of listeners) listener();
-    return { ids };
+    return write([{ conversationRef: copy.conversationRef, channel, kind: 'copy', payload, meta: meta ?? null, minIntervalMs, nextAttemptAt: clock.now() }]);
   }
 
   return {
@@ -102,6 +127,7 @@ export function createOutbox({
     enqueueCopy,
     canCopy,
     enqueueAll,
+    openInboundUnit,
     capabilitiesOf,
     async findSentByExternalId(args) {
       const { row } = await repository.findSentByExternalId(args);

@@ -2,8 +2,10 @@
  * Sends what the outbox holds. Each round claims due rows (at most one per conversation: the
  * repository only offers a conversation's oldest unfinished row), sends them in parallel through
  * the channel adapters, and records the outcome. Several workers, in one process or many, never
- * send a row twice while its lease holds; a worker that dies mid-send loses its lease and the row
- * is sent again (at-least-once, the only honest promise a chat API allows).
+ * send a row twice while its lease holds. The lease is short (5 s) and renewed by a heartbeat while
+ * the send is in flight, so a slow upload keeps its row, and a worker that dies mid-send loses it
+ * within seconds: the row is then sent again (at-least-once for that one send, the only honest
+ * promise a chat API allows; exactly-once whenever the worker lives to record the outcome).
  */
 import type { ChannelAdapter } from '../core/channel.port.js';
 import { ChannelApiError } from '../core/channel.errors.js';
@@ -38,7 +40,8 @@ export function createOutboxWorker({
   adapters,
   logger,
   clock = systemClock,
-  leaseMs = 60_000,
+  leaseMs = 5_000,
+  sendTimeoutMs = 30_000,
   batchSize = 20,
   pollIntervalMs = 500,
   retryPolicy = defaultRetryPolicy,
@@ -47,8 +50,10 @@ export function createOutboxWorker({
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
   logger: Logger;
   clock?: Clock;
-  /** Must comfortably exceed the slowest send: the send is abandoned (and retried) at half of it. */
+  /** How long a claim holds without a heartbeat: the retry delay after a crash mid-send. Renewed every third of it. */
   leaseMs?: number;
+  /** A send taking longer is abandoned and retried. */
+  sendTimeoutMs?: number;
   batchSize?: number;
   pollIntervalMs?: number;
   retryPolicy?: RetryPolicy;
@@ -61,8 +66,6 @@ export function createOutboxWorker({
   let wakeUp: (() => void) | undefined;
   // Set by wake() during a round, so rows enqueued while we were busy do not wait a whole poll interval.
   let wokenDuringRound = false;
-  // A send is abandoned (and retried) at half the lease, so the lease still holds when it is recorded.
-  const sendTimeoutMs = Math.max(1, Math.floor(leaseMs / 2));
 
   async function emit(listeners: Set<OutboxListener>, row: OutboxRow, failure?: { error: unknown }): Promise<{ recovered?: string }> {
     let recovered: string | undefined;
@@ -76,7 +79,39 @@ export function createOutboxWorker({
     return recovered ? { recovered } : {};
   }
 
+  // Rows being sent now, and the heartbeat that keeps their leases while there are any.
+  const inFlight = new Map<number, OutboxRow>();
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  function track(row: OutboxRow, sending: boolean) {
+    if (sending) inFlight.set(row.id, row);
+    else inFlight.delete(row.id);
+    if (inFlight.size > 0 && !heartbeat) {
+      heartbeat = setInterval(() => void renewLeases(), Math.max(1, Math.floor(leaseMs / 3)));
+      heartbeat.unref();
+    } else if (inFlight.size === 0 && heartbeat) {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+    }
+  }
+  async function renewLeases() {
+    const rows = [...inFlight.values()];
+    try {
+      await repository.extendLeases({ rows, leaseUntil: new Date(clock.now().getTime() + leaseMs) });
+    } catch (error) {
+      log.warn({ err: error, rows: rows.length }, 'could not renew the outbox leases (database unreachable?)');
+    }
+  }
+
   async function deliver(row: OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'lost'> {
+    track(row, true);
+    try {
+      return await attempt(row);
+    } finally {
+      track(row, false);
+    }
+  }
+
+  async function attempt(row: OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'lost'> {
     const adapter = adapters.get(row.channel as ChannelName);
     try {
       if (!adapter) throw new Error(`no adapter for channel ${row.channel}`);

@@ -29,7 +29,7 @@ export function ratingButtons(ticketId: number): OutboundButton[] {
 
 export async function openTicket(
   ctx: HandoffContext,
-  { message, conversationId, request }: { message: InboundMessage; conversationId: number; request: TicketRequest },
+  { message, conversationId, request, messageId }: { message: InboundMessage; conversationId: number; request: TicketRequest; messageId?: number },
 ): Promise<void> {
   const { deps, tickets } = ctx;
   const now = deps.clock.now();
@@ -61,9 +61,13 @@ export async function openTicket(
     botGuesses: request.guesses.slice(0, 3),
     openedAt: now,
     slaDueAt: expected.dueAt,
+    sourceMessageId: messageId ?? null,
   });
+  // The same message handled again after a crash: its ticket exists, but the receipt and the card were
+  // queued in the unit that never committed, so the opening goes on as if the ticket were new.
+  const resumed = !created && messageId !== undefined && ticket.sourceMessageId === messageId;
 
-  if (!created) {
+  if (!created && !resumed) {
     // A second request while one is active: keep one ticket, pass the message on.
     await forwardResidentMessage(ctx, { ticket, unit, message });
     await sendTo(ctx, {
@@ -133,11 +137,13 @@ async function earlierMessages(
  */
 export async function interceptResidentMessage(
   ctx: HandoffContext,
-  { message, conversationId, activeTicket }: { message: InboundMessage; conversationId: number; activeTicket?: boolean },
+  { message, conversationId, activeTicket, messageId }: { message: InboundMessage; conversationId: number; activeTicket?: boolean; messageId?: number },
 ): Promise<{ handled: boolean }> {
   const { tickets, deps } = ctx;
   // activeTicket === false: the pipeline read, while storing the message, that there is none.
   const { ticket: active } = activeTicket === false ? { ticket: undefined } : await tickets.findActiveTicket({ conversationId });
+  // This very message opened the ticket before a crash: the pipeline goes on to openTicket, which resumes it.
+  if (active && messageId !== undefined && active.sourceMessageId === messageId) return { handled: false };
   if (active) {
     let ticket = active;
     const unit = (await deps.units.getUnit({ unitId: ticket.unitId })).unit;

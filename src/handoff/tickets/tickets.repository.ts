@@ -46,6 +46,7 @@ export function createTicketsRepository({ db }: { db: Database }) {
     botGuesses: Candidate[];
     openedAt: Date;
     slaDueAt: Date | null;
+    sourceMessageId?: number | null;
   }): Promise<{ ticket: Ticket; created: boolean }> {
     try {
       const ticket = await db.transaction(async (tx) => {

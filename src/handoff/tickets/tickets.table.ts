@@ -45,6 +45,8 @@ export const ticketsTable = pgTable(
     /** Why the bot handed off: a HandoffReason, or 'resident_request' for the "Gặp cán bộ" button. */
     reason: text('reason').notNull(),
     question: text('question').notNull().default(''),
+    /** The inbound message (messages.id) that opened the ticket: a restart that handles it again resumes the opening. */
+    sourceMessageId: bigint('source_message_id', { mode: 'number' }),
     /** The FAQ entries the bot considered (titles for the card), best first. */
     botGuesses: jsonb('bot_guesses').$type<Candidate[]>().notNull().default([]),
     openedAt: ts('opened_at').notNull().defaultNow(),

@@ -4,7 +4,7 @@ import { createMemoryAdapter, type MemoryAdapter } from '../../../src/bot/adapte
 import { defaultBotTexts as texts, HANDOFF_REQUEST_ACTION } from '../../../src/bot/core/bot.texts.js';
 import type { ChannelAdapter } from '../../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../../../src/bot/core/message.types.js';
-import { createPipeline, type GroupPolicy, type Pipeline } from '../../../src/bot/core/pipeline.js';
+import { createPipeline, defaultPipelineLimits, type GroupPolicy, type Pipeline, type PipelineLimits } from '../../../src/bot/core/pipeline.js';
 import { createOutbox } from '../../../src/bot/outbox/outbox.js';
 import { createOutboxRepository } from '../../../src/bot/outbox/outbox.repository.js';
 import { createOutboxWorker, type OutboxWorker } from '../../../src/bot/outbox/outbox.worker.js';
@@ -53,10 +53,14 @@ function inbound(args: Partial<InboundMessage>): InboundMessage {
   };
 }
 
-function setup({ groupPolicy, capabilities }: { groupPolicy?: GroupPolicy; capabilities?: { buttons?: boolean } } = {}): Harness {
+function setup({
+  groupPolicy,
+  capabilities,
+  clock = createFakeClock(),
+  limits,
+}: { groupPolicy?: GroupPolicy; capabilities?: { buttons?: boolean }; clock?: FakeClock; limits?: PipelineLimits } = {}): Harness {
   const adapter = createMemoryAdapter({ capabilities });
   const adapters = new Map<ChannelName, ChannelAdapter>([['memory', adapter]]);
-  const clock = createFakeClock();
   const logLines: string[] = [];
   const logger = createLogger({ level: 'info', sink: { write: (line) => logLines.push(line) } });
   const repository = createOutboxRepository({ db: database.db });
@@ -72,6 +76,7 @@ function setup({ groupPolicy, capabilities }: { groupPolicy?: GroupPolicy; capab
     logger,
     clock,
     groupPolicy,
+    ...(limits ? { limits } : {}),
   });
   const flush = async (ref = 'memory:dan') => {
     await pipeline.drain();
@@ -159,7 +164,7 @@ describe('pipeline', () => {
     expect(errorLine).toMatchObject({ conversationRef: 'memory:dan', externalMessageId: 'in-boom', err: { message: 'engine exploded' } });
   });
 
-  it('sends one throttle notice past 10 messages a minute, stores the rest unanswered, and recovers', async () => {
+  it('sends one throttle notice past 10 messages a minute, holds the rest, and answers them merged when the pause is over', async () => {
     const h = setup();
     await h.say({ text: '/help' }); // no greeting noise in the count below
     for (let i = 1; i <= 12; i += 1) {
@@ -171,10 +176,36 @@ describe('pipeline', () => {
     expect(sent.filter((t) => t === texts.throttled)).toHaveLength(1);
     expect(sent.at(-1)).toBe(texts.throttled);
     expect(await storedTexts()).toHaveLength(13);
+    // Held, not dropped: still unhandled in the database (a restart would answer them).
+    const unhandled = await database.db.select({ text: messagesTable.text }).from(messagesTable).where(sql`${messagesTable.handledAt} is null`);
+    expect(unhandled.map((m) => m.text)).toEqual(['ks 10', 'ks 11', 'ks 12']);
 
     h.clock.advance(61_000);
     await h.say({ text: 'ks again' });
-    expect((await h.flush()).at(-1)).toBe(KHAI_SINH_ANSWER);
+    const after = (await h.flush()).slice(sent.length);
+    expect(after).toEqual([KHAI_SINH_ANSWER, KHAI_SINH_ANSWER]); // the held three as one, then the new one
+    expect(h.faq.decided.slice(-2)).toEqual(['ks 10\nks 11\nks 12', 'ks again']);
+    expect(await database.db.select().from(messagesTable).where(sql`${messagesTable.handledAt} is null`)).toEqual([]);
+  });
+
+  it('answers held messages on its own when the pause ends, and never counts button taps', async () => {
+    // The throttle reads the fake clock (all arrivals at one instant); the release timer is real.
+    const h = setup({ limits: { ...defaultPipelineLimits, messagesPerMinute: 3, throttleWindowMs: 400 } });
+    const ref = 'memory:flood';
+    await h.say({ conversationRef: ref, text: '/help' });
+    for (let i = 1; i <= 5; i += 1) await h.say({ conversationRef: ref, action: 'faq:khai-sinh:fee', externalMessageId: `tap-${i}` });
+    const taps = await h.flush(ref);
+    expect(taps.filter((t) => t === 'Mục fee của khai-sinh.')).toHaveLength(5);
+    expect(taps).not.toContain(texts.throttled);
+
+    for (let i = 1; i <= 5; i += 1) await h.say({ conversationRef: ref, text: i === 5 ? 'ks cần gì' : `ks ${i}` });
+    const during = (await h.flush(ref)).slice(taps.length);
+    expect(during).toEqual([KHAI_SINH_ANSWER, KHAI_SINH_ANSWER, texts.throttled]); // /help + 2 within the 3
+    h.clock.advance(401);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const later = (await h.flush(ref)).slice(taps.length + during.length);
+    expect(later).toEqual([KHAI_SINH_ANSWER]);
+    expect(h.faq.decided.at(-1)).toBe('ks 3\nks 4\nks cần gì');
   });
 
   it('in a group answers only when addressed (quoting the resident), unless the group is configured open', async () => {

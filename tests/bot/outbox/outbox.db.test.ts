@@ -202,6 +202,41 @@ describe('outbox', () => {
     expect((await rowOf(ids[0]!)).externalMessageId).toBe(adapter.sent[0]?.externalMessageId);
   });
 
+  it('keeps the short lease of a slow send alive with a heartbeat (no second send), and the row of a dead worker is retried within the lease', async () => {
+    const lease = 400;
+    const realOutbox = createOutbox({ repository, adapters });
+    const { ids } = await realOutbox.enqueue({ message: { conversationRef: 'memory:slow', text: 'tải lên lâu' } });
+    let release: () => void = () => {};
+    adapter.holdSends({ until: new Promise<void>((resolve) => (release = resolve)) });
+    const slow = createOutboxWorker({ repository, adapters, logger, leaseMs: lease });
+    const other = createOutboxWorker({ repository, adapters, logger, leaseMs: lease });
+    const round = slow.runOnce();
+    // Three leases long, another worker finds nothing to claim: the heartbeat kept the row.
+    for (const wait of [lease, lease, lease]) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      expect(await other.runOnce()).toMatchObject({ claimed: 0 });
+    }
+    adapter.holdSends(null);
+    release();
+    expect(await round).toMatchObject({ sent: 1 });
+    expect(adapter.sentTo({ conversationRef: 'memory:slow' })).toHaveLength(1);
+    expect(await rowOf(ids[0]!)).toMatchObject({ status: 'sent', attempts: 1 });
+
+    // A worker that claims and dies (no heartbeat, no outcome): the row is claimable again after one lease.
+    const { ids: next } = await realOutbox.enqueue({ message: { conversationRef: 'memory:slow', text: 'lần hai' } });
+    const { rows: dead } = await repository.claimDue({ now: new Date(), leaseMs: lease, limit: 10, channels: ['memory'] });
+    expect(dead.map((r) => r.id)).toEqual(next);
+    const diedAt = Date.now();
+    let retried = await other.runOnce();
+    while (retried.sent === 0) {
+      expect(Date.now() - diedAt).toBeLessThan(lease * 5);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      retried = await other.runOnce();
+    }
+    expect(Date.now() - diedAt).toBeGreaterThanOrEqual(lease - 50);
+    expect(await rowOf(next[0]!)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
   it('marks several rows sent in one statement (sends finishing together): each recorded in its own transcript, a lost claim left alone', async () => {
     // r1 already has a conversation, r2 and r3 get theirs when their message is recorded.
     await database.db.execute(sql`insert into conversations (channel, conversation_ref) values ('memory', 'memory:r1')`);

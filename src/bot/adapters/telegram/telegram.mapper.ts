@@ -20,6 +20,7 @@
  *   ("@motcua_bot khai sinh" → "khai sinh", "/start@motcua_bot" → "/start"): the core knows no
  *   usernames, and the FAQ engine should not search for the bot's name.
  */
+import { sanitizeInbound } from '../../core/text-sanitize.js';
 import type { Update } from 'telegraf/types';
 import type { InboundMessage, MessageKind } from '../../core/message.types.js';
 
@@ -121,14 +122,19 @@ type RawCallbackQuery = { id: string; from: RawUser; message?: RawMessage; data?
 /** Content fields that make a message something a person sent; anything else is a service message. */
 const OTHER_CONTENT = ['poll', 'dice', 'game', 'story', 'invoice'] as const;
 
+/** Non-storable characters (NUL…) never get past the edge. */
+function sanitized(result: ToInboundResult): ToInboundResult {
+  return result.message ? { message: sanitizeInbound(result.message) } : result;
+}
+
 /**
  * Turns one Telegram update into an InboundMessage, or null with the reason it is ignored.
  * `now` is used only where Telegram gives no date (button taps).
  */
 export function toInboundMessage({ update, bot, now }: { update: Update; bot: TelegramBotIdentity; now: Date }): ToInboundResult {
   const u = update as Update & { message?: RawMessage; callback_query?: RawCallbackQuery };
-  if (u.message) return fromMessage({ message: u.message, bot, raw: update });
-  if (u.callback_query) return fromCallbackQuery({ query: u.callback_query, now, raw: update });
+  if (u.message) return sanitized(fromMessage({ message: u.message, bot, raw: update }));
+  if (u.callback_query) return sanitized(fromCallbackQuery({ query: u.callback_query, now, raw: update }));
   const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
   return skip(kind === 'edited_message' ? 'edited message (edits are not re-answered)' : `${kind} update`);
 }

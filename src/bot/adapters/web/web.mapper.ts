@@ -4,6 +4,7 @@
  * redelivered Telegram update.
  */
 import type { InboundMessage } from '../../core/message.types.js';
+import { sanitizeInbound } from '../../core/text-sanitize.js';
 
 export type WebChatPost = {
   sessionId: string;
@@ -30,7 +31,7 @@ export function toInboundMessage({ post, receivedAt }: { post: WebChatPost; rece
     receivedAt,
   };
   if (post.action) message.action = post.action;
-  return message;
+  return sanitizeInbound(message);
 }
 
 /** The page's own id for an inbound message (so it can replace its optimistic bubble). */
@@ -42,7 +43,7 @@ export function clientMessageIdOf({ externalId }: { externalId: string }): strin
 export type WebChatUpload = { sessionId: string; clientMessageId: string; ref: string; fileName: string; mimeType: string };
 
 export function toInboundUpload({ upload, receivedAt }: { upload: WebChatUpload; receivedAt: Date }): InboundMessage {
-  return {
+  return sanitizeInbound({
     channel: 'web',
     conversationRef: toConversationRef({ sessionId: upload.sessionId }),
     chatType: 'private',
@@ -53,5 +54,5 @@ export function toInboundUpload({ upload, receivedAt }: { upload: WebChatUpload;
     attachment: { ref: upload.ref, mimeType: upload.mimeType, fileName: upload.fileName },
     addressedToBot: true,
     receivedAt,
-  };
+  });
 }

@@ -9,6 +9,7 @@
  *   (`cliMsgId` is only the sender's client-local counter), so msgId is the external id as is.
  * - User ids are per viewer: store them as the bot account sees them.
  */
+import { sanitizeInbound } from '../../core/text-sanitize.js';
 import { ThreadType, type GroupMessage, type Mention, type TAttachmentContent, type TMention, type UserMessage } from 'zca-js';
 import { locateMentions } from '../../core/mentions.js';
 import type { InboundMessage, MessageKind, OutboundMessage } from '../../core/message.types.js';
@@ -100,7 +101,7 @@ export function toInboundMessage({
   };
   if (attachment) inbound.attachment = attachment;
   if (quotedId) inbound.replyToExternalId = quotedId;
-  return { inbound };
+  return { inbound: sanitizeInbound(inbound) };
 }
 
 type ContentReading = { kind: MessageKind; text: string; attachment?: InboundMessage['attachment'] };

@@ -1,0 +1,114 @@
+/**
+ * Upload benchmark: the real bot process (tsx src/main.ts on a fresh PGlite folder, or a throw-away
+ * Postgres database with --pg) receives 10 web chat uploads of 10 MB at once while /healthz is polled
+ * every 50 ms. Printed: the server's RSS before and at its peak (read from /proc), the uploads' time,
+ * and /healthz p50/p99 during the burst beside the same measure with no upload in flight (the
+ * baseline, same run). Targets: RSS growth < 100 MB, /healthz p99 < 200 ms.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BOT_ENTRY, freePort, throwAwayDatabase } from './child-bot.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const UPLOADS = 10;
+const SIZE = 10 * 1024 * 1024 - 1024; // just under the limit
+
+export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string }): Promise<void> {
+  const port = await freePort();
+  const pgliteDir = mkdtempSync(join(tmpdir(), 'mcb-bench-uploads-'));
+  const db = databaseUrl ? await throwAwayDatabase({ url: databaseUrl, prefix: 'bench_uploads' }) : undefined;
+  const child = spawn(process.execPath, ['--import', 'tsx', BOT_ENTRY], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PGLITE_DATA_DIR: pgliteDir, DATABASE_URL: db?.url ?? '', TELEGRAM_BOT_TOKEN: '', ZALO_ENABLED: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(base);
+    // Warm-up: one upload and a few health calls, so the baseline is a running bot, not a cold one.
+    const jpeg = photo(SIZE);
+    await upload({ base, body: jpeg });
+    const rssBefore = rssOf(child.pid!);
+    const idle = await pollHealth({ base, until: sleep(3_000) });
+
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 20);
+    const started = performance.now();
+    const burst = Promise.all(Array.from({ length: UPLOADS }, () => upload({ base, body: jpeg })));
+    const busy = await pollHealth({ base, until: burst });
+    const statuses = await burst;
+    const elapsed = performance.now() - started;
+    clearInterval(sampler);
+    peak = Math.max(peak, rssOf(child.pid!));
+
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+    console.log(`Uploads (${db ? 'Postgres' : 'PGlite'}, the real bot process): ${UPLOADS} concurrent uploads of ${mb(SIZE)} MB`);
+    console.log(`  answers: ${statuses.join(', ')} in ${(elapsed / 1000).toFixed(1)} s`);
+    console.log(`  server RSS: ${mb(rssBefore)} MB before, ${mb(peak)} MB at peak: growth ${mb(peak - rssBefore)} MB (target < 100 MB)`);
+    console.log(`  /healthz during the burst: p50 ${busy.p50.toFixed(1)} ms, p99 ${busy.p99.toFixed(1)} ms over ${busy.count} calls (target p99 < 200 ms)`);
+    console.log(`  baseline, same run, no upload in flight: /healthz p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms over ${idle.count} calls`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(pgliteDir, { recursive: true, force: true });
+    await db?.drop();
+  }
+}
+
+/** A JPEG header followed by filler: what the type check sees is a JPEG, the size is what counts. */
+function photo(size: number): Buffer {
+  const data = Buffer.alloc(size, 0x5a);
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]).copy(data);
+  return data;
+}
+
+async function upload({ base, body }: { base: string; body: Buffer }): Promise<number | string> {
+  const query = new URLSearchParams({ sessionId: randomUUID(), clientMessageId: randomUUID(), fileName: 'giay-to.jpg' });
+  try {
+    const res = await fetch(`${base}/api/chat/uploads?${query}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body });
+    await res.arrayBuffer();
+    return res.status;
+  } catch (error) {
+    return `failed (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+  }
+}
+
+async function pollHealth({ base, until }: { base: string; until: Promise<unknown> }) {
+  const times: number[] = [];
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    const t = performance.now();
+    // A failed call counts as a timeout (the slowest possible answer), not as a crash of the bench.
+    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer().then(() => true), () => false);
+    times.push(ok ? performance.now() - t : 5_000);
+    await sleep(50);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), count: times.length };
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function waitForHealth(base: string) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    // Up once the web chat channel runs (after the start-up recovery pass).
+    const health = (await fetch(`${base}/healthz`)
+      .then((r) => r.json())
+      .catch(() => undefined)) as { channels?: { web?: { state?: string } } } | undefined;
+    if (health?.channels?.web?.state === 'running') return;
+    await sleep(200);
+  }
+  throw new Error('the bot did not answer /healthz within 120 s');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
