@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   }
 
   // Pipeline, outbox, handoff, privacy and unit choice, wired as one (the pipeline bench uses the same).
-  const { pipeline, conversations, outbox, outboxRepository, outboxWorker, unitsListener, handoff, sla, privacy } = await assemblePipeline({
+  const { pipeline, conversations, outbox, outboxRepository, outboxWorker, unitsListener, handoff, sla, privacy, queryLog } = await assemblePipeline({
     database,
     adapters,
     faq,
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   // Privacy: transcripts older than RETENTION_DAYS are erased now and then daily.
   const retention = startRetentionJob({ privacy, logger });
   stoppers.unshift({ name: 'retention job', stop: () => retention.stop() });
+  stoppers.unshift({ name: 'query log', stop: () => queryLog.stop() });
   stoppers.unshift({ name: 'pipeline', stop: () => pipeline.drain() });
 
   const channels = (): Record<string, ChannelStatus> => ({

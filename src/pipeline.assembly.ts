@@ -27,6 +27,7 @@ import { createUnitChoice } from './units/index.js';
 import { createUnitsRepository, unitStateProbes } from './units/index.js';
 import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
+import { createQueryLogRepository, createQueryLogWriter } from './querylog/index.js';
 
 /**
  * The conversation's state, read in the statement that stores each message: every module that owns
@@ -84,6 +85,8 @@ export async function assemblePipeline({
   const sla = createSlaWorker({ handoff });
 
   const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  // The query log (console inbox and reports): rows are buffered and written in batches.
+  const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);
   // The greeting names the centre when there is one; with several, the resident is asked which first.
   const { units: served } = await units.listUnits();
@@ -99,8 +102,9 @@ export async function assemblePipeline({
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
     privacy,
     unitChoice: createUnitChoice({ unitsRepository: units }),
+    queryLog,
     ...(limits ? { limits } : {}),
   });
 
-  return { pipeline, conversations, outbox, outboxRepository, outboxWorker, units, unitsListener, handoff, sla, privacy };
+  return { pipeline, conversations, outbox, outboxRepository, outboxWorker, units, unitsListener, handoff, sla, privacy, queryLog };
 }

@@ -277,7 +277,7 @@ async function openScratchPglite() {
 }
 
 /** A fresh database on the given server, dropped afterwards, so the bench never touches real data. */
-async function openScratchPostgres({ url }: { url: string }) {
+export async function openScratchPostgres({ url }: { url: string }) {
   const name = `bench_${Date.now().toString(36)}_${process.pid}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);

@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- faq|pipeline|console|uploads] [--pg postgres://…]`: prints the benchmarks with their baselines.
+ * `npm run bench [-- faq|pipeline|console|uploads|dashboard] [--pg postgres://…]`: prints the benchmarks with their baselines.
  * The pipeline part runs on PGlite and, with --pg (or DATABASE_URL), on Postgres too.
  */
 export async function run(args: string[]): Promise<number> {
-  const only = args.find((a) => a === 'faq' || a === 'pipeline' || a === 'console' || a === 'uploads');
+  const only = args.find((a) => a === 'faq' || a === 'pipeline' || a === 'console' || a === 'uploads' || a === 'dashboard');
   const pgIndex = args.indexOf('--pg');
   const databaseUrl = pgIndex >= 0 ? args[pgIndex + 1] : process.env.DATABASE_URL || undefined;
   if (!only || only === 'faq') {
@@ -25,6 +25,10 @@ export async function run(args: string[]): Promise<number> {
     const { runUploadsBench } = await import('../bench/uploads.bench.js');
     console.log('');
     await runUploadsBench({ databaseUrl });
+  }
+  if (only === 'dashboard') {
+    const { runDashboardBench } = await import('../bench/dashboard.bench.js');
+    await runDashboardBench({ databaseUrl, ...(args.includes('--small') ? { units: 20, days: 90 } : {}) });
   }
   return 0;
 }

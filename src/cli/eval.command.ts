@@ -30,14 +30,38 @@ function line(name: string, r: EvalReport): string {
   ].join('  ');
 }
 
+async function regressionCasesFromDb(): Promise<EvalRow[]> {
+  const { loadConfig } = await import('../config.js');
+  const { createDatabase } = await import('../db/client.js');
+  const { createQueryLogRepository } = await import('../querylog/index.js');
+  const { regressionRowsOf } = await import('../querylog/index.js');
+  const config = loadConfig();
+  const handle = await createDatabase({ url: config.database.url, pgliteDataDir: config.database.pgliteDataDir });
+  try {
+    return regressionRowsOf((await createQueryLogRepository({ db: handle.db }).listRegressionCases()).cases);
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const { engine, entries, rest } = await engineForCli({ args });
   const verbose = rest.includes('--verbose');
   const file = rest.find((a) => !a.startsWith('--'));
-  if (!file) {
-    console.error('Usage: npm run --silent cli -- eval <file.jsonl> [--verbose] [--db]');
+  if (!file && !args.includes('--db')) {
+    console.error('Usage: npm run --silent cli -- eval <file.jsonl> [--verbose] [--db]   (--db: the published catalogue, and the regression cases saved in the console)');
     return 2;
   }
+  const cases = args.includes('--db') ? await regressionCasesFromDb() : [];
+  if (cases.length > 0) {
+    const report = evaluate({ rows: cases, classify: (text) => toClassification(engine.decide({ text })) });
+    console.log(`regression cases (database): ${cases.length} rows, ${cases.length - report.failures.length} pass, ${report.failures.length} broken`);
+    console.log(line('cases', report));
+    for (const { row, got } of report.failures) console.log(`- broken ${row.id} expect=${row.expect.join('|')} got=${got.decision}${got.faqId ? `:${got.faqId}` : ''}\n    ${row.text}`);
+  } else if (args.includes('--db')) {
+    console.log('regression cases (database): none saved yet (console → Câu hỏi chưa trả lời → Lưu làm ca kiểm thử)');
+  }
+  if (!file) return 0;
   const rows = readEvalRows(file);
   const ours = evaluate({ rows, classify: (text) => toClassification(engine.decide({ text })) });
   const baseline = evaluate({ rows, classify: createFuseBaseline({ entries }).classify });

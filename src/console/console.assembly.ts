@@ -9,6 +9,9 @@ import { createFaqEditing } from '../faq/faq.editing.js';
 import { createFaqEngine, type LocalFaqEngine } from '../faq/faq.engine.js';
 import { createFaqRepository } from '../faq/faq.repository.js';
 import type { Logger } from '../logger.js';
+import { createQueryLogRepository, createRegressionGuard } from '../querylog/index.js';
+import { createReportsRepository } from '../reports/reports.repository.js';
+import { createUnitsRepository } from '../units/index.js';
 import type { ConsoleDeps, EntryLint } from './console.deps.js';
 import { createEntryLint } from './console.lint.js';
 
@@ -27,6 +30,17 @@ export function createConsoleDeps({
   lint?: EntryLint;
   now?: () => Date;
 }): ConsoleDeps {
+  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries }) =>
+    createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) });
+  // Regression cases saved from the inbox: the editor warns when a draft would break one.
+  const queryLog = createQueryLogRepository({ db });
+  const regressions = createRegressionGuard({ list: queryLog.listRegressionCases, buildEngine });
+  void regressions.refresh().catch((error: unknown) => logger.warn({ err: error }, 'regression cases could not be read'));
+  const combined: EntryLint = (args) => {
+    const own = lint(args);
+    const broken = regressions.lint(args);
+    return { errors: own.errors, warnings: [...own.warnings, ...broken.warnings] };
+  };
   return {
     db,
     faq: createFaqRepository({ db }),
@@ -36,10 +50,13 @@ export function createConsoleDeps({
     throttle: createLoginThrottle({ db }),
     audit: createAuditLog({ db }),
     engine,
-    buildEngine: ({ entries }) =>
-      createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) }),
+    buildEngine,
     unit: catalogue.unit,
-    lint,
+    lint: combined,
+    queryLog,
+    regressions,
+    reports: createReportsRepository({ db }),
+    calendarOf: createUnitsRepository({ db, clock: { now } }).getCalendar,
     now,
     logger: logger.child({ module: 'console' }),
   };

@@ -10,6 +10,9 @@ import type { FaqRepository } from '../faq/faq.repository.js';
 import type { UnitFacts } from '../faq/faq.render.js';
 import type { FaqEntry } from '../faq/faq.types.js';
 import type { Logger } from '../logger.js';
+import type { QueryLogRepository } from '../querylog/index.js';
+import type { ReportsRepository } from '../reports/reports.repository.js';
+import type { WorkingCalendar } from '../units/index.js';
 
 /** Findings of the catalogue lint on one entry: errors block publishing, warnings need a note. */
 export type EntryLint = (args: { entry: FaqEntry; catalogue: FaqEntry[] }) => { errors: string[]; warnings: string[] };
@@ -29,6 +32,13 @@ export type ConsoleDeps = {
   /** Unit facts templated into previews ({{unit.name}}…). */
   unit: UnitFacts;
   lint?: EntryLint;
+  /** The query log: unanswered inbox, regression cases, reports. */
+  queryLog: QueryLogRepository;
+  /** Re-reads the regression cases the editor's lint checks drafts against. */
+  regressions?: { refresh(): Promise<void> };
+  reports: ReportsRepository;
+  /** A unit's working calendar (durations on the dashboard are in working time). */
+  calendarOf: (args: { unitId: string }) => Promise<WorkingCalendar>;
   now: () => Date;
   logger: Logger;
 };

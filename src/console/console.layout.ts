@@ -17,7 +17,7 @@ export function layout({
   csrfToken?: string;
   body: Html;
   flash?: { kind: 'ok' | 'error'; text: string } | undefined;
-  active?: 'catalogue' | 'try' | 'import' | 'drafts' | 'audit' | 'unit';
+  active?: 'catalogue' | 'try' | 'import' | 'drafts' | 'audit' | 'unit' | 'inbox' | 'reports' | 'tickets';
 }): string {
   const link = (href: string, label: string, key: typeof active) => html`<a href="${href}" ${key === active ? html`aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
@@ -37,6 +37,8 @@ export function layout({
       ? html`<nav>
     ${link('/admin', 'Hỏi đáp', 'catalogue')}
     ${link('/admin/try', 'Thử câu hỏi', 'try')}
+    ${account.role === 'staff' ? '' : link('/admin/inbox', 'Câu hỏi chưa trả lời', 'inbox')}
+    ${account.role === 'staff' ? '' : link('/admin/reports', 'Báo cáo', 'reports')}
     ${link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
     ${account.role === 'province' ? link('/admin/import', 'Nhập / xuất', 'import') : ''}
     ${account.role === 'province' ? link('/admin/audit', 'Nhật ký', 'audit') : ''}

@@ -18,6 +18,8 @@ import { csrfField } from './console.layout.js';
 import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
 import { registerExchangeRoutes } from './exchange.routes.js';
+import { registerInboxRoutes } from './inbox.routes.js';
+import { registerReportRoutes } from './reports.routes.js';
 import { registerStaffDraftRoutes } from './staff-drafts.routes.js';
 
 const ASSETS = fileURLToPath(new URL('./public', import.meta.url));
@@ -61,6 +63,8 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
   registerCatalogueRoutes({ app, deps });
   registerStaffDraftRoutes({ app, deps });
   registerExchangeRoutes({ app, deps });
+  registerInboxRoutes({ app, deps });
+  registerReportRoutes({ app, deps });
   registerUnitRoutes({ app, deps });
   registerAuditRoutes({ app, deps });
 }

@@ -20,6 +20,7 @@ import type { Database } from '../db/client.js';
 import type { StateProbes } from '../db/state-probe.js';
 import { conversationsTable } from '../db/conversations.table.js';
 import { messagesTable } from '../db/messages.table.js';
+import { queryLogTable, regressionCasesTable } from '../querylog/index.js';
 import { erasedConversationRef, REDACTED_TEXT } from './privacy.models.js';
 import { privacyNoticesTable, privacyRequestsTable } from './privacy.table.js';
 import { ACTIVE_TICKET_STATUSES } from '../handoff/index.js';
@@ -77,6 +78,10 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .where(eq(messagesTable.conversationId, conversationId));
       await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
+      // The query log's rows go, and regression cases an admin saved from them (they copy the text).
+      const logged = tx.select({ id: queryLogTable.id }).from(queryLogTable).where(eq(queryLogTable.conversationId, conversationId));
+      await tx.delete(regressionCasesTable).where(inArray(regressionCasesTable.sourceQueryId, logged));
+      await tx.delete(queryLogTable).where(eq(queryLogTable.conversationId, conversationId));
       await tx
         .update(privacyRequestsTable)
         .set({ status: 'done', completedAt: at })
@@ -134,7 +139,8 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .where(and(lt(outboxTable.createdAt, cutoff), inArray(outboxTable.status, ['sent', 'failed'])))
         .returning({ id: outboxTable.id });
       await tx.delete(unitChoicePromptsTable).where(lt(unitChoicePromptsTable.askedAt, cutoff));
-      return { messages: messages.length, conversations: stale.length, tickets: tickets.length, outboxRows: outbox.length, uploads: uploads.length };
+      const queries = await tx.delete(queryLogTable).where(lt(queryLogTable.askedAt, cutoff)).returning({ id: queryLogTable.id });
+      return { queries: queries.length, messages: messages.length, conversations: stale.length, tickets: tickets.length, outboxRows: outbox.length, uploads: uploads.length };
     });
   }
 

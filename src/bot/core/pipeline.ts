@@ -28,6 +28,7 @@ import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
 import type { OutboxPort } from './outbox.port.js';
+import type { QueryLogPort } from './query-log.port.js';
 import { acceptOffer, isBareRequest, isPlainYes, offerFor, requestFromMessage, type TicketRequest } from './resident-handoff.flow.js';
 import { createThrottle } from './throttle.js';
 import { withTimeout } from '../../shared/async.js';
@@ -81,6 +82,7 @@ export function createPipeline({
   limits = defaultPipelineLimits,
   privacy,
   unitChoice,
+  queryLog,
 }: {
   /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
   conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
@@ -90,6 +92,8 @@ export function createPipeline({
   privacy?: PrivacyPort;
   /** Which centre the resident belongs to (asked only when there are several). */
   unitChoice?: UnitChoicePort;
+  /** Notes every decided question (buffered: no statement on the message's path). */
+  queryLog?: QueryLogPort;
   outbox: OutboxPort;
   texts?: BotTexts;
   logger: Logger;
@@ -249,6 +253,7 @@ export function createPipeline({
       decision = faq.decide({ text: read, context: context.lastEntryId ? { lastEntryId: context.lastEntryId } : undefined });
     }
 
+    queryLog?.record({ conversationId: conversation.id, messageId: stored.messageId, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId, channel: message.channel, text, decision, via: picked ? 'clarify' : 'typed', at: message.receivedAt });
     // A picked clarify option keeps the original question as the offer; small talk keeps it but a
     // plain yes no longer refers to it.
     const offer = picked ? context.offer : (offerFor({ decision, text, externalMessageId: message.externalMessageId }) ?? (context.offer && { ...context.offer, plainYesAccepts: false }));

@@ -70,6 +70,8 @@ export const ticketsTable = pgTable(
       .where(sql`${t.status} in ('open', 'claimed', 'undeliverable')`),
     index('tickets_unit_status_idx').on(t.unitId, t.status),
     index('tickets_opened_at_idx').on(t.openedAt),
+    // The question → ticket it led to (query log, reports): tickets of a conversation by time.
+    index('tickets_conversation_opened_idx').on(t.conversationId, t.openedAt),
   ],
 );
 

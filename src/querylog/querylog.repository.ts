@@ -1,0 +1,186 @@
+/**
+ * The query log's reads and writes: the writer's batch insert, the unanswered inbox (questions
+ * grouped by cluster key with what happened next), resolving inbox items, regression cases.
+ * What happened next is read, not stored: the following two questions of the conversation
+ * (window functions) and the ticket opened after the question and before the next one.
+ */
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Database } from '../db/client.js';
+import { LOW_CONFIDENCE, type InboxReason, type QueryLogInsert } from './querylog.models.js';
+import { regressionCasesTable } from './querylog.table.js';
+
+export type QueryLogRepository = ReturnType<typeof createQueryLogRepository>;
+
+export type InboxGroup = {
+  key: string;
+  residents: number;
+  questions: number;
+  newest: Date;
+  /** Question count per inbox reason. */
+  reasons: Record<InboxReason, number>;
+  /** The entry most often ranked first for these questions (the one to add an alternate to). */
+  suggestedEntryId: string | null;
+  examples: Array<{ id: number; text: string; askedAt: Date; unitId: string | null; conversationId: number; ticketCode: string | null; ticketId: number | null }>;
+};
+
+type RawExample = { id: number; text: string; askedAt: string; unitId: string | null; conversationId: number; ticketCode: string | null; ticketId: number | null };
+
+export type Scope = { from: Date; to: Date; unitId?: string | null };
+
+/** Every question of the period with what happened next (`items`): the single definition of the inbox reasons. */
+function questionsWithOutcome({ from, to, unitId }: Scope, unresolvedOnly: boolean): SQL {
+  const unit = unitId ? sql`and l.unit_id = ${unitId}` : sql``;
+  return sql`
+    q as (
+      select l.id, l.conversation_id, l.unit_id, l.asked_at, l.text, l.cluster_key, l.decision, l.reason, l.confidence, l.via,
+        l.candidates->0->>'id' as top_entry, l.resolved_at,
+        lead(l.via) over w as next_via,
+        lead(l.decision) over w as n1d, lead(l.reason) over w as n1r,
+        lead(l.decision, 2) over w as n2d, lead(l.reason, 2) over w as n2r,
+        lead(l.asked_at) over w as next_at
+      from query_log l
+      where l.asked_at >= ${from.toISOString()}::timestamptz and l.asked_at < ${to.toISOString()}::timestamptz ${unit}
+      window w as (partition by l.conversation_id order by l.asked_at, l.id)
+    ), t as (
+      select q.*, tk.id as ticket_id, tk.code as ticket_code, tk.reason as ticket_reason, tk.rating as ticket_rating
+      from q left join lateral (
+        select id, code, reason, rating from tickets tk
+        where tk.conversation_id = q.conversation_id and tk.opened_at >= q.asked_at and (q.next_at is null or tk.opened_at < q.next_at)
+        order by tk.opened_at limit 1
+      ) tk on true
+      ${unresolvedOnly ? sql`where q.resolved_at is null` : sql``}
+    ), items as (
+      select t.*, array_remove(array[
+        case when decision = 'handoff' and coalesce(reason, '') <> 'explicit_request' then 'handoff' end,
+        case when decision = 'clarify' and coalesce(next_via, '') <> 'clarify' then 'clarify_unchosen' end,
+        case when decision = 'answer' and confidence < ${LOW_CONFIDENCE} then 'low_confidence' end,
+        case when decision = 'answer' and ((n1d = 'handoff' and n1r = 'explicit_request') or (n2d = 'handoff' and n2r = 'explicit_request') or ticket_reason = 'resident_request') then 'answer_then_staff' end,
+        case when ticket_rating <= 2 then 'low_rating' end
+      ], null) as reasons
+      from t
+    )`;
+}
+
+export function createQueryLogRepository({ db }: { db: Database }) {
+  /**
+   * One statement for a whole batch. Rows of a conversation erased meanwhile are skipped; the unit
+   * is the conversation's when the pipeline did not know it.
+   */
+  async function insertMany({ rows }: { rows: QueryLogInsert[] }): Promise<{ inserted: number }> {
+    if (rows.length === 0) return { inserted: 0 };
+    const payload = JSON.stringify(
+      rows.map((r) => ({
+        conversation_id: r.conversationId,
+        message_id: r.messageId,
+        unit_id: r.unitId,
+        channel: r.channel,
+        asked_at: r.askedAt.toISOString(),
+        text: r.text,
+        normalized: r.normalized,
+        cluster_key: r.clusterKey,
+        via: r.via,
+        decision: r.decision,
+        reason: r.reason,
+        entry_id: r.entryId,
+        aspect: r.aspect,
+        confidence: r.confidence,
+        candidates: r.candidates,
+      })),
+    );
+    const result = await db.execute(sql`
+      insert into query_log (conversation_id, message_id, unit_id, channel, asked_at, text, normalized, cluster_key, via, decision, reason, entry_id, aspect, confidence, candidates)
+      select v.conversation_id, v.message_id, coalesce(v.unit_id, c.unit_id), v.channel, v.asked_at, v.text, v.normalized, v.cluster_key, v.via, v.decision, v.reason, v.entry_id, v.aspect, v.confidence, coalesce(v.candidates, '[]'::jsonb)
+      from jsonb_to_recordset(${payload}::jsonb) as v(conversation_id bigint, message_id bigint, unit_id text, channel text, asked_at timestamptz, text text, normalized text,
+        cluster_key text, via text, decision text, reason text, entry_id text, aspect text, confidence real, candidates jsonb)
+      join conversations c on c.id = v.conversation_id and c.conversation_ref not like 'deleted:%'
+      order by v.asked_at
+      returning id`);
+    return { inserted: rowsOf(result).length };
+  }
+
+  /** The unanswered inbox of a period: one group per cluster key, most residents first. */
+  async function inboxGroups(scope: Scope & { limit?: number }): Promise<{ groups: InboxGroup[] }> {
+    const result = await db.execute(sql`
+      with ${questionsWithOutcome(scope, true)}
+      select cluster_key, count(distinct conversation_id)::int as residents, count(*)::int as questions, max(asked_at) as newest,
+        count(*) filter (where 'handoff' = any(reasons))::int as r_handoff,
+        count(*) filter (where 'clarify_unchosen' = any(reasons))::int as r_clarify,
+        count(*) filter (where 'low_confidence' = any(reasons))::int as r_low,
+        count(*) filter (where 'answer_then_staff' = any(reasons))::int as r_staff,
+        count(*) filter (where 'low_rating' = any(reasons))::int as r_rating,
+        mode() within group (order by top_entry) as suggested,
+        (array_agg(json_build_object('id', id, 'text', text, 'askedAt', asked_at, 'unitId', unit_id, 'conversationId', conversation_id, 'ticketCode', ticket_code, 'ticketId', ticket_id) order by asked_at desc))[1:3] as examples
+      from items where cardinality(reasons) > 0
+      group by cluster_key
+      order by residents desc, newest desc
+      limit ${scope.limit ?? 300}`);
+    const groups = rowsOf<{
+      cluster_key: string;
+      residents: number;
+      questions: number;
+      newest: Date | string;
+      r_handoff: number;
+      r_clarify: number;
+      r_low: number;
+      r_staff: number;
+      r_rating: number;
+      suggested: string | null;
+      examples: RawExample[] | string;
+    }>(result).map((r) => ({
+      key: r.cluster_key,
+      residents: Number(r.residents),
+      questions: Number(r.questions),
+      newest: new Date(r.newest),
+      reasons: { handoff: r.r_handoff, clarify_unchosen: r.r_clarify, low_confidence: r.r_low, answer_then_staff: r.r_staff, low_rating: r.r_rating },
+      suggestedEntryId: r.suggested,
+      examples: (typeof r.examples === 'string' ? (JSON.parse(r.examples) as RawExample[]) : r.examples).map((e) => ({
+        ...e,
+        id: Number(e.id),
+        conversationId: Number(e.conversationId),
+        ticketId: e.ticketId === null ? null : Number(e.ticketId),
+        askedAt: new Date(e.askedAt),
+      })),
+    }));
+    return { groups };
+  }
+
+  /** Takes the questions with these cluster keys (in the scope) out of the inbox, recording who and why. */
+  async function resolve({ keys, scope, by, resolution, note }: { keys: string[]; scope: Scope; by: string; resolution: string; note?: string | null }): Promise<{ resolved: number }> {
+    if (keys.length === 0) return { resolved: 0 };
+    const unit = scope.unitId ? sql`and unit_id = ${scope.unitId}` : sql``;
+    const list = sql.join(
+      keys.map((k) => sql`${k}`),
+      sql`, `,
+    );
+    const result = await db.execute(sql`
+      update query_log set resolved_at = now(), resolved_by = ${by}, resolution = ${resolution}, resolution_note = ${note ?? null}
+      where resolved_at is null and cluster_key in (${list})
+        and asked_at >= ${scope.from.toISOString()}::timestamptz and asked_at < ${scope.to.toISOString()}::timestamptz ${unit}
+      returning id`);
+    return { resolved: rowsOf(result).length };
+  }
+
+  /** The first staff reply of a ticket (what the resident was told). */
+  async function staffAnswerOf({ ticketId, unitId }: { ticketId: number; unitId?: string | null }): Promise<{ text: string | null }> {
+    const unit = unitId ? sql`and t.unit_id = ${unitId}` : sql``;
+    const result = await db.execute(sql`
+      select e.text from ticket_events e join tickets t on t.id = e.ticket_id
+      where e.ticket_id = ${ticketId} and e.type = 'reply' and e.actor_kind = 'staff' ${unit} order by e.id limit 1`);
+    return { text: rowsOf<{ text: string | null }>(result)[0]?.text ?? null };
+  }
+
+  async function addRegressionCase(args: { text: string; expectedDecision: string; expectedEntryId: string | null; unitId: string | null; createdBy: string; sourceQueryId: number | null }) {
+    const [row] = await db.insert(regressionCasesTable).values(args).returning();
+    return { regressionCase: row! };
+  }
+
+  async function listRegressionCases() {
+    return { cases: await db.select().from(regressionCasesTable).orderBy(desc(regressionCasesTable.id)) };
+  }
+
+  async function removeRegressionCase({ id }: { id: number }) {
+    await db.delete(regressionCasesTable).where(and(eq(regressionCasesTable.id, id)));
+  }
+
+  return { insertMany, inboxGroups, resolve, staffAnswerOf, addRegressionCase, listRegressionCases, removeRegressionCase };
+}
