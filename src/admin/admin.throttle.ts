@@ -24,8 +24,11 @@ export function createLoginThrottle({ db }: { db: Database }) {
 
   /** Counts one failure for the address and the username; a count older than the lock window starts again. */
   async function recordFailure({ keys, now }: { keys: LoginKeys; now: Date }): Promise<void> {
-    const windowStart = new Date(now.getTime() - LOCK_MS);
+    // Times inside sql`` go as ISO text with a cast: postgres.js cannot bind a bare Date there.
+    const windowStart = sql`${new Date(now.getTime() - LOCK_MS).toISOString()}::timestamptz`;
+    const nowAt = sql`${now.toISOString()}::timestamptz`;
     const lockAt = new Date(now.getTime() + LOCK_MS);
+    const lockAtSql = sql`${lockAt.toISOString()}::timestamptz`;
     for (const key of keysOf(keys)) {
       const max = key.startsWith('ip:') ? MAX_FAILURES.ip : MAX_FAILURES.user;
       await db
@@ -35,8 +38,8 @@ export function createLoginThrottle({ db }: { db: Database }) {
           target: adminLoginFailuresTable.key,
           set: {
             failures: sql`case when ${adminLoginFailuresTable.firstFailedAt} < ${windowStart} then 1 else ${adminLoginFailuresTable.failures} + 1 end`,
-            firstFailedAt: sql`case when ${adminLoginFailuresTable.firstFailedAt} < ${windowStart} then ${now} else ${adminLoginFailuresTable.firstFailedAt} end`,
-            lockedUntil: sql`case when ${adminLoginFailuresTable.firstFailedAt} >= ${windowStart} and ${adminLoginFailuresTable.failures} + 1 >= ${max} then ${lockAt}::timestamptz else ${adminLoginFailuresTable.lockedUntil} end`,
+            firstFailedAt: sql`case when ${adminLoginFailuresTable.firstFailedAt} < ${windowStart} then ${nowAt} else ${adminLoginFailuresTable.firstFailedAt} end`,
+            lockedUntil: sql`case when ${adminLoginFailuresTable.firstFailedAt} >= ${windowStart} and ${adminLoginFailuresTable.failures} + 1 >= ${max} then ${lockAtSql} else ${adminLoginFailuresTable.lockedUntil} end`,
           },
         });
     }
