@@ -4,17 +4,14 @@
  * message with the conversation's state, queue the reply): units, staff groups and staff come from
  * memory, and the privacy, unit and ticket lookups are skipped when the stored state says so.
  */
+import { assembleOnTestDatabase } from './helpers/assembly-harness.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../src/bot/adapters/memory/memory.adapter.js';
 import type { ChannelAdapter } from '../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../src/bot/core/message.types.js';
-import { countStatements } from '../src/db/statement-counter.js';
-import { syncUnitsFromData } from '../src/units/units.sync.js';
-import { createLogger } from '../src/logger.js';
-import { assemblePipeline, type PipelineAssembly } from '../src/pipeline.assembly.js';
-import { createFakeFaqEngine, KHAI_SINH_ANSWER } from './helpers/fake-faq-engine.js';
-import { createTestDatabase, type TestDatabase } from './helpers/test-db.js';
-import { ONE_UNIT_YAML, TWO_UNITS_YAML, writeDataDir } from './units/units-fixtures.js';
+import { type PipelineAssembly } from '../src/pipeline.assembly.js';
+import { KHAI_SINH_ANSWER } from './helpers/fake-faq-engine.js';
+import { ONE_UNIT_YAML, TWO_UNITS_YAML } from './units/units-fixtures.js';
 
 let n = 0;
 function inbound(args: Partial<InboundMessage>): InboundMessage {
@@ -37,28 +34,15 @@ describe.each([
   { units: 'one unit', yaml: ONE_UNIT_YAML },
   { units: 'two units', yaml: TWO_UNITS_YAML },
 ])('assembled pipeline ($units)', ({ yaml }) => {
-  let database: TestDatabase;
   let assembly: PipelineAssembly;
   let counter: { statements: number };
   const adapter = createMemoryAdapter();
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await syncUnitsFromData({ db: database.db, dataDir: writeDataDir({ 'units.yaml': yaml }) });
-    const counted = countStatements(database.db);
-    counter = counted.counter;
-    assembly = await assemblePipeline({
-      database: { ...database, db: counted.db },
-      adapters: new Map<ChannelName, ChannelAdapter>([['memory', adapter]]),
-      faq: createFakeFaqEngine(),
-      logger: createLogger({ level: 'silent' }),
-      retentionDays: 365,
-    });
+    ({ assembly, counter, stop } = await assembleOnTestDatabase({ unitsYaml: yaml, adapters: new Map<ChannelName, ChannelAdapter>([['memory', adapter]]), countStatements: true }));
   });
-  afterAll(async () => {
-    await assembly.unitsListener.stop();
-    await database.close();
-  });
+  afterAll(() => stop());
 
   async function repliesTo(message: InboundMessage): Promise<string[]> {
     const before = adapter.sentTo({ conversationRef: message.conversationRef }).length;

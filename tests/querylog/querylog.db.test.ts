@@ -4,21 +4,18 @@
  * the inbox reads what happened next; erasure and retention remove the rows.
  */
 import { eq, sql } from 'drizzle-orm';
+import { assembleOnTestDatabase } from '../helpers/assembly-harness.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../../src/bot/adapters/memory/memory.adapter.js';
 import type { ChannelAdapter } from '../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../../src/bot/core/message.types.js';
 import { rowsOf } from '../../src/db/client.js';
-import { countStatements } from '../../src/db/statement-counter.js';
 import { createPrivacyRepository } from '../../src/privacy/index.js';
-import { syncUnitsFromData } from '../../src/units/index.js';
-import { createLogger } from '../../src/logger.js';
-import { assemblePipeline, type PipelineAssembly } from '../../src/pipeline.assembly.js';
+import { type PipelineAssembly } from '../../src/pipeline.assembly.js';
 import { createQueryLogRepository } from '../../src/querylog/querylog.repository.js';
 import { queryLogTable, regressionCasesTable } from '../../src/querylog/querylog.table.js';
-import { createFakeFaqEngine } from '../helpers/fake-faq-engine.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { ONE_UNIT_YAML, writeDataDir } from '../units/units-fixtures.js';
+import { type TestDatabase } from '../helpers/test-db.js';
+import { ONE_UNIT_YAML } from '../units/units-fixtures.js';
 
 let n = 0;
 const t0 = new Date('2026-11-02T02:00:00Z');
@@ -44,23 +41,11 @@ describe('query log (real database, assembled pipeline)', () => {
   const adapter = createMemoryAdapter();
   const scope = { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') };
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await syncUnitsFromData({ db: database.db, dataDir: writeDataDir({ 'units.yaml': ONE_UNIT_YAML }) });
-    const counted = countStatements(database.db);
-    counter = counted.counter;
-    assembly = await assemblePipeline({
-      database: { ...database, db: counted.db },
-      adapters: new Map<ChannelName, ChannelAdapter>([['memory', adapter]]),
-      faq: createFakeFaqEngine(),
-      logger: createLogger({ level: 'silent' }),
-      retentionDays: 365,
-    });
+    ({ database, assembly, counter, stop } = await assembleOnTestDatabase({ unitsYaml: ONE_UNIT_YAML, adapters: new Map<ChannelName, ChannelAdapter>([['memory', adapter]]), countStatements: true }));
   });
-  afterAll(async () => {
-    await assembly.unitsListener.stop();
-    await database.close();
-  });
+  afterAll(() => stop());
 
   const ask = async (ref: string, text: string) => {
     await assembly.pipeline.handle(inbound(ref, text));

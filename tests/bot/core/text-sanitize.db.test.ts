@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
+import { assembleOnTestDatabase } from '../../helpers/assembly-harness.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Update } from 'telegraf/types';
 import { GroupMessage, UserMessage, type TMessage } from 'zca-js';
@@ -16,12 +17,10 @@ import type { ChannelAdapter } from '../../../src/bot/core/channel.port.js';
 import type { ChannelName, InboundMessage } from '../../../src/bot/core/message.types.js';
 import { sanitizeText } from '../../../src/bot/core/text-sanitize.js';
 import { messagesTable } from '../../../src/db/messages.table.js';
-import { createLogger } from '../../../src/logger.js';
-import { assemblePipeline, type PipelineAssembly } from '../../../src/pipeline.assembly.js';
-import { syncUnitsFromData } from '../../../src/units/units.sync.js';
-import { ONE_UNIT_YAML, writeDataDir } from '../../units/units-fixtures.js';
-import { createFakeFaqEngine, KHAI_SINH_ANSWER } from '../../helpers/fake-faq-engine.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
+import { type PipelineAssembly } from '../../../src/pipeline.assembly.js';
+import { ONE_UNIT_YAML } from '../../units/units-fixtures.js';
+import { KHAI_SINH_ANSWER } from '../../helpers/fake-faq-engine.js';
+import { type TestDatabase } from '../../helpers/test-db.js';
 import { OWN_ID } from '../adapters/zalo/zalo.fakes.js';
 
 const DIRTY = 'làm\u0000 khai\u0007 sinh\u001b cần\u009b gì\uFFFF\uD800';
@@ -67,21 +66,11 @@ describe.each([
   let assembly: PipelineAssembly;
   const adapter = createMemoryAdapter({ channel });
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await syncUnitsFromData({ db: database.db, dataDir: writeDataDir({ 'units.yaml': ONE_UNIT_YAML }) });
-    assembly = await assemblePipeline({
-      database,
-      adapters: new Map<ChannelName, ChannelAdapter>([[channel, adapter]]),
-      faq: createFakeFaqEngine(),
-      logger: createLogger({ level: 'silent' }),
-      retentionDays: 365,
-    });
+    ({ database, assembly, stop } = await assembleOnTestDatabase({ unitsYaml: ONE_UNIT_YAML, adapters: new Map<ChannelName, ChannelAdapter>([[channel, adapter]]) }));
   });
-  afterAll(async () => {
-    await assembly.unitsListener.stop();
-    await database.close();
-  });
+  afterAll(() => stop());
 
   it('is mapped clean, stored and answered', async () => {
     const message = map();
