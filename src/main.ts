@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { createTelegramAdapter, type TelegramAdapter } from './bot/adapters/telegram/telegram.adapter.js';
 import { createWebAdapter } from './bot/adapters/web/web.adapter.js';
 import type { ChannelName } from './bot/core/message.types.js';
-import { loadCatalogueFiles } from './faq/catalogue.loader.js';
+import { hashFaqFiles, loadCatalogueSupport, loadFaqEntries } from './faq/catalogue.loader.js';
 import { createFaqEngine } from './faq/faq.engine.js';
 import { createFaqRepository } from './faq/faq.repository.js';
 import { createWebChatHistory } from './web/chat.history.js';
@@ -46,27 +46,44 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  // Where a start spends its time (ms since the process began, module loading included): logged once
+  // running, so a slow restart after a crash shows which step to blame.
+  const startup: Record<string, number> = { modules: Math.round(performance.now()) };
+  const mark = (phase: string) => (startup[phase] = Math.round(performance.now()));
   const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
 
   const database = await openDatabase({ config, logger });
   stoppers.unshift({ name: 'database', stop: () => database.close() });
+  mark('database');
 
   // Units, staff, hours, roster and holidays: data/ seeds each unit once; the database is the truth after
   // (`npm run cli -- units import --force` re-imports). A broken file stops the start naming file and field.
   const unitsSync = await syncUnitsFromData({ db: database.db, dataDir: config.dataDir });
   logger.info(unitsSync, 'units synced from data/');
+  mark('units');
   // FAQ engine: data/faq seeds entries the database does not have yet and refreshes those nobody saved
   // in the database since (edits made there are never overwritten); the engine serves the database's
   // published entries. A broken data file stops the
   // start naming the file and field; a broken database row is logged and left out.
-  const catalogue = loadCatalogueFiles({ dataDir: config.dataDir });
+  // Unchanged files (same hash as at the last seed) are not read again: a restart skips their parsing.
+  const catalogue = loadCatalogueSupport({ dataDir: config.dataDir });
   const faqRepository = createFaqRepository({ db: database.db });
-  const { inserted, offered, updated } = await faqRepository.seed({ entries: catalogue.entries });
+  const loadEntries = () => loadFaqEntries({ dataDir: config.dataDir });
+  const filesHash = hashFaqFiles({ dataDir: config.dataDir });
+  let seeded = await faqRepository.seedIfChanged({ filesHash, loadEntries });
+  let { entries, invalid } = await faqRepository.listPublished();
+  if (seeded.skipped && invalid.length > 0) {
+    // Rows the current schema refuses (written before an upgrade) are replaced by their unedited files.
+    seeded = await faqRepository.seedIfChanged({ filesHash, loadEntries, force: true });
+    ({ entries, invalid } = await faqRepository.listPublished());
+  }
+  const { inserted, offered, updated } = seeded;
   if (offered.length > 0) logger.warn({ entries: offered }, 'data/faq files changed: offered as drafts in the console (/admin), not applied');
-  const { entries, invalid } = await faqRepository.listPublished();
   for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
+  mark('catalogue');
   const faq = createFaqEngine({ ...catalogue, entries });
-  logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
+  mark('engine');
+  logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, filesUnchanged: seeded.skipped, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
   // A publish in the console (any process) reloads the engine here within a second (NOTIFY; 60 s TTL check as a net).
   const faqSync = await startFaqSync({ database, repository: faqRepository, engine: faq, logger });
   stoppers.unshift({ name: 'FAQ sync', stop: () => faqSync.stop() });
@@ -154,7 +171,9 @@ async function main(): Promise<void> {
         }),
     ],
   });
+  mark('assembly');
   const server = await listen({ app, config });
+  mark('listening');
   stoppers.unshift({ name: 'http', stop: () => closeServer(server) });
 
   outboxWorker.start();
@@ -169,13 +188,14 @@ async function main(): Promise<void> {
   // the channels start; the platforms' redeliveries of them are duplicates by then.
   const { recovered } = await pipeline.recover({ since: new Date(Date.now() - RECOVERY_WINDOW_MS) });
   if (recovered > 0) logger.warn({ recovered }, 'handling messages a crash left unhandled');
+  mark('recovery');
   for (const [name, adapter] of adapters) {
     // A channel that cannot start (Zalo needs a QR, Telegram unreachable) must not stop the others.
     adapter.start({ onMessage: pipeline.handle }).catch((error: unknown) => {
       logger.error({ err: error, channel: name }, 'channel failed to start; see /healthz');
     });
   }
-  logger.info({ url: `http://${config.host}:${config.port}/`, database: database.kind, version }, 'Một Cửa Bot is running');
+  logger.info({ url: `http://${config.host}:${config.port}/`, database: database.kind, version, startupMs: startup }, 'Một Cửa Bot is running');
 
   installShutdown({ logger, stoppers });
 }

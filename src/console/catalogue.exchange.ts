@@ -5,7 +5,7 @@
  * derived from the catalogue schema (catalogue.form.ts). Reading returns the raw entries and
  * row/column-exact Vietnamese problems; nothing here writes to the database.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { checkEntry, entryFields, issuesToVietnamese, type FieldSpec } from './catalogue.form.js';
 import { labelOf } from './catalogue.diff.js';
@@ -68,10 +68,13 @@ const letter = (index: number) => {
   return out;
 };
 
+/** exceljs takes a third of a second to import: loaded on the first import or export, not at every bot start. */
+const loadExcel = async () => (await import('exceljs')).default;
+
 // --- export -----------------------------------------------------------------
 
 export async function exportXlsx({ entries }: { entries: Array<Record<string, unknown>> }): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = 'Một Cửa Bot';
   const columns = columnsOf({ questionsApart: true });
   const sheet = workbook.addWorksheet(ENTRIES_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -186,7 +189,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function readXlsx(data: Buffer): Promise<{ rows: ReadRow[]; problems: string[] }> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
   } catch {

@@ -1,4 +1,4 @@
-import { bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
 import { unitsTable } from './units.table.js';
 
@@ -18,6 +18,12 @@ export const conversationsTable = pgTable(
     unitId: text('unit_id').references(() => unitsTable.id),
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * The pipeline's short-lived context (clarify options, the entry answered last, the question an
+     * offer of a person refers to), opaque here. Read with every stored message and written in the
+     * statement that queues the message's replies, so a restart or another process keeps it.
+     */
+    context: jsonb('context').$type<Record<string, unknown>>(),
   },
   (t) => [index('conversations_last_seen_idx').on(t.lastSeenAt)],
 );

@@ -3,6 +3,7 @@
  * small talk and the unit facts templated into answers. Every file is validated; a broken file
  * stops loading with the file name and the field at fault.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -79,12 +80,29 @@ export function loadDefaultOfficeHours({ dataDir }: { dataDir: string }): Office
 }
 
 export function loadCatalogueFiles({ dataDir }: { dataDir: string }): CatalogueFiles {
+  return { ...loadCatalogueSupport({ dataDir }), entries: loadFaqEntries({ dataDir }) };
+}
+
+/** Everything but the entries (which the engine takes from the database): lexicon, small talk, unit facts. */
+export function loadCatalogueSupport({ dataDir }: { dataDir: string }): Omit<CatalogueFiles, 'entries'> {
   const officeHours = loadDefaultOfficeHours({ dataDir });
   return {
     ...(officeHours ? { officeHours } : {}),
-    entries: loadFaqEntries({ dataDir }),
     lexicon: readValidated(join(dataDir, 'lexicon.yaml'), lexiconFileSchema),
     smalltalk: readValidated(join(dataDir, 'smalltalk.yaml'), smalltalkFileSchema),
     unit: loadDefaultUnitInfo({ dataDir }),
   };
+}
+
+/**
+ * A hash of data/faq's file names and bytes: equal to the one stored at the last seed means no file
+ * changed, so the start skips parsing them (YAML and schema checks were most of the catalogue's start-up cost).
+ */
+export function hashFaqFiles({ dataDir }: { dataDir: string }): string {
+  const dir = join(dataDir, 'faq');
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    hash.update(`${name}\0`).update(readFileSync(join(dir, name))).update('\0');
+  }
+  return hash.digest('hex');
 }

@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { and, asc, count, desc, eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { parseFaqEntry } from './catalogue.schema.js';
-import { faqEntriesTable, faqRevisionsTable, type FaqEntryRow } from './faq.table.js';
+import { faqEntriesTable, faqRevisionsTable, faqSeedStateTable, type FaqEntryRow } from './faq.table.js';
 import type { FaqEntry } from './faq.types.js';
 
 export type FaqRepository = ReturnType<typeof createFaqRepository>;
@@ -68,6 +68,8 @@ export type CatalogueListItem = {
   lastAuthor: string | null;
   updatedAt: Date;
 };
+
+const SEED_SOURCE = 'data/faq';
 
 export function createFaqRepository({ db }: { db: Database }) {
   /** Published entries that still pass validation (a bad row is reported, never served). */
@@ -139,6 +141,31 @@ export function createFaqRepository({ db }: { db: Database }) {
       if (inserted.length > 0 || updated.length > 0) await notifyFaqChanged(tx);
       return { inserted, offered, updated };
     });
+  }
+
+  /**
+   * `seed` when data/faq changed since the last seed (by `filesHash`), skipped otherwise: an unchanged
+   * folder has nothing to offer, so a restart neither reads nor validates the files. `force` seeds anyway
+   * (a published row the schema now refuses may need its file, see seed).
+   */
+  async function seedIfChanged({
+    filesHash,
+    loadEntries,
+    force = false,
+  }: {
+    filesHash: string;
+    loadEntries: () => FaqEntry[];
+    force?: boolean;
+  }): Promise<{ skipped: boolean; inserted: string[]; offered: string[]; updated: string[] }> {
+    const [state] = await db.select({ filesHash: faqSeedStateTable.filesHash }).from(faqSeedStateTable).where(eq(faqSeedStateTable.source, SEED_SOURCE));
+    if (!force && state?.filesHash === filesHash) return { skipped: true, inserted: [], offered: [], updated: [] };
+    const result = await seed({ entries: loadEntries() });
+    // Stored after the seed committed: a crash in between only means the next start seeds again (a no-op).
+    await db
+      .insert(faqSeedStateTable)
+      .values({ source: SEED_SOURCE, filesHash, seededAt: new Date() })
+      .onConflictDoUpdate({ target: faqSeedStateTable.source, set: { filesHash, seededAt: new Date() } });
+    return { skipped: false, ...result };
   }
 
   /** Every entry with its working copy and last change, for the console list. */
@@ -220,7 +247,7 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { revision: row };
   }
 
-  return { listPublished, publishedSignature, catalogueSignature, seed, listForConsole, getEntry, listWorkingCopies, listRevisions, listRevisionSummaries, getRevision };
+  return { listPublished, publishedSignature, catalogueSignature, seed, seedIfChanged, listForConsole, getEntry, listWorkingCopies, listRevisions, listRevisionSummaries, getRevision };
 }
 
 async function revisionData(db: Pick<Database, 'select'>, entryId: string, revision: number): Promise<Record<string, unknown>> {

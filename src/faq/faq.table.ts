@@ -51,3 +51,14 @@ export const faqRevisionsTable = pgTable(
 
 export type FaqEntryRow = typeof faqEntriesTable.$inferSelect;
 export type FaqRevisionRow = typeof faqRevisionsTable.$inferSelect;
+
+/**
+ * What data/faq looked like when it was last seeded (a hash of the files' names and bytes): a start
+ * whose files are unchanged skips reading, validating and comparing them (most of the start-up time
+ * spent on the catalogue).
+ */
+export const faqSeedStateTable = pgTable('faq_seed_state', {
+  source: text('source').primaryKey(),
+  filesHash: text('files_hash').notNull(),
+  seededAt: timestamp('seeded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

@@ -1,5 +1,5 @@
 /**
- * The fault run: the REAL bot process (node + tsx running src/main.ts), real telegraf long-polling
+ * The fault run: the REAL bot process (the built dist/, as `npm start` runs it), real telegraf long-polling
  * the fake Bot API (tests/helpers/fake-telegram-api.ts) over loopback, on a real database (a PGlite
  * folder, or Postgres with TEST_DATABASE_URL). Each cycle a new resident asks a question, asks for a
  * person (ticket opening: receipt, forum topic, card), or asks a question while the process is killed
@@ -15,7 +15,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOT_ENTRY, freePort, throwAwayDatabase } from '../../src/bench/child-bot.js';
+import { BUILT_BOT_ENTRY, ensureBuilt, freePort, throwAwayDatabase } from '../../src/bench/child-bot.js';
 import { startFakeTelegramApi } from '../helpers/fake-telegram-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,6 +64,7 @@ export async function runFaultScenario({
   seed?: number;
 }): Promise<FaultFigures> {
   let state = seed >>> 0 || 1;
+  ensureBuilt();
   const random = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
   const fake = await startFakeTelegramApi({ maxPollMs: 100 });
   const dataDir = mkdtempSync(join(tmpdir(), 'mcb-fault-data-'));
@@ -93,7 +94,7 @@ export async function runFaultScenario({
   async function start(): Promise<void> {
     const began = Date.now();
     stderr = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', BOT_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, [BUILT_BOT_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     proc.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child = proc;
     // Up when it polls Telegram.
