@@ -126,7 +126,7 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     receivedAt: Date;
     /** Kept with the row until it is handled, so a restart can handle it again (see listUnhandled). */
     replay: Record<string, unknown>;
-  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState<NoInfer<K>> }> {
+  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState<NoInfer<K>>; context: unknown }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
     const at = args.receivedAt.toISOString();
@@ -139,16 +139,16 @@ export function createConversationsRepository<K extends string = never>({ db, pr
           last_seen_at = greatest(conversations.last_seen_at, excluded.last_seen_at),
           resident_name = coalesce(excluded.resident_name, conversations.resident_name),
           resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
-        returning id, unit_id, (xmax = 0) as inserted
+        returning id, unit_id, context, (xmax = 0) as inserted
       ), msg as (
         insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay)
         select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb from conv
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
-      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id${sql.join(flags)}
+      select conv.id, conv.inserted, conv.unit_id, conv.context, (select id from msg) as message_id${sql.join(flags)}
       from conv`);
-    const rows = rowsOf<{ id: number | string; inserted: boolean; unit_id: string | null; message_id: number | string | null } & Record<K, boolean>>(result);
+    const rows = rowsOf<{ id: number | string; inserted: boolean; unit_id: string | null; context: unknown; message_id: number | string | null } & Record<K, boolean>>(result);
     const row = rows[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);
@@ -158,6 +158,7 @@ export function createConversationsRepository<K extends string = never>({ db, pr
       messageId,
       duplicate: messageId === null,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
+      context: row.context,
     };
   }
 
@@ -192,20 +193,21 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     messageId,
   }: {
     messageId: number;
-  }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>> } | undefined> {
+  }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>>; context: unknown } | undefined> {
     const flags = probeEntries.map(([key, probe]) => sql`, ${probe(sql`m.conversation_id`)} as ${sql.identifier(key)}`);
     const result = await db.execute(sql`
-      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id,
+      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id, c.context,
         not exists (select 1 from messages e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id) as first${sql.join(flags)}
       from messages m join conversations c on c.id = m.conversation_id
       where m.id = ${messageId}`);
-    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null } & Record<K, boolean>>(result)[0];
+    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null; context: unknown } & Record<K, boolean>>(result)[0];
     if (!row) return undefined;
     return {
       conversationId: Number(row.id),
       created: row.first,
       handled: row.handled,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
+      context: row.context,
     };
   }
 

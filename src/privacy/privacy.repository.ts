@@ -204,7 +204,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       );
     await tx
       .update(conversationsTable)
-      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null })
+      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null, context: null })
       .where(eq(conversationsTable.id, id));
   }
 }

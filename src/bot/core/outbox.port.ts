@@ -22,10 +22,16 @@ export type EnqueueOptions = {
  */
 export type InboundUnit = {
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** `handled: false`: the rows are written but the message stays unhandled (held by the throttle). */
-  commit(args?: { handled?: boolean }): Promise<void>;
+  /**
+   * `handled: false`: the rows are written but the message stays unhandled (held by the throttle).
+   * `context`: the conversation's new short-lived context (conversation-memory.ts; null forgets it),
+   * written in the same statement, so it changes only together with the replies it led to.
+   */
+  commit(args?: { handled?: boolean; context?: ConversationContextWrite }): Promise<void>;
   abandon(): void;
 };
+
+export type ConversationContextWrite = { conversationId: number; value: Record<string, unknown> | null };
 
 export type OutboxPort = {
   /** Stores the message (split to the channel's maxTextLength) for sending; returns the row ids in send order. */

@@ -23,7 +23,7 @@ import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
 import { parseCommand, parseChoice } from './bot.commands.js';
 import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { createConversationMemory } from './conversation-memory.js';
+import { contextFromStored, contextToStore, type ConversationContext } from './conversation-memory.js';
 import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
@@ -104,7 +104,6 @@ export function createPipeline({
   const log = logger.child({ module: 'pipeline' });
   const queue = createKeyedQueue();
   const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: limits.throttleWindowMs ?? 60_000, clock });
-  const memory = createConversationMemory({ clock });
   const handoffButton: OutboundButton = { label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION };
 
   /** Sends replies to the message's conversation; in groups the first part quotes the resident. */
@@ -155,20 +154,34 @@ export function createPipeline({
       log.debug({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
       return undefined;
     }
-    return { messageId: stored.messageId, conversationId: stored.conversationId, created: stored.created, state: stored.state };
+    return { messageId: stored.messageId, conversationId: stored.conversationId, created: stored.created, state: stored.state, memory: memoryOf(stored.context) };
+  }
+
+  /** The conversation's stored context, as read with the message; `remember` changes what commit writes. */
+  function memoryOf(value: unknown): Memory {
+    const memory: Memory = {
+      context: contextFromStored({ value, now: clock.now() }),
+      changed: false,
+      recall: () => memory.context,
+      remember: (context) => {
+        memory.context = context;
+        memory.changed = true;
+      },
+    };
+    return memory;
   }
 
   /** A message stored before a crash, read back (undefined: handled meanwhile, or gone). */
   async function restore(messageId: number): Promise<Stored | undefined> {
     const found = await conversations.readStoredState({ messageId });
     if (!found || found.handled) return undefined;
-    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state };
+    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state, memory: memoryOf(found.context) };
   }
 
   async function process(message: InboundMessage, stored: Stored, options: { released?: boolean } = {}): Promise<void | 'held'> {
     const { conversationRef } = message;
     const conversation = { id: stored.conversationId };
-    const { created, state } = stored;
+    const { created, state, memory } = stored;
 
     if (await handoff.isStaffConversation({ conversationRef })) {
       await handoff.handleStaffMessage({ message });
@@ -224,15 +237,15 @@ export function createPipeline({
 
     if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket, messageId: stored.messageId })).handled) return;
 
-    const context = memory.recall({ conversationRef });
+    const context = memory.recall();
     /** The accepted (or direct) handoff: the offer is used up once the ticket is asked for. */
     const toStaff = async (request: TicketRequest) => {
-      memory.remember({ conversationRef, context: { ...memory.recall({ conversationRef }), offer: undefined } });
+      memory.remember({ ...memory.recall(), offer: undefined });
       await handoff.openTicket({ message, conversationId: conversation.id, request, messageId: stored.messageId });
     };
 
     if (message.action === HANDOFF_REQUEST_ACTION) return toStaff(acceptOffer({ offer: context.offer }));
-    if (message.action) return handleAction({ message, action: message.action, reply });
+    if (message.action) return handleAction({ action: message.action, reply, memory });
 
     if (message.kind !== 'text' && text === '') {
       return reply.send([{ parts: [texts.nonText], buttons: [handoffButton] }]);
@@ -258,12 +271,9 @@ export function createPipeline({
     // plain yes no longer refers to it.
     const offer = picked ? context.offer : (offerFor({ decision, text, externalMessageId: message.externalMessageId }) ?? (context.offer && { ...context.offer, plainYesAccepts: false }));
     memory.remember({
-      conversationRef,
-      context: {
-        clarify: decision.kind === 'clarify' ? decision.candidates : undefined,
-        lastEntryId: decision.kind === 'answer' ? decision.entryId : context.lastEntryId,
-        offer,
-      },
+      ...(decision.kind === 'clarify' ? { clarify: decision.candidates } : {}),
+      ...((decision.kind === 'answer' ? decision.entryId : context.lastEntryId) ? { lastEntryId: decision.kind === 'answer' ? decision.entryId : context.lastEntryId } : {}),
+      ...(offer ? { offer } : {}),
     });
 
     if (decision.kind === 'handoff' && decision.reason === 'explicit_request' && isBareRequest({ text }) && context.offer) {
@@ -280,23 +290,15 @@ export function createPipeline({
     await reply.send([decision.kind === 'handoff' || decision.kind === 'clarify' ? reply.withHandoff(rendered) : rendered]);
   }
 
-  async function handleAction({
-    message,
-    action,
-    reply,
-  }: {
-    message: InboundMessage;
-    action: string;
-    reply: ReturnType<typeof replierFor>;
-  }): Promise<void> {
+  async function handleAction({ action, reply, memory }: { action: string; reply: ReturnType<typeof replierFor>; memory: Memory }): Promise<void> {
     if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
     const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength });
     if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
     // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".
     const entryId = parseFaqAction(action)?.entryId;
     // The question a later "Gặp cán bộ" refers to stays the one the resident typed.
-    const { offer } = memory.recall({ conversationRef: message.conversationRef });
-    if (entryId) memory.remember({ conversationRef: message.conversationRef, context: { lastEntryId: entryId, offer } });
+    const { offer } = memory.recall();
+    if (entryId) memory.remember({ lastEntryId: entryId, ...(offer ? { offer } : {}) });
     await reply.send([rendered]);
   }
 
@@ -372,7 +374,9 @@ export function createPipeline({
         limits.handlerTimeoutMs,
         () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`),
       );
-      await unit.commit({ handled: outcome !== 'held' });
+      const { memory } = handled;
+      const context = memory.changed ? { conversationId: handled.conversationId, value: contextToStore({ context: memory.context, now: clock.now() }) } : undefined;
+      await unit.commit({ handled: outcome !== 'held', ...(context ? { context } : {}) });
     } catch (error) {
       unit.abandon();
       log.error({ ...context, err: error }, 'handling an inbound message failed');
@@ -401,7 +405,10 @@ export function createPipeline({
   };
 }
 
-type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey> };
+type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey>; memory: Memory };
+
+/** One message's view of the conversation context (conversation-memory.ts), written by its unit's commit. */
+type Memory = { context: ConversationContext; changed: boolean; recall(): ConversationContext; remember(context: ConversationContext): void };
 
 /** What the messages row keeps to handle the message again: everything but the raw platform payload. */
 function toReplay(message: InboundMessage): Record<string, unknown> {

@@ -27,6 +27,9 @@ export type NewOutboxRow = {
 /** The inbound messages (messages.id) whose handling these rows finish: handled_at is set with the insert. */
 export type HandledMark = { messageIds: number[]; at: Date };
 
+/** The conversation's short-lived context, written with the handled mark (see InboundUnit.commit). */
+export type ContextWrite = { conversationId: number; value: Record<string, unknown> | null };
+
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 export type { GroupHealth } from './outbox.group-health.js';
 
@@ -36,19 +39,20 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
-  async function insertRows({ rows, handled }: { rows: NewOutboxRow[]; handled?: HandledMark }): Promise<{ ids: number[] }> {
+  async function insertRows({ rows, handled, context }: { rows: NewOutboxRow[]; handled?: HandledMark; context?: ContextWrite }): Promise<{ ids: number[] }> {
     if (handled?.messageIds.length === 0) handled = undefined;
+    // Data-modifying WITHs run whether or not the main statement reads them: the replies, the handled
+    // mark and the conversation's context commit together, in the one statement the reply needs anyway.
+    const writes = [...(handled ? [sql`handled as (${handledUpdate(handled)})`] : []), ...(context ? [sql`context as (${contextUpdate(context)})`] : [])];
     if (rows.length === 0) {
-      if (handled) await markHandled(handled);
+      if (writes.length > 0) await db.execute(sql`with ${sql.join(writes, sql`, `)} select 1`);
       return { ids: [] };
     }
     const values = rows.map(
       (r) =>
         sql`(${r.conversationRef}, ${r.channel}, ${r.kind ?? 'message'}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
     );
-    // A data-modifying WITH runs whether or not the insert reads it: the replies and the handled mark
-    // commit together, in the one statement the reply needs anyway.
-    const mark = handled ? sql`with handled as (${handledUpdate(handled)}) ` : sql``;
+    const mark = writes.length > 0 ? sql`with ${sql.join(writes, sql`, `)} ` : sql``;
     const result = await db.execute(sql`
       ${mark}insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}
@@ -63,6 +67,10 @@ export function createOutboxRepository({ db }: { db: Database }) {
       sql`, `,
     );
     return sql`update messages set handled_at = ${at.toISOString()}::timestamptz, replay = null where id in (${ids})`;
+  }
+
+  function contextUpdate({ conversationId, value }: ContextWrite) {
+    return sql`update conversations set context = ${value === null ? null : JSON.stringify(value)}::jsonb where id = ${conversationId}::bigint`;
   }
 
   /** Marks an inbound message handled that queued no reply (a group message not addressed to the bot…). */

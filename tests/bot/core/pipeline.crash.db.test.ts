@@ -110,6 +110,35 @@ describe('a crash after any commit while handling a message (pglite)', () => {
     expect(completedAt).toBeGreaterThanOrEqual(3);
   });
 
+  it('the clarify options ("1/2/3") survive a restart: a new process reads them from the database', async () => {
+    const ref = 'memory:clarify';
+    const before = await assemble(database.handle);
+    await before.pipeline.handle(inbound(ref, 'giấy tờ'));
+    await before.pipeline.drain();
+    await before.unitsListener.stop();
+    // "The process restarted": a fresh assembly (nothing in memory) gets the pick.
+    await survivor.pipeline.handle(inbound(ref, '2'));
+    await survivor.pipeline.drain();
+    while ((await survivor.outboxWorker.runOnce()).claimed > 0);
+    const texts = adapter.sentTo({ conversationRef: ref }).map((m) => m.text);
+    expect(texts.some((t) => /Trả lời 1, 2 hoặc 3/.test(t))).toBe(true);
+    expect(texts.at(-1)).toBe('Trả lời về ket-hon.');
+  });
+
+  it('a crash before the commit leaves the context as it was; the recovered message sets it', { timeout: 60_000 }, async () => {
+    const ref = 'memory:clarify-crash';
+    // Stored (commit 1), then killed before the replies and the context are written.
+    expect(await handleAndKill(inbound(ref, 'giấy tờ'), 1)).toBe(false);
+    await survivor.pipeline.recover({ since: new Date(Date.now() - 60_000) });
+    await survivor.pipeline.drain();
+    await survivor.pipeline.handle(inbound(ref, '3'));
+    await survivor.pipeline.drain();
+    while ((await survivor.outboxWorker.runOnce()).claimed > 0);
+    const texts = adapter.sentTo({ conversationRef: ref }).map((m) => m.text);
+    expect(texts.filter((t) => /Trả lời 1, 2 hoặc 3/.test(t))).toHaveLength(1);
+    expect(texts.at(-1)).toMatch(/^Trả lời về /);
+  });
+
   it('a message handled before the crash is not handled again', async () => {
     const ref = 'memory:done';
     await survivor.pipeline.handle(inbound(ref, 'ks cần gì'));
