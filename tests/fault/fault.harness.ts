@@ -11,7 +11,7 @@
  * the last owed message at the fake API, the restart included).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,11 @@ export type FaultFigures = {
   worstRecoveryMs: number;
   medianRecoveryMs: number;
   startMs: { median: number; worst: number };
+  /** Median ms per start-up phase, as the bot logs them (main.ts `startupMs`: since its process began). */
+  startPhasesMs: Record<string, number>;
+  /** Median ms from the start (first getUpdates) to the last owed message: the handling after a restart. */
+  afterStartMs: { median: number; worst: number };
+  loadAverage: string;
   backend: 'pglite' | 'postgres';
 };
 
@@ -77,7 +82,8 @@ export async function runFaultScenario({
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    // info: the start-up line with its phases (stdout, parsed below); the rest is dropped.
+    LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
     DATA_DIR: dataDir,
     PGLITE_DATA_DIR: pgliteDir,
@@ -88,13 +94,27 @@ export async function runFaultScenario({
     ZALO_ENABLED: 'false',
   };
   const starts: number[] = [];
+  const phases: Array<Record<string, number>> = [];
+  const afterStart: number[] = [];
+  let startedAt = 0;
   let child: ChildProcess | undefined;
   let stderr = '';
 
   async function start(): Promise<void> {
     const began = Date.now();
     stderr = '';
-    const proc = spawn(process.execPath, [BUILT_BOT_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, [BUILT_BOT_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      out = (out + chunk.toString()).slice(-20_000);
+      const line = /\{[^\n]*"startupMs":\{[^}]*\}[^\n]*\}/.exec(out)?.[0];
+      if (line) {
+        phases.push((JSON.parse(line) as { startupMs: Record<string, number> }).startupMs);
+        out = '';
+        proc.stdout?.removeAllListeners('data');
+        proc.stdout?.resume();
+      }
+    });
     proc.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child = proc;
     // Up when it polls Telegram.
@@ -103,6 +123,7 @@ export async function runFaultScenario({
       throw new Error(`the bot did not start within 60 s: ${stderr}`);
     });
     starts.push(Date.now() - began);
+    startedAt = Date.now();
   }
 
   function kill(): Promise<void> {
@@ -145,6 +166,9 @@ export async function runFaultScenario({
     worstRecoveryMs: 0,
     medianRecoveryMs: 0,
     startMs: { median: 0, worst: 0 },
+    startPhasesMs: {},
+    afterStartMs: { median: 0, worst: 0 },
+    loadAverage: '',
     backend: databaseUrl ? 'postgres' : 'pglite',
   };
   const recoveries: number[] = [];
@@ -200,6 +224,7 @@ export async function runFaultScenario({
       }
       const lastArrival = Math.max(...fake.calls.slice(callsBefore).filter((c) => c.method === 'sendMessage' && c.response.ok).map((c) => c.at.getTime()));
       recoveries.push(lastArrival - killedAt);
+      afterStart.push(Math.max(0, lastArrival - startedAt));
       await new Promise((resolve) => setTimeout(resolve, 400)); // a duplicate would follow closely
       const expected = scenario === 'ticket' ? ticketReplies.length + 1 : questionReplies.length;
       const extra = Math.max(0, owed().all.length - expected);
@@ -225,6 +250,10 @@ export async function runFaultScenario({
   figures.medianRecoveryMs = recoveries[Math.floor(recoveries.length / 2)] ?? 0;
   const sortedStarts = [...starts].sort((a, b) => a - b);
   figures.startMs = { median: sortedStarts[Math.floor(sortedStarts.length / 2)] ?? 0, worst: sortedStarts.at(-1) ?? 0 };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  figures.afterStartMs = { median: median(afterStart), worst: Math.max(0, ...afterStart) };
+  for (const phase of Object.keys(phases[0] ?? {})) figures.startPhasesMs[phase] = median(phases.map((p) => p[phase] ?? 0));
+  figures.loadAverage = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return figures;
 }
 

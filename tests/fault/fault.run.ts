@@ -14,6 +14,9 @@ console.log(
     `lost ${figures.lost}; duplicated ${figures.duplicated} (of which ${figures.duplicatedInSend} from kills while the reply was at Telegram); empty forum topics ${figures.emptyTopics}`,
     `recovery delay (kill → last owed message, restart included): median ${figures.medianRecoveryMs} ms, worst ${figures.worstRecoveryMs} ms`,
     `bot start (spawn → first getUpdates): median ${figures.startMs.median} ms, worst ${figures.startMs.worst} ms`,
+    `  of which, median per phase (ms since the bot's process began): ${Object.entries(figures.startPhasesMs).map(([phase, ms]) => `${phase} ${ms}`).join(', ')}`,
+    `after the start (first getUpdates → last owed message): median ${figures.afterStartMs.median} ms, worst ${figures.afterStartMs.worst} ms`,
+    `load average at the end: ${figures.loadAverage}`,
   ].join('\n'),
 );
 process.exit(figures.lost === 0 && figures.worstRecoveryMs < 10_000 ? 0 : 1);
