@@ -6,7 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFaqEditing } from '../../src/faq/faq.editing.js';
 import { createFaqEngine } from '../../src/faq/faq.engine.js';
 import { createFaqRepository } from '../../src/faq/faq.repository.js';
-import { faqEntriesTable } from '../../src/faq/faq.table.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashFaqFiles } from '../../src/faq/catalogue.loader.js';
+import { faqEntriesTable, faqSeedStateTable } from '../../src/faq/faq.table.js';
 import { startFaqSync } from '../../src/faq/faq.sync.js';
 import type { FaqEntry } from '../../src/faq/faq.types.js';
 import { createLogger } from '../../src/logger.js';
@@ -70,6 +74,45 @@ describe('seeding from data/', () => {
     expect((await faq.listPublished()).invalid.map((i) => i.id)).toEqual(['gio-lam-viec']);
     expect(await faq.seed({ entries: [hours()] })).toEqual({ inserted: [], offered: [], updated: ['gio-lam-viec'] });
     expect((await faq.listPublished()).entries.map((e) => e.id)).toEqual(['gio-lam-viec']);
+  });
+});
+
+describe('seeding only when data/faq changed (start-up)', () => {
+  it('reads the files when their hash is new, skips them while it stays the same, and reads them again once it moves', async () => {
+    await database.db.delete(faqSeedStateTable);
+    const faq = createFaqRepository({ db: database.db });
+    let reads = 0;
+    const loadEntries = () => {
+      reads += 1;
+      return [hours()];
+    };
+    expect(await faq.seedIfChanged({ filesHash: 'a', loadEntries })).toMatchObject({ skipped: false, inserted: ['gio-lam-viec'] });
+    expect(await faq.seedIfChanged({ filesHash: 'a', loadEntries })).toEqual({ skipped: true, inserted: [], offered: [], updated: [] });
+    expect(reads).toBe(1);
+    // A file changed: read, and the change offered as a draft as always.
+    const changed = () => {
+      reads += 1;
+      return [{ ...hours(), summary: 'Tóm tắt mới trong data/.' }];
+    };
+    expect(await faq.seedIfChanged({ filesHash: 'b', loadEntries: changed })).toMatchObject({ skipped: false, offered: ['gio-lam-viec'] });
+    expect(reads).toBe(2);
+    // `force` (a row the schema now refuses) reads them even with the same hash.
+    expect(await faq.seedIfChanged({ filesHash: 'b', loadEntries: changed, force: true })).toMatchObject({ skipped: false, offered: [] });
+    expect(reads).toBe(3);
+  });
+
+  it('hashes file names and bytes: the same folder gives the same hash, an edited or added file another', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcb-faq-hash-'));
+    mkdirSync(join(dir, 'faq'));
+    writeFileSync(join(dir, 'faq', 'a.yaml'), 'id: a\n');
+    const first = hashFaqFiles({ dataDir: dir });
+    expect(hashFaqFiles({ dataDir: dir })).toBe(first);
+    writeFileSync(join(dir, 'faq', 'a.yaml'), 'id: b\n');
+    const edited = hashFaqFiles({ dataDir: dir });
+    expect(edited).not.toBe(first);
+    writeFileSync(join(dir, 'faq', 'b.yaml'), '');
+    expect(hashFaqFiles({ dataDir: dir })).not.toBe(edited);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
