@@ -103,6 +103,8 @@ export async function assemblePipeline({
     privacy,
     unitChoice: createUnitChoice({ unitsRepository: units }),
     queryLog,
+    // Several processes on one Postgres: one conversation at a time across them (order, throttle, context).
+    lock: { shared: database.shared, run: ({ key, work }) => database.withLock({ key, work }) },
     ...(limits ? { limits } : {}),
   });
 

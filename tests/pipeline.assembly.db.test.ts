@@ -1,7 +1,8 @@
 /**
  * The wiring main.ts and the pipeline bench share: handoff, privacy and unit choice really are
  * asked about every message, and an ordinary question still costs only two statements (store the
- * message with the conversation's state, queue the reply): units, staff groups and staff come from
+ * message with the conversation's state, queue the reply; on Postgres a third under the conversation's
+ * lock, see the test): units, staff groups and staff come from
  * memory, and the privacy, unit and ticket lookups are skipped when the stored state says so.
  */
 import { assembleOnTestDatabase } from './helpers/assembly-harness.js';
@@ -68,10 +69,15 @@ describe.each([
       expect(first).toContain(KHAI_SINH_ANSWER);
     }
 
+    // Settled first: the worker's marks of the replies above and the query log's batch are not the hot path.
+    await assembly.queryLog.flush();
+    await new Promise((resolve) => setTimeout(resolve, 300));
     counter.statements = 0;
     const sent = adapter.sent.length;
     await assembly.pipeline.handle(inbound({ conversationRef: ref, text: 'làm khai sinh cho con' }));
-    expect(counter.statements).toBe(2);
+    // Postgres (processes may share it): one more, the state read again under the conversation's lock
+    // (the lock itself runs on the lock pool: begin, pg_advisory_xact_lock, commit).
+    expect(counter.statements).toBe(process.env.TEST_DATABASE_URL ? 3 : 2);
     while ((await assembly.outboxWorker.runOnce()).claimed > 0);
     expect(adapter.sent.slice(sent).map((m) => m.text)).toEqual([KHAI_SINH_ANSWER]);
   });

@@ -37,6 +37,18 @@ export type DatabaseHandle = {
    * one process, so the lock is always granted.
    */
   tryLock(args: { name: string; onLost?: () => void }): Promise<{ acquired: boolean; release(): Promise<void> }>;
+  /**
+   * True when other processes may use this database at the same time (Postgres), so in-process
+   * ordering is not enough and `withLock` really locks.
+   */
+  shared: boolean;
+  /**
+   * Runs `work` while holding a lock on `key` that every process on the database respects (Postgres:
+   * `pg_advisory_xact_lock` in a transaction of its own, on a small pool kept for locks, so the work's
+   * queries never wait for a connection the locks hold). The lock ends with the work, or with the
+   * connection if the process dies. PGlite has one process: `work` runs at once.
+   */
+  withLock<T>(args: { key: string; work: () => Promise<T> }): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -102,6 +114,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       return { stop: () => (client.closed ? Promise.resolve() : unlisten()) };
     },
     tryLock: async () => ({ acquired: true, release: async () => {} }),
+    shared: false,
+    withLock: ({ work }) => work(),
     close: async () => {
       if (!client.closed) await client.close();
       releaseDir();
@@ -173,9 +187,19 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     );
   }
   const db = drizzlePostgres({ client: withPreparedStatements(client) }) as unknown as Database;
+  // Locks wait on their own pool: at most LOCK_CONNECTIONS keys are held (and handled) at once per process.
+  const locks = postgres(url, { max: LOCK_CONNECTIONS, onnotice: () => {}, connect_timeout: 10 });
   return {
     db,
     kind: 'postgres',
+    shared: true,
+    async withLock({ key, work }) {
+      const result = await locks.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(hashtextextended(${key}, ${LOCK_KEY_SEED}))`;
+        return { value: await work() };
+      });
+      return (result as unknown as { value: Awaited<ReturnType<typeof work>> }).value;
+    },
     ping: () => timed(() => client`select 1`),
     async listen({ channel, onNotify }) {
       // postgres.js keeps one extra connection for LISTEN and re-listens after it drops; the third
@@ -184,9 +208,16 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       return { stop: () => unlisten() };
     },
     tryLock: ({ name, onLost }) => tryAdvisoryLock({ url, name, onLost }),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), locks.end({ timeout: 5 })]);
+    },
   };
 }
+
+/** Keys locked with withLock at once per process (each on a connection of its own). */
+const LOCK_CONNECTIONS = 8;
+/** Seed of hashtextextended: keeps withLock's keys apart from other advisory locks on the database. */
+const LOCK_KEY_SEED = 72_431_002;
 
 /**
  * drizzle tells postgres.js not to prepare its (unnamed) queries, and postgres.js then sends every

@@ -13,6 +13,18 @@ import type { StateProbes } from './state-probe.js';
 export type Conversation = typeof conversationsTable.$inferSelect;
 export type StoredMessage = typeof messagesTable.$inferSelect;
 
+/** An inbound message stored but not handled: what to handle it again from, and whether the flood throttle holds it. */
+export type UnhandledMessage = { messageId: number; replay: Record<string, unknown>; heldUntil: Date | null };
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toUnhandled(id: number | string, stored: unknown): UnhandledMessage {
+  const { heldUntil, ...replay } = parseJson<Record<string, unknown>>(stored) ?? {};
+  return { messageId: Number(id), replay, heldUntil: typeof heldUntil === 'string' ? new Date(heldUntil) : null };
+}
+
 export type ConversationsRepository<K extends string = never> = ReturnType<typeof createConversationsRepository<K>>;
 
 /**
@@ -181,7 +193,28 @@ export function createConversationsRepository<K extends string = never>({ db, pr
       )
       .orderBy(asc(messagesTable.id))
       .limit(limit);
-    return { messages: rows.map((r) => ({ messageId: r.id, replay: r.replay ?? {} })) };
+    return {
+      messages: rows.map((r) => {
+        const { heldUntil: _held, ...replay } = r.replay ?? {};
+        return { messageId: r.id, replay };
+      }),
+    };
+  }
+
+  /**
+   * One conversation's inbound messages stored but not handled yet, oldest first (before `beforeId`
+   * when given): those another process stored and has not handled yet, and those the flood throttle
+   * holds (`heldUntil`: when their pause ends).
+   */
+  async function listUnhandledOf({ conversationId, beforeId }: { conversationId: number; beforeId?: number }) {
+    const result = await db.execute(sql`
+      select id, replay from messages
+      where conversation_id = ${conversationId}::bigint and direction = 'in' and handled_at is null and replay is not null
+        ${beforeId === undefined ? sql`` : sql`and id < ${beforeId}::bigint`}
+      order by id`);
+    return {
+      messages: rowsOf<{ id: number | string; replay: unknown }>(result).map((r) => toUnhandled(r.id, r.replay)),
+    };
   }
 
   /**
@@ -191,16 +224,28 @@ export function createConversationsRepository<K extends string = never>({ db, pr
    */
   async function readStoredState({
     messageId,
+    withOlder = false,
   }: {
     messageId: number;
-  }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>>; context: unknown } | undefined> {
+    /** Also the conversation's older unhandled messages (as listUnhandledOf), in the same statement. */
+    withOlder?: boolean;
+  }): Promise<
+    | { conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>>; context: unknown; older: UnhandledMessage[] }
+    | undefined
+  > {
     const flags = probeEntries.map(([key, probe]) => sql`, ${probe(sql`m.conversation_id`)} as ${sql.identifier(key)}`);
     const result = await db.execute(sql`
       select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id, c.context,
+        ${
+          withOlder
+            ? sql`(select coalesce(json_agg(json_build_object('id', o.id, 'replay', o.replay) order by o.id), '[]'::json) from messages o
+                where o.conversation_id = m.conversation_id and o.direction = 'in' and o.handled_at is null and o.replay is not null and o.id < m.id)`
+            : sql`'[]'::json`
+        } as older,
         not exists (select 1 from messages e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id) as first${sql.join(flags)}
       from messages m join conversations c on c.id = m.conversation_id
       where m.id = ${messageId}`);
-    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null; context: unknown } & Record<K, boolean>>(result)[0];
+    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null; context: unknown; older: unknown } & Record<K, boolean>>(result)[0];
     if (!row) return undefined;
     return {
       conversationId: Number(row.id),
@@ -208,8 +253,9 @@ export function createConversationsRepository<K extends string = never>({ db, pr
       handled: row.handled,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
       context: row.context,
+      older: parseJson<Array<{ id: number | string; replay: unknown }>>(row.older).map((o) => toUnhandled(o.id, o.replay)),
     };
   }
 
-  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
+  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, listUnhandledOf, readStoredState };
 }

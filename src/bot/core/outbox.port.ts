@@ -26,8 +26,10 @@ export type InboundUnit = {
    * `handled: false`: the rows are written but the message stays unhandled (held by the throttle).
    * `context`: the conversation's new short-lived context (conversation-memory.ts; null forgets it),
    * written in the same statement, so it changes only together with the replies it led to.
+   * `heldUntil` (with `handled: false`): the flood throttle holds the message until then; any process
+   * on the database sees it (conversations.repository listUnhandledOf).
    */
-  commit(args?: { handled?: boolean; context?: ConversationContextWrite }): Promise<void>;
+  commit(args?: { handled?: boolean; context?: ConversationContextWrite; heldUntil?: Date }): Promise<void>;
   abandon(): void;
 };
 

@@ -16,21 +16,21 @@
  * queues a short apology); replies only ever go to the outbox.
  */
 import type { Logger } from '../../logger.js';
-import type { ConversationState, ConversationsRepository } from '../../db/conversations.repository.js';
+import type { ConversationState, ConversationsRepository, UnhandledMessage } from '../../db/conversations.repository.js';
 import type { FaqEngine, RenderedReply } from '../../faq/faq.engine.port.js';
 import { parseFaqAction } from '../../faq/faq.render.js';
 import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
 import { parseCommand, parseChoice } from './bot.commands.js';
 import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { contextFromStored, contextToStore, type ConversationContext } from './conversation-memory.js';
+import { contextFromStored, contextSetAt, contextToStore, floodFromStored, type ConversationContext } from './conversation-memory.js';
 import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
 import type { OutboxPort } from './outbox.port.js';
 import type { QueryLogPort } from './query-log.port.js';
 import { acceptOffer, isBareRequest, isPlainYes, offerFor, requestFromMessage, type TicketRequest } from './resident-handoff.flow.js';
-import { createThrottle } from './throttle.js';
+import { checkFlood, floodPausedUntil, type FloodState } from './throttle.js';
 import { withTimeout } from '../../shared/async.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
@@ -39,6 +39,8 @@ import { withTimeout } from '../../shared/async.js';
  * privacy, handoff and units modules): a pending delete request, an active ticket, an open "which centre?".
  */
 export type PipelineStateKey = 'deleteRequestPending' | 'activeTicket' | 'unitChoicePending';
+
+export type ConversationLock = { shared: boolean; run<T>(args: { key: string; work: () => Promise<T> }): Promise<T> };
 
 export type GroupPolicy = (args: { conversationRef: string }) => { answerUnaddressed: boolean };
 
@@ -83,9 +85,15 @@ export function createPipeline({
   privacy,
   unitChoice,
   queryLog,
+  lock = { shared: false, run: ({ work }) => work() },
 }: {
   /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
-  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
+  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled' | 'listUnhandledOf'>;
+  /**
+   * Per-conversation lock across processes (the database's withLock). `shared: false` (PGlite, one
+   * process): the in-process queue keeps the order and nothing is locked.
+   */
+  lock?: ConversationLock;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
@@ -103,7 +111,7 @@ export function createPipeline({
 }): Pipeline {
   const log = logger.child({ module: 'pipeline' });
   const queue = createKeyedQueue();
-  const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: limits.throttleWindowMs ?? 60_000, clock });
+  const throttleLimits = { limit: limits.messagesPerMinute, windowMs: limits.throttleWindowMs ?? 60_000 };
   const handoffButton: OutboundButton = { label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION };
 
   /** Sends replies to the message's conversation; in groups the first part quotes the resident. */
@@ -161,10 +169,17 @@ export function createPipeline({
   function memoryOf(value: unknown): Memory {
     const memory: Memory = {
       context: contextFromStored({ value, now: clock.now() }),
+      flood: floodFromStored({ value }),
+      setAt: contextSetAt({ value }),
       changed: false,
       recall: () => memory.context,
       remember: (context) => {
         memory.context = context;
+        memory.setAt = clock.now();
+        memory.changed = true;
+      },
+      countArrival: (state) => {
+        memory.flood = state;
         memory.changed = true;
       },
     };
@@ -172,13 +187,13 @@ export function createPipeline({
   }
 
   /** A message stored before a crash, read back (undefined: handled meanwhile, or gone). */
-  async function restore(messageId: number): Promise<Stored | undefined> {
-    const found = await conversations.readStoredState({ messageId });
+  async function restore(messageId: number, { withOlder = false }: { withOlder?: boolean } = {}): Promise<(Stored & { older: UnhandledMessage[] }) | undefined> {
+    const found = await conversations.readStoredState({ messageId, withOlder });
     if (!found || found.handled) return undefined;
-    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state, memory: memoryOf(found.context) };
+    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state, memory: memoryOf(found.context), older: found.older };
   }
 
-  async function process(message: InboundMessage, stored: Stored, options: { released?: boolean } = {}): Promise<void | 'held'> {
+  async function process(message: InboundMessage, stored: Stored, options: { released?: boolean; othersHeld?: boolean } = {}): Promise<void | { heldUntil: Date }> {
     const { conversationRef } = message;
     const conversation = { id: stored.conversationId };
     const { created, state, memory } = stored;
@@ -197,15 +212,19 @@ export function createPipeline({
     const reply = replierFor(message);
     // Button taps are not typing; a merged release of held messages is not counted again.
     if (!message.action && !options.released) {
-      const key = throttleKey(message);
-      // The pause is over but its timer has not fired yet: the held messages are answered first.
-      if (held.has(key) && !throttle.pausedUntil({ key }).resumeAt) await releaseNow(key);
-      const verdict = throttle.check({ key });
-      // While earlier messages are held, later ones join them so the order is kept.
-      if (!verdict.allowed || held.has(key)) {
-        if (!verdict.allowed && verdict.notify) await reply.text(texts.throttled);
-        hold({ key, message, messageId: stored.messageId });
-        return 'held';
+      const sender = message.sender.externalUserId;
+      const flood = { state: memory.flood, sender, limits: throttleLimits };
+      // The pause is over but earlier messages are still held (their timer has not fired yet, or
+      // another process holds them): they are answered first, so the order is kept.
+      if ((options.othersHeld || holdTimers.has(conversation.id)) && !floodPausedUntil({ ...flood, now: clock.now() })) {
+        await releaseHeld({ conversationId: conversation.id, conversationRef });
+      }
+      const { verdict, state: counted } = checkFlood({ ...flood, now: clock.now() });
+      memory.countArrival(counted);
+      if (!verdict.allowed) {
+        if (verdict.notify) await reply.text(texts.throttled);
+        scheduleRelease({ conversationId: conversation.id, conversationRef, at: verdict.resumeAt });
+        return { heldUntil: verdict.resumeAt };
       }
     }
 
@@ -302,46 +321,104 @@ export function createPipeline({
     await reply.send([rendered]);
   }
 
-  // Messages over the throttle limit, per sender, answered (merged into one) when the pause ends.
-  // They stay unhandled in the database meanwhile, so a restart answers them too.
-  const held = new Map<string, { items: Array<{ message: InboundMessage; messageId: number }>; timer?: ReturnType<typeof setTimeout> }>();
-  const throttleKey = (message: InboundMessage) => `${message.conversationRef}|${message.sender.externalUserId}`;
+  // Messages over the throttle limit stay unhandled in the database, marked with the end of their
+  // pause (so a restart, or another process, answers them too); per sender they are answered merged
+  // into one when the pause ends. This process keeps a timer per conversation it holds messages of.
+  const holdTimers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  function hold({ key, message, messageId }: { key: string; message: InboundMessage; messageId: number }) {
-    const entry = held.get(key) ?? { items: [] };
-    held.set(key, entry);
-    entry.items.push({ message, messageId });
-    if (!entry.timer) schedule(key);
+  function scheduleRelease({ conversationId, conversationRef, at }: { conversationId: number; conversationRef: string; at: Date }) {
+    clearTimeout(holdTimers.get(conversationId));
+    const timer = setTimeout(
+      () => {
+        void queue.run(conversationRef, () =>
+          locked(conversationRef, () => releaseHeld({ conversationId, conversationRef })).catch((error: unknown) =>
+            log.error({ conversationRef, err: error }, 'answering the messages held by the flood throttle failed; the next start answers them'),
+          ),
+        );
+      },
+      Math.max(0, at.getTime() - clock.now().getTime()),
+    );
+    timer.unref?.();
+    holdTimers.set(conversationId, timer);
   }
 
-  function schedule(key: string) {
-    const entry = held.get(key);
-    if (!entry) return;
-    const { resumeAt } = throttle.pausedUntil({ key });
-    const waitMs = resumeAt ? Math.max(0, resumeAt.getTime() - clock.now().getTime()) : 0;
-    entry.timer = setTimeout(() => {
-      entry.timer = undefined;
-      // Still paused (the flood went on): wait for the new end of the pause.
-      if (throttle.pausedUntil({ key }).resumeAt) return schedule(key);
-      void queue.run(entry.items[0]!.message.conversationRef, () => releaseNow(key));
-    }, waitMs);
-    entry.timer.unref?.();
+  /**
+   * The held messages whose pause is over become one question per sender (their texts in order) with
+   * one answer; all are marked handled. Senders still paused (a flood that went on) wait for the end
+   * of their pause. Whichever process gets here first answers them; the other finds nothing left.
+   */
+  async function releaseHeld({ conversationId, conversationRef }: { conversationId: number; conversationRef: string }): Promise<void> {
+    clearTimeout(holdTimers.get(conversationId));
+    holdTimers.delete(conversationId);
+    const { messages } = await conversations.listUnhandledOf({ conversationId });
+    const bySender = new Map<string, Array<{ message: InboundMessage; messageId: number; heldUntil: Date }>>();
+    for (const row of messages) {
+      if (!row.heldUntil) continue;
+      const message = fromReplay(row.replay);
+      const items = bySender.get(message.sender.externalUserId) ?? [];
+      bySender.set(message.sender.externalUserId, [...items, { message, messageId: row.messageId, heldUntil: row.heldUntil }]);
+    }
+    const now = clock.now().getTime();
+    let nextPauseEnd: number | undefined;
+    for (const items of bySender.values()) {
+      const pauseEnd = Math.max(...items.map((i) => i.heldUntil.getTime()));
+      if (pauseEnd > now) {
+        nextPauseEnd = Math.min(nextPauseEnd ?? pauseEnd, pauseEnd);
+        continue;
+      }
+      const texts = items.map((i) => i.message.text.trim()).filter((t, i, all) => t !== '' && t !== all[i - 1]);
+      const last = items.at(-1)!;
+      const merged: InboundMessage = { ...last.message, text: texts.join('\n') };
+      await guarded(merged, { load: () => restore(last.messageId), alsoHandled: items.slice(0, -1).map((i) => i.messageId), released: true });
+    }
+    if (nextPauseEnd !== undefined) scheduleRelease({ conversationId, conversationRef, at: new Date(nextPauseEnd) });
   }
 
-  function releaseNow(key: string): Promise<void> {
-    const entry = held.get(key);
-    if (!entry) return Promise.resolve();
-    clearTimeout(entry.timer);
-    held.delete(key);
-    return release(entry.items);
+  /** Across processes on one database (Postgres), one conversation is handled by one process at a time. */
+  function locked<T>(conversationRef: string, work: () => Promise<T>): Promise<T> {
+    return lock.shared ? lock.run({ key: `conversation:${conversationRef}`, work }) : work();
   }
 
-  /** The held messages become one question (their texts in order) with one answer; all are marked handled. */
-  function release(items: Array<{ message: InboundMessage; messageId: number }>): Promise<void> {
-    const texts = items.map((i) => i.message.text.trim()).filter((t, i, all) => t !== '' && t !== all[i - 1]);
-    const last = items.at(-1)!;
-    const merged: InboundMessage = { ...last.message, text: texts.join('\n') };
-    return guarded(merged, { storedId: last.messageId, alsoHandled: items.slice(0, -1).map((i) => i.messageId), released: true });
+  /**
+   * A new message when several processes share the database: stored first (outside the lock, so a
+   * crash still leaves it for recovery), then, under the conversation's lock, the older messages that
+   * another process stored but has not handled yet are handled first (it would find them done), then
+   * this one, with the conversation's state read again under the lock.
+   */
+  async function handleShared(message: InboundMessage): Promise<void> {
+    const first = await storeOrApologise(message);
+    if (!first) return;
+    const { conversationRef } = message;
+    try {
+      await locked(conversationRef, async () => {
+        // One statement: this message's state as it is now, and the older ones still unhandled.
+        const now = await restore(first.messageId, { withOlder: true });
+        if (!now) return; // another process handled it (as an older message of its own)
+        for (const older of now.older) {
+          if (!older.heldUntil) await guarded(fromReplay(older.replay), { load: () => restore(older.messageId) });
+        }
+        // After older ones were handled here, the state read above is stale: read it again.
+        const fresh = now.older.some((o) => !o.heldUntil) ? () => restore(first.messageId) : async () => now;
+        await guarded(message, { load: fresh, othersHeld: now.older.some((o) => o.heldUntil) });
+      });
+    } catch (error) {
+      // The lock or the database failed: the message stays stored and unhandled, so the next start answers it.
+      log.error({ conversationRef, externalMessageId: message.externalMessageId, err: error }, 'handling an inbound message under the conversation lock failed');
+    }
+  }
+
+  async function storeOrApologise(message: InboundMessage): Promise<Stored | undefined> {
+    try {
+      return await store(message);
+    } catch (error) {
+      log.error({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, err: error }, 'storing an inbound message failed');
+      if (!(message.chatType === 'group' && !message.addressedToBot)) {
+        await outbox
+          .enqueue({ message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType })
+          .catch((e: unknown) => log.error({ conversationRef: message.conversationRef, err: e }, 'could not queue the apology either'));
+      }
+      return undefined;
+    }
   }
 
   /**
@@ -351,7 +428,12 @@ export function createPipeline({
    */
   async function guarded(
     message: InboundMessage,
-    { storedId, alsoHandled = [], released = false }: { storedId?: number; alsoHandled?: number[]; released?: boolean } = {},
+    {
+      load,
+      alsoHandled = [],
+      released = false,
+      othersHeld = false,
+    }: { load: () => Promise<Stored | undefined>; alsoHandled?: number[]; released?: boolean; othersHeld?: boolean },
   ): Promise<void> {
     const context = { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId };
     // Never apologise into a group for a message that was not addressed to the bot.
@@ -359,7 +441,7 @@ export function createPipeline({
     const apology = { message: { conversationRef: message.conversationRef, text: texts.apology }, chatType: message.chatType };
     let stored: Stored | undefined;
     try {
-      stored = storedId === undefined ? await store(message) : await restore(storedId);
+      stored = await load();
     } catch (error) {
       log.error({ ...context, err: error }, 'storing an inbound message failed');
       if (apologise) await outbox.enqueue(apology).catch((e: unknown) => log.error({ ...context, err: e }, 'could not queue the apology either'));
@@ -370,13 +452,14 @@ export function createPipeline({
     const unit = outbox.openInboundUnit({ messageId: handled.messageId, alsoHandled });
     try {
       const outcome = await withTimeout(
-        unit.run(() => process(message, handled, { released })),
+        unit.run(() => process(message, handled, { released, othersHeld })),
         limits.handlerTimeoutMs,
         () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`),
       );
       const { memory } = handled;
-      const context = memory.changed ? { conversationId: handled.conversationId, value: contextToStore({ context: memory.context, now: clock.now() }) } : undefined;
-      await unit.commit({ handled: outcome !== 'held', ...(context ? { context } : {}) });
+      const value = contextToStore({ context: memory.context, flood: memory.flood, setAt: memory.setAt ?? clock.now() });
+      const context = memory.changed ? { conversationId: handled.conversationId, value } : undefined;
+      await unit.commit({ handled: !outcome, ...(context ? { context } : {}), ...(outcome ? { heldUntil: outcome.heldUntil } : {}) });
     } catch (error) {
       unit.abandon();
       log.error({ ...context, err: error }, 'handling an inbound message failed');
@@ -391,14 +474,18 @@ export function createPipeline({
   }
 
   return {
-    handle: (message) => queue.run(message.conversationRef, () => guarded(message)),
+    handle: (message) => queue.run(message.conversationRef, () => (lock.shared ? handleShared(message) : guarded(message, { load: () => store(message) }))),
     drain: () => queue.drain(),
     async recover({ since }) {
       const { messages } = await conversations.listUnhandled({ since });
       for (const { messageId, replay } of messages) {
         const message = fromReplay(replay);
         log.warn({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'handling a message left unhandled by a crash');
-        void queue.run(message.conversationRef, () => guarded(message, { storedId: messageId }));
+        void queue.run(message.conversationRef, () =>
+          locked(message.conversationRef, () => guarded(message, { load: () => restore(messageId) })).catch((error: unknown) =>
+            log.error({ conversationRef: message.conversationRef, err: error }, 'recovering a message failed; the next start tries again'),
+          ),
+        );
       }
       return { recovered: messages.length };
     },
@@ -408,7 +495,17 @@ export function createPipeline({
 type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey>; memory: Memory };
 
 /** One message's view of the conversation context (conversation-memory.ts), written by its unit's commit. */
-type Memory = { context: ConversationContext; changed: boolean; recall(): ConversationContext; remember(context: ConversationContext): void };
+type Memory = {
+  context: ConversationContext;
+  /** The flood throttle's recent arrivals in this conversation (throttle.ts). */
+  flood: FloodState;
+  /** When the context was set (its 30-minute expiry runs from then). */
+  setAt: Date | null;
+  changed: boolean;
+  recall(): ConversationContext;
+  remember(context: ConversationContext): void;
+  countArrival(state: FloodState): void;
+};
 
 /** What the messages row keeps to handle the message again: everything but the raw platform payload. */
 function toReplay(message: InboundMessage): Record<string, unknown> {

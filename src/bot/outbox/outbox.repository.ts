@@ -39,11 +39,26 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
-  async function insertRows({ rows, handled, context }: { rows: NewOutboxRow[]; handled?: HandledMark; context?: ContextWrite }): Promise<{ ids: number[] }> {
+  async function insertRows({
+    rows,
+    handled,
+    context,
+    held,
+  }: {
+    rows: NewOutboxRow[];
+    handled?: HandledMark;
+    context?: ContextWrite;
+    /** The flood throttle holds this inbound message until then (it stays unhandled). */
+    held?: { messageId: number; until: Date };
+  }): Promise<{ ids: number[] }> {
     if (handled?.messageIds.length === 0) handled = undefined;
     // Data-modifying WITHs run whether or not the main statement reads them: the replies, the handled
     // mark and the conversation's context commit together, in the one statement the reply needs anyway.
-    const writes = [...(handled ? [sql`handled as (${handledUpdate(handled)})`] : []), ...(context ? [sql`context as (${contextUpdate(context)})`] : [])];
+    const writes = [
+      ...(handled ? [sql`handled as (${handledUpdate(handled)})`] : []),
+      ...(context ? [sql`context as (${contextUpdate(context)})`] : []),
+      ...(held ? [sql`held as (update messages set replay = replay || jsonb_build_object('heldUntil', ${held.until.toISOString()}::text) where id = ${held.messageId}::bigint)`] : []),
+    ];
     if (rows.length === 0) {
       if (writes.length > 0) await db.execute(sql`with ${sql.join(writes, sql`, `)} select 1`);
       return { ids: [] };
