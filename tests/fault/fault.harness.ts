@@ -223,7 +223,8 @@ export async function runFaultScenario({
         continue;
       }
       const lastArrival = Math.max(...fake.calls.slice(callsBefore).filter((c) => c.method === 'sendMessage' && c.response.ok).map((c) => c.at.getTime()));
-      recoveries.push(lastArrival - killedAt);
+      // A kill after everything had already arrived owes nothing: a delay of 0, not a negative one.
+      recoveries.push(Math.max(0, lastArrival - killedAt));
       afterStart.push(Math.max(0, lastArrival - startedAt));
       await new Promise((resolve) => setTimeout(resolve, 400)); // a duplicate would follow closely
       const expected = scenario === 'ticket' ? ticketReplies.length + 1 : questionReplies.length;
