@@ -39,6 +39,7 @@ export function layout({
     ${link('/admin/try', 'Thử câu hỏi', 'try')}
     ${account.role === 'staff' ? '' : link('/admin/inbox', 'Câu hỏi chưa trả lời', 'inbox')}
     ${account.role === 'staff' ? '' : link('/admin/reports', 'Báo cáo', 'reports')}
+    ${link('/admin/tickets', 'Phiếu', 'tickets')}
     ${link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
     ${account.role === 'province' ? link('/admin/import', 'Nhập / xuất', 'import') : ''}
     ${account.role === 'province' ? link('/admin/audit', 'Nhật ký', 'audit') : ''}

@@ -21,6 +21,7 @@ import { registerExchangeRoutes } from './exchange.routes.js';
 import { registerInboxRoutes } from './inbox.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { registerStaffDraftRoutes } from './staff-drafts.routes.js';
+import { registerTicketRoutes } from './tickets.routes.js';
 
 const ASSETS = fileURLToPath(new URL('./public', import.meta.url));
 
@@ -65,6 +66,7 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
   registerExchangeRoutes({ app, deps });
   registerInboxRoutes({ app, deps });
   registerReportRoutes({ app, deps });
+  registerTicketRoutes({ app, deps });
   registerUnitRoutes({ app, deps });
   registerAuditRoutes({ app, deps });
 }
