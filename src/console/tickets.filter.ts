@@ -21,6 +21,7 @@ export type TicketListQuery = {
   toDay: string | null;
   sla: TicketSlaOutcome | null;
   rating: number | null;
+  rated: boolean;
   replied: boolean;
   page: number;
 };
@@ -44,6 +45,7 @@ export function ticketQueryOf({ query, account }: { query: Record<string, unknow
     toDay,
     sla: TICKET_SLA_OUTCOMES.find((s) => s === query.sla) ?? null,
     rating: Number.isInteger(rating) && rating >= 1 && rating <= 5 ? rating : null,
+    rated: query.rated === '1',
     replied: query.replied === '1',
     page: Math.min(10_000, Math.max(0, Math.floor(Number(query.page)) || 0)),
   };
@@ -60,6 +62,7 @@ export function ticketFilterOf(q: TicketListQuery): TicketListFilter {
     ...(q.toDay ? { openedTo: new Date(vnDayStart(q.toDay).getTime() + DAY_MS) } : {}),
     ...(q.sla ? { sla: q.sla } : {}),
     ...(q.rating ? { rating: q.rating } : {}),
+    ...(q.rated ? { rated: true } : {}),
     ...(q.replied ? { replied: true } : {}),
   };
 }
@@ -75,6 +78,7 @@ export function ticketQueryString(q: TicketListQuery, account: AdminAccount): st
   if (q.toDay) params.set('to', q.toDay);
   if (q.sla) params.set('sla', q.sla);
   if (q.rating) params.set('rating', String(q.rating));
+  if (q.rated) params.set('rated', '1');
   if (q.replied) params.set('replied', '1');
   if (q.page > 0) params.set('page', String(q.page));
   return params.toString();

@@ -101,10 +101,10 @@ export function ticketListPage({
   }
   <label>Mở từ ngày<input type="date" name="from" value="${query.fromDay ?? ''}"></label>
   <label>đến ngày<input type="date" name="to" value="${query.toDay ?? ''}"></label>
-  ${query.sla ? html`<input type="hidden" name="sla" value="${query.sla}">` : ''}${query.rating ? html`<input type="hidden" name="rating" value="${query.rating}">` : ''}${query.replied ? html`<input type="hidden" name="replied" value="1">` : ''}
+  ${query.sla ? html`<input type="hidden" name="sla" value="${query.sla}">` : ''}${query.rating ? html`<input type="hidden" name="rating" value="${query.rating}">` : ''}${query.rated ? html`<input type="hidden" name="rated" value="1">` : ''}${query.replied ? html`<input type="hidden" name="replied" value="1">` : ''}
   <button type="submit" class="secondary">Lọc</button>
 </form>
-${query.sla || query.rating || query.replied ? html`<p class="muted">Đang lọc theo báo cáo: ${[query.sla ? SLA_FILTER_LABEL[query.sla] : '', query.rating ? `đánh giá ${query.rating} sao` : '', query.replied ? 'đã có câu trả lời đầu tiên' : ''].filter(Boolean).join(', ')} · <a href="${linkFor({ sla: null, rating: null, replied: false })}">bỏ lọc này</a></p>` : ''}
+${query.sla || query.rating || query.rated || query.replied ? html`<p class="muted" id="report-filter">Đang lọc theo báo cáo: ${[query.sla ? SLA_FILTER_LABEL[query.sla] : '', query.rating ? `đánh giá ${query.rating} sao` : '', query.rated ? 'đã được đánh giá' : '', query.replied ? 'đã có câu trả lời đầu tiên' : ''].filter(Boolean).join(', ')} · <a href="${linkFor({ sla: null, rating: null, rated: false, replied: false })}">bỏ lọc này</a></p>` : ''}
 <p><strong data-figure="total">${total.toLocaleString('vi-VN')}</strong> phiếu</p>
 <div class="table-wrap"><table class="list" id="tickets"><thead><tr><th>Phiếu</th><th>Trạng thái</th><th>Người dân</th><th>Câu hỏi</th><th>Đơn vị</th><th>Cán bộ</th><th>Mở lúc</th><th>Hạn trả lời</th><th>Đánh giá</th></tr></thead><tbody>
 ${tickets.map(

@@ -28,6 +28,8 @@ export type TicketListFilter = {
   openedTo?: Date;
   sla?: TicketSlaOutcome;
   rating?: number;
+  /** true: rated at all (the tickets behind the ratings total). */
+  rated?: boolean;
   /** true: has a first staff reply (the tickets behind the first-response figure). */
   replied?: boolean;
 };
@@ -57,6 +59,7 @@ export function createTicketViewsRepository({ db }: { db: Database }) {
     if (filter.openedFrom) where.push(gte(t.openedAt, filter.openedFrom));
     if (filter.openedTo) where.push(lt(t.openedAt, filter.openedTo));
     if (filter.rating) where.push(eq(t.rating, filter.rating));
+    if (filter.rated) where.push(isNotNull(t.rating));
     if (filter.replied) where.push(isNotNull(t.firstStaffReplyAt));
     if (filter.overdue) {
       // Matches the partial index tickets_awaiting_reply_due_idx.
