@@ -61,6 +61,8 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
     res.redirect(303, '/admin/login?ok=bye');
   });
 
+  // A staff account works tickets only: its home is the ticket list.
+  app.get('/admin', (req: ConsoleRequest, res, next) => (req.session?.account.role === 'staff' ? res.redirect(303, '/admin/tickets') : next()));
   registerCatalogueRoutes({ app, deps });
   registerStaffDraftRoutes({ app, deps });
   registerExchangeRoutes({ app, deps });
