@@ -22,7 +22,7 @@ import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/web/app.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { createHandoffHarness, STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
-import { catalogue } from './console.harness.js';
+import { catalogue, createHttpClient } from './console.harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? '/tmp/dashboard-screenshots';
@@ -74,6 +74,7 @@ describe.runIf(existsSync(CHROMIUM))('ticket list and ticket page in a browser',
     const deps = createConsoleDeps({ db: h.db, engine: createFaqEngine(catalogue), catalogue, logger, now: () => harness.clock.now(), handoff: h.handoff });
     await deps.accounts.addAccount({ username: 'minh', password: PASSWORD, role: 'staff', unitId: 'phuong-mau', staffId: STAFF.minh.id });
     await deps.accounts.addAccount({ username: 'tinh', password: PASSWORD, role: 'province' });
+    await deps.accounts.addAccount({ username: 'donvi', password: PASSWORD, role: 'unit', unitId: 'phuong-mau' });
     http.on('request', createApp({ logger, routes: [(a) => registerConsoleRoutes({ app: a, deps })] }));
 
     browser = await chromium.launch({
@@ -180,5 +181,39 @@ describe.runIf(existsSync(CHROMIUM))('ticket list and ticket page in a browser',
     await page.goto(`${url}/admin/tickets/HS-0002`);
     expect(await page.locator('#answer').count()).toBe(0);
     expect(await page.locator('#answer-disabled').innerText()).toContain('chỉ xem được phiếu');
+  }, 120_000);
+
+  it("another unit's tickets stay out of reach of a unit's accounts; an account not linked to a staff member cannot answer", async () => {
+    const { conversation } = await h.conversations.upsertConversation({ channel: 'web', conversationRef: 'web:xa-khac-1' });
+    const { ticket: other } = await h.handoff.tickets.createTicket({
+      unitId: 'xa-khac', conversationId: conversation.id, residentChannel: 'web', residentRef: 'web:xa-khac-1', residentName: 'Người xã khác', reason: 'explicit_request', question: 'hỏi ở xã khác', botGuesses: [], openedAt: h.clock.now(), slaDueAt: null,
+    });
+    const unitAdmin = createHttpClient(url);
+    await unitAdmin.login('donvi', PASSWORD);
+    const list = await (await unitAdmin.request('/admin/tickets?unit=xa-khac')).text();
+    expect(list).toContain('HS-0001');
+    expect(list).not.toContain(other.code);
+    expect((await unitAdmin.request(`/admin/tickets/${other.code}`)).status).toBe(404);
+    const own = await (await unitAdmin.request('/admin/tickets/HS-0001')).text();
+    expect(own).toContain('id="answer-disabled"');
+    const csrf = /data-csrf="([^"]+)"/.exec(own)?.[1] ?? '';
+    const sends = fake.callsTo('sendMessage').length;
+    expect((await unitAdmin.form('/admin/tickets/HS-0001/answer', { _csrf: csrf, text: 'trả lời thử' })).status).toBe(403);
+
+    const staff = createHttpClient(url);
+    await staff.login('minh', PASSWORD);
+    const staffCsrf = /data-csrf="([^"]+)"/.exec(await (await staff.request('/admin/tickets')).text())?.[1] ?? '';
+    expect((await staff.form(`/admin/tickets/${other.code}/answer`, { _csrf: staffCsrf, text: 'trả lời thử' })).status).toBe(404);
+    // Bad input: an empty answer is refused politely and changes nothing.
+    const empty = await staff.form('/admin/tickets/HS-0001/answer', { _csrf: staffCsrf, text: '   ' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('Câu trả lời đang trống');
+    await h.flush();
+    expect(fake.callsTo('sendMessage').length).toBe(sends);
+
+    const province = createHttpClient(url);
+    await province.login('tinh', PASSWORD);
+    expect(await (await province.request('/admin/tickets?unit=xa-khac')).text()).toContain(other.code);
+    expect((await province.request(`/admin/tickets/${other.code}`)).status).toBe(200);
   }, 120_000);
 });
