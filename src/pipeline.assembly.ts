@@ -47,6 +47,7 @@ export async function assemblePipeline({
   retentionDays,
   limits,
   outboxRetryPolicy,
+  publicUrl,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -60,6 +61,8 @@ export async function assemblePipeline({
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
+  publicUrl?: string | undefined;
 }) {
   const { db } = database;
   const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
@@ -78,7 +81,9 @@ export async function assemblePipeline({
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger });
+  // The console serves a ticket's page at /admin/tickets/<code> (src/console/tickets.routes.ts).
+  const ticketLink = publicUrl ? ({ code }: { code: string }) => `${publicUrl}/admin/tickets/${encodeURIComponent(code)}` : undefined;
+  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger, ...(ticketLink ? { ticketLink } : {}) });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
