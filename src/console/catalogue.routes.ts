@@ -11,7 +11,7 @@ import type { LocalFaqEngine } from '../faq/faq.engine.js';
 import type { FaqEntry } from '../faq/faq.types.js';
 import { foldDiacritics } from '../faq/text.normalize.js';
 import { unitsTable } from '../db/units.table.js';
-import { checkEntry, entryFields, formToEntry } from './catalogue.form.js';
+import { checkEntry, entryFields, formToEntry, inSchemaOrder } from './catalogue.form.js';
 import { diffEntries } from './catalogue.diff.js';
 import { editorPage, historyPage, listPage, previewBlock, statusesOf, type StatusFilter } from './catalogue.views.js';
 import { requireRole, type ConsoleRequest } from './console.auth.js';
@@ -159,7 +159,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     const id = String(req.params.id);
     const { row, draft, published } = await deps.faq.getEntry({ id });
     if (!row) return notFound(req, res);
-    const value = (draft?.data ?? published ?? row.data) as Record<string, unknown>;
+    const value = inSchemaOrder((draft?.data ?? published ?? row.data) as Record<string, unknown>);
     const { revisions } = await deps.faq.listRevisionSummaries({ entryId: id, limit: 1 });
     const lastNote = revisions[0]?.note ?? null;
     const lint = draft ? lintBlock(draft.data) : undefined;

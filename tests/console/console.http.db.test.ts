@@ -206,6 +206,21 @@ describe('import / export', () => {
     expect(await (await upload(http, 'hoi-dap.csv', data)).text()).toContain('0 mục sẽ thành bản nháp');
   }, 60_000);
 
+  it('YAML round trip (one file of several documents) also finds no change, sources included', async () => {
+    const http = createHttpClient(server.url);
+    await http.login('admin', PASSWORD);
+    const data = Buffer.from(await (await http.request('/admin/export?format=yaml')).arrayBuffer());
+    const preview = await (await upload(http, 'hoi-dap.yaml', data)).text();
+    expect(preview).toContain(`${catalogue.entries.length} mục trong tệp, 0 mục sẽ thành bản nháp`);
+    // One title changed by hand: the preview names that field only (no phantom `sources` change).
+    const text = data.toString('utf8');
+    const edited = text.replace(/^title: (.+)$/m, 'title: $1 (sửa)');
+    const one = await (await upload(http, 'hoi-dap.yaml', Buffer.from(edited))).text();
+    expect(one).toContain('1 mục sẽ thành bản nháp');
+    expect(one).toMatch(/Có thay đổi<\/span> <strong>[a-z0-9-]+<\/strong>: Tiêu đề<\/li>/);
+    expect(text.indexOf('title:', text.indexOf('sources:'))).toBeLessThan(text.indexOf('url:', text.indexOf('sources:')));
+  }, 60_000);
+
   it('a broken XLSX gets row- and column-exact Vietnamese errors and nothing is applied', async () => {
     const http = createHttpClient(server.url);
     await http.login('admin', PASSWORD);
