@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   if (offered.length > 0) logger.warn({ entries: offered }, 'data/faq files changed: offered as drafts in the console (/admin), not applied');
   const { entries, invalid } = await faqRepository.listPublished();
   for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
-  const faq = createFaqEngine({ ...catalogue, entries });
+  const { overrides } = await faqRepository.listOverrides();
+  const faq = createFaqEngine({ ...catalogue, entries, overrides });
   logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
   // A publish in the console (any process) reloads the engine here within a second (NOTIFY; 60 s TTL check as a net).
   const faqSync = await startFaqSync({ database, repository: faqRepository, engine: faq, logger });

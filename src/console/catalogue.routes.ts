@@ -19,6 +19,7 @@ import { setStaffFaqDraftStatus } from '../handoff/index.js';
 import type { ConsoleDeps } from './console.deps.js';
 import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
+import { overridesBlock } from './overrides.routes.js';
 import { tryPage, tryQuestion } from './try.views.js';
 
 const CHANNEL_LIMITS = [
@@ -163,11 +164,13 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     const { revisions } = await deps.faq.listRevisionSummaries({ entryId: id, limit: 1 });
     const lastNote = revisions[0]?.note ?? null;
     const lint = draft ? lintBlock(draft.data) : undefined;
+    // A published province entry can be given a unit's own text (local fee note, address, hours).
+    const overrides = row.unitId === null && published ? await overridesBlock({ deps, req, entryId: id }) : '';
     sendPage(req, res, {
       title: String(value.title ?? id),
       active: 'catalogue',
       flash: flashOf(req),
-      body: editorPage({
+      body: html`${editorPage({
         id,
         isNew: false,
         fields,
@@ -178,7 +181,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
         canPublish: req.session!.account.role === 'province',
         previews: previewsOf(value),
         lint: lint?.block,
-      }),
+      })}${overrides}`,
     });
   });
 

@@ -19,6 +19,7 @@ import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
 import { registerExchangeRoutes } from './exchange.routes.js';
 import { registerInboxRoutes } from './inbox.routes.js';
+import { registerOverrideRoutes } from './overrides.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { registerStaffDraftRoutes } from './staff-drafts.routes.js';
 
@@ -61,6 +62,7 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
   });
 
   registerCatalogueRoutes({ app, deps });
+  registerOverrideRoutes({ app, deps });
   registerStaffDraftRoutes({ app, deps });
   registerExchangeRoutes({ app, deps });
   registerInboxRoutes({ app, deps });
