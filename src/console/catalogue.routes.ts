@@ -70,8 +70,13 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
   // Draft engine: rebuilt only when a working copy changed.
   let draftEngine: { key: string; engine: LocalFaqEngine } | undefined;
   const engineOfDrafts = async () => {
-    const { signature: key } = await deps.faq.catalogueSignature();
-    if (draftEngine?.key !== key) draftEngine = { key, engine: deps.buildEngine(await deps.faq.listWorkingCopies()) };
+    // The published signature covers the units' overrides, which the draft engine renders with too.
+    const [{ signature: entries }, { signature: served }] = await Promise.all([deps.faq.catalogueSignature(), deps.faq.publishedSignature()]);
+    const key = `${entries}|${served}`;
+    if (draftEngine?.key !== key) {
+      const [{ entries: list }, { overrides }] = await Promise.all([deps.faq.listWorkingCopies(), deps.faq.listOverrides()]);
+      draftEngine = { key, engine: deps.buildEngine({ entries: list, overrides }) };
+    }
     return draftEngine.engine;
   };
 
@@ -293,8 +298,13 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
 
   app.get('/admin/try', anyone, async (req: ConsoleRequest, res) => {
     const text = String(req.query.q ?? '').trim().slice(0, 600);
-    const results = text ? { published: tryQuestion({ engine: deps.engine, text }), draft: tryQuestion({ engine: await engineOfDrafts(), text }) } : {};
-    sendPage(req, res, { title: 'Thử câu hỏi', active: 'try', body: tryPage({ text, ...results, csrfToken: csrf(req), canAdd: true }) });
+    const account = req.session!.account;
+    const allUnits = await deps.db.select({ id: unitsTable.id, name: unitsTable.name }).from(unitsTable);
+    const units = account.role === 'province' ? allUnits : allUnits.filter((u) => u.id === account.unitId);
+    // The reply as that unit's residents see it (its own text for province entries).
+    const unitId = units.find((u) => u.id === req.query.unit)?.id ?? units[0]?.id ?? null;
+    const results = text ? { published: tryQuestion({ engine: deps.engine, text, unitId }), draft: tryQuestion({ engine: await engineOfDrafts(), text, unitId }) } : {};
+    sendPage(req, res, { title: 'Thử câu hỏi', active: 'try', body: tryPage({ text, ...results, csrfToken: csrf(req), canAdd: true, units, unitId }) });
   });
 }
 

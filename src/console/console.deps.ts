@@ -8,7 +8,7 @@ import type { FaqEditing } from '../faq/faq.editing.js';
 import type { LocalFaqEngine } from '../faq/faq.engine.js';
 import type { FaqRepository } from '../faq/faq.repository.js';
 import type { UnitFacts } from '../faq/faq.render.js';
-import type { FaqEntry } from '../faq/faq.types.js';
+import type { FaqEntry, UnitOverride } from '../faq/faq.types.js';
 import type { Logger } from '../logger.js';
 import type { QueryLogRepository } from '../querylog/index.js';
 import type { ReportsRepository } from '../reports/reports.repository.js';
@@ -28,7 +28,7 @@ export type ConsoleDeps = {
   /** The engine the bot serves (published catalogue). */
   engine: LocalFaqEngine;
   /** Builds an engine over another list of entries (drafts laid over the published ones). */
-  buildEngine: (args: { entries: FaqEntry[] }) => LocalFaqEngine;
+  buildEngine: (args: { entries: FaqEntry[]; overrides?: UnitOverride[] }) => LocalFaqEngine;
   /** Unit facts templated into previews ({{unit.name}}…). */
   unit: UnitFacts;
   lint?: EntryLint;

@@ -221,6 +221,28 @@ describe('import / export', () => {
     expect(text.indexOf('title:', text.indexOf('sources:'))).toBeLessThan(text.indexOf('url:', text.indexOf('sources:')));
   }, 60_000);
 
+  it('the plain multipart form (no JavaScript) previews an upload as a whole page, and needs the form’s CSRF token', async () => {
+    const http = createHttpClient(server.url);
+    await http.login('admin', PASSWORD);
+    const data = Buffer.from(await (await http.request('/admin/export?format=csv')).arrayBuffer());
+    const token = await http.csrf();
+    const formOf = (fields: Record<string, string>) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      form.set('file', new Blob([new Uint8Array(data)], { type: 'text/csv' }), 'hoi-dap.csv');
+      return form;
+    };
+    const res = await http.request('/admin/import/preview', { method: 'POST', body: formOf({ _csrf: token }) });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('<!doctype html>');
+    expect(page).toContain('0 mục sẽ thành bản nháp');
+    const refused = await http.request('/admin/import/preview', { method: 'POST', body: formOf({}) });
+    expect(refused.status).toBe(403);
+    // The exemption is for that route only: a multipart post elsewhere still needs the token up front.
+    expect((await http.request('/admin/entries/gio-lam-viec/publish', { method: 'POST', body: formOf({ _csrf: token }) })).status).toBe(403);
+  }, 60_000);
+
   it('a broken XLSX gets row- and column-exact Vietnamese errors and nothing is applied', async () => {
     const http = createHttpClient(server.url);
     await http.login('admin', PASSWORD);
