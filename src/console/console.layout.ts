@@ -42,7 +42,7 @@ export function layout({
     ${link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
     ${account.role === 'province' ? link('/admin/import', 'Nhập / xuất', 'import') : ''}
     ${account.role === 'province' ? link('/admin/audit', 'Nhật ký', 'audit') : ''}
-    ${account.unitId ? link(`/admin/units/${account.unitId}`, 'Đơn vị của tôi', 'unit') : ''}
+    ${account.unitId ? link(`/admin/units/${account.unitId}`, 'Đơn vị của tôi', 'unit') : account.role === 'province' ? link('/admin/units', 'Đơn vị', 'unit') : ''}
   </nav>
   <form method="post" action="/admin/logout" class="who">
     <span>${account.username} · ${ROLE_LABEL[account.role] ?? account.role}</span>

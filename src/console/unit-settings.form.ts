@@ -163,8 +163,8 @@ export function formToRawUnit({ unitId, body }: { unitId: string; body: Record<s
       WEEKDAYS.map((d) => [
         d,
         form.hours[d]
-          .split(/[,;\s]+/)
-          .map((r) => r.trim())
+          .split(/[,;]+/)
+          .map((r) => r.replace(/\s+/g, ''))
           .filter(Boolean),
       ]),
     ),

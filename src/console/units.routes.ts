@@ -57,6 +57,20 @@ export function registerUnitRoutes({ app, deps }: { app: Express; deps: ConsoleD
     });
   };
 
+  // Province admins pick a unit; a unit admin goes straight to their own.
+  app.get('/admin/units', anyone, async (req: ConsoleRequest, res) => {
+    const account = req.session!.account;
+    if (account.role !== 'province') return res.redirect(303, `/admin/units/${account.unitId}`);
+    const { units } = await repository().listUnits();
+    sendPage(req, res, {
+      title: 'Đơn vị',
+      active: 'unit',
+      body: html`<h1>Đơn vị</h1><div class="table-wrap"><table class="list"><thead><tr><th>Đơn vị</th><th>Nhóm cán bộ</th><th>Hạn trả lời</th></tr></thead><tbody>
+${units.map((u) => html`<tr><td><a href="/admin/units/${u.id}">${u.name}</a></td><td>${u.staffGroups.map((g) => g.conversationRef).join(', ') || 'chưa có'}</td><td>${u.slaMinutes} phút</td></tr>`)}
+</tbody></table></div>`,
+    });
+  });
+
   app.get('/admin/units/:id', anyone, async (req: ConsoleRequest, res) => {
     if (!mayOpen(req)) return forbidden(res);
     await page(req, res, { unitId: String(req.params.id) });

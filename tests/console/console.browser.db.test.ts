@@ -212,6 +212,26 @@ describe.runIf(existsSync(CHROMIUM))('admin console in a browser', () => {
     await context.close();
   }, 60_000);
 
+  it('edits the centre’s hours and staff without a restart, with a Vietnamese problem first', async () => {
+    await page.goto(`${server.url}/admin/units/phuong-mau`);
+    await page.locator('.now .on-duty').waitFor();
+    expect(await page.locator('.now').textContent()).toMatch(/Đang trực bây giờ:.+(Đang trong giờ làm việc|Giờ làm việc tiếp theo)/s);
+    await page.locator('#u-hours\\.sat').fill('7h30 đến 11h');
+    await page.locator('button', { hasText: 'Lưu cài đặt' }).click();
+    await page.locator('.flash.error li', { hasText: 'Giờ mở cửa, Thứ Bảy' }).waitFor();
+    expect(await page.locator('#u-hours\\.sat').inputValue()).toBe('7h30 đến 11h');
+    await page.locator('#u-hours\\.sat').fill('07:30-11:30');
+    const blank = page.locator('.staff-table tbody tr').filter({ has: page.locator('input[aria-label="Họ tên"][value=""]') }).first();
+    await blank.locator('input[aria-label="Họ tên"]').fill('Phạm Thị Thu');
+    await blank.locator('input[aria-label="Mã Telegram"]').fill('100000009');
+    await page.locator('#u-roster').fill(`${await page.locator('#u-roster').inputValue()}\nsat: pham-thi-thu`);
+    await page.locator('button', { hasText: 'Lưu cài đặt' }).click();
+    await page.locator('.flash.ok', { hasText: 'Đã lưu cài đặt đơn vị' }).waitFor();
+    expect(await page.locator('#u-hours\\.sat').inputValue()).toBe('07:30-11:30');
+    expect(await page.locator('.staff-table input[aria-label="Mã cán bộ"]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toContain('pham-thi-thu');
+    await page.screenshot({ path: join(SHOTS, 'console-unit.png') });
+  }, 60_000);
+
   it('works on a phone-sized screen', async () => {
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' })).newPage();
     await phone.context().addCookies(await page.context().cookies());
