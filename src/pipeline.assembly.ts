@@ -74,7 +74,20 @@ export async function assemblePipeline({
   // them: cached in memory, dropped on every edit made in this process and, through Postgres
   // LISTEN/NOTIFY, on edits made by another process (the CLI, a second bot process).
   const units = createUnitsRepository({ db, clock });
-  const unitsListener = await database.listen({ channel: units.changeChannel, onNotify: () => units.invalidate() });
+  // The engine fills {{unit.address}}… with the resident's own unit: its facts follow every edit too.
+  const refreshUnitFacts = async () => {
+    if (!faq.setUnits) return;
+    const { units: list } = await units.listUnits();
+    faq.setUnits({ units: list.map((u) => ({ id: u.id, facts: { name: u.name, ...u.info }, officeHours: u.officeHours })) });
+  };
+  await refreshUnitFacts();
+  const unitsListener = await database.listen({
+    channel: units.changeChannel,
+    onNotify: () => {
+      units.invalidate();
+      refreshUnitFacts().catch((error: unknown) => logger.warn({ err: error }, 'unit facts could not be re-read; answers keep the previous ones'));
+    },
+  });
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).

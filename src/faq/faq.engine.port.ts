@@ -21,6 +21,11 @@ export type FaqEngine = {
   render(args: { decision: FaqDecision; maxTextLength: number; unitId?: string | null }): RenderedReply;
   /** Resolves a button's `data` (e.g. "faq:khai-sinh:fee") into a reply, or null when it is not an FAQ action. */
   renderAction(args: { action: string; maxTextLength: number; unitId?: string | null }): RenderedReply | null;
+  /**
+   * The units' own facts (`{{unit.address}}`, `{{unit.hours}}`…, opening yes/no from their office
+   * hours) used when rendering for a resident of that unit; a unit not given uses the default facts.
+   */
+  setUnits?(args: { units: Array<{ id: string; facts: Record<string, string | undefined>; officeHours?: Partial<Record<string, string[]>> }> }): void;
   /** Swaps the catalogue (and the units' overrides) in memory (admin edits); never needs a restart. */
   reload(args: { entries: FaqEntry[]; overrides?: UnitOverride[] }): void;
 };

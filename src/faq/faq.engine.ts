@@ -47,6 +47,9 @@ export function createFaqEngine({
   thresholds?: Thresholds;
 }): LocalFaqEngine {
   const unit: UnitFacts = { ...(officeHours ? openingFacts(officeHours) : {}), ...unitFacts };
+  // Per unit, its own facts (the console's settings page edits them; setUnits after each change).
+  let factsByUnit = new Map<string, UnitFacts>();
+  const factsFor = (unitId: string | null | undefined): UnitFacts => (unitId ? factsByUnit.get(unitId) : undefined) ?? unit;
   const smalltalk = compileSmalltalk(smalltalkFile);
   // The lexicon learns the catalogue's word pairs (to tell "can cuoc" from "can giay"), so it is
   // rebuilt with the index whenever entries change.
@@ -90,12 +93,15 @@ export function createFaqEngine({
       return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
     },
     normalise: ({ text }) => normalizeForSearch(text, lexicon),
-    render: ({ decision, maxTextLength, unitId }) => renderDecision({ decision, entries: entriesFor(unitId), unit, smalltalk, maxTextLength }),
+    render: ({ decision, maxTextLength, unitId }) => renderDecision({ decision, entries: entriesFor(unitId), unit: factsFor(unitId), smalltalk, maxTextLength }),
     renderAction({ action, maxTextLength, unitId }) {
       const parsed = parseFaqAction(action);
       const entry = parsed && entriesFor(unitId).get(parsed.entryId);
       if (!parsed || !entry) return null;
-      return renderEntry({ entry, first: parsed.section, unit, maxTextLength });
+      return renderEntry({ entry, first: parsed.section, unit: factsFor(unitId), maxTextLength });
+    },
+    setUnits({ units }) {
+      factsByUnit = new Map(units.map((u) => [u.id, { ...(u.officeHours ? openingFacts(u.officeHours as OfficeHours) : {}), ...u.facts }]));
     },
     reload({ entries: next, overrides: nextOverrides }) {
       ({ lexicon, index, details } = build(next));

@@ -10,7 +10,7 @@ import { adminAuditTable } from '../../src/admin/admin.table.js';
 import { createUnitsRepository, syncUnitsFromData } from '../../src/units/index.js';
 import { UNITS_CHANGED_CHANNEL } from '../../src/units/units.repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { createHttpClient, DATA_DIR, startConsoleServer, type ConsoleServer } from './console.harness.js';
+import { askWebChat, createHttpClient, DATA_DIR, startConsoleServer, type ConsoleServer } from './console.harness.js';
 
 const PASSWORD = 'mat-khau-thu-2026';
 let database: TestDatabase;
@@ -124,6 +124,11 @@ describe('centre settings and staff', () => {
     while (notified.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(notified.length).toBeGreaterThan(0);
     await listener.stop();
+    // The bot's answers use the unit's facts as stored: the new phone number is in the next answer.
+    const savedAt = Date.now();
+    let reply = await askWebChat({ url: server.url, text: 'số điện thoại của trung tâm là gì' });
+    while (!reply.includes('0200 111 222') && Date.now() - savedAt < 2_000) reply = await askWebChat({ url: server.url, text: 'số điện thoại của trung tâm là gì' });
+    expect(reply).toContain('0200 111 222');
     const [audit] = await database.db.select().from(adminAuditTable).where(eq(adminAuditTable.action, 'unit.update'));
     expect(audit).toMatchObject({ actor: 'admin', target: 'phuong-mau' });
     // A restart's seeding from data/units.yaml leaves the console's edit alone.

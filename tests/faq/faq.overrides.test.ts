@@ -49,4 +49,16 @@ describe('unit overrides', () => {
     expect(merged.sources.fee).toEqual([source]);
     expect(merged.questions).toBe(entry.questions);
   });
+
+  it('fills unit facts from the resident’s own unit once setUnits gave them; others keep the default', () => {
+    const local = createFaqEngine(files);
+    local.setUnits!({ units: [{ id: 'xa-khac', facts: { name: 'UBND xã Khác', address: 'Thôn 2, xã Khác', phone: '0200 999 888' }, officeHours: { mon: ['07:00-11:00'] } }] });
+    const hours: FaqDecision = { kind: 'answer', entryId: 'gio-lam-viec', aspect: null, confidence: 1, candidates: [] };
+    const other = local.render({ decision: hours, maxTextLength: 4096, unitId: 'xa-khac' }).parts.join('\n');
+    const home = local.render({ decision: hours, maxTextLength: 4096, unitId: 'phuong-mau' }).parts.join('\n');
+    expect(other).toContain('Thôn 2, xã Khác');
+    expect(other).toContain('0200 999 888');
+    expect(home).toContain(String(files.unit.address));
+    expect(home).not.toContain('Thôn 2, xã Khác');
+  });
 });
