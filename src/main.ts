@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger }) }),
+      (a) => registerConsoleRoutes({ app: a, deps: { ...createConsoleDeps({ db: database.db, engine: faq, catalogue, logger }), channels } }),
       (a) => registerHealthRoutes({ app: a, health: { version, database, channels, outboxPending: () => outbox.pendingCount(), staffGroups: () => handoff.staffGroupHealth() } }),
       (a) => telegram?.registerRoutes(a),
       (a) =>

@@ -1,5 +1,6 @@
 /** What the console needs, built once in main.ts (or a test) and passed in. */
 import type { AuditLog } from '../admin/admin.audit.js';
+import type { ChannelStatus } from '../bot/core/channel.port.js';
 import type { AdminRepository } from '../admin/admin.repository.js';
 import type { AdminSessions } from '../admin/admin.sessions.js';
 import type { LoginThrottle } from '../admin/admin.throttle.js';
@@ -41,4 +42,6 @@ export type ConsoleDeps = {
   calendarOf: (args: { unitId: string }) => Promise<WorkingCalendar>;
   now: () => Date;
   logger: Logger;
+  /** The running channels' states (main.ts: the adapters'); the Zalo page and banner read it. */
+  channels?: () => Record<string, ChannelStatus>;
 };

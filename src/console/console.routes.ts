@@ -21,6 +21,7 @@ import { registerOverrideRoutes } from './overrides.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { registerStaffDraftRoutes } from './staff-drafts.routes.js';
 import { registerUnitRoutes } from './units.routes.js';
+import { registerZaloRoutes, zaloAlert } from './zalo.routes.js';
 
 const ASSETS = fileURLToPath(new URL('./public', import.meta.url));
 
@@ -51,6 +52,7 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
 
   registerLoginRoutes({ app, deps });
   app.use('/admin', requireCsrf);
+  app.use('/admin', zaloAlert({ deps }));
 
   app.post('/admin/logout', async (req: ConsoleRequest, res) => {
     const token = readCookie(req, SESSION_COOKIE);
@@ -67,6 +69,7 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
   registerInboxRoutes({ app, deps });
   registerReportRoutes({ app, deps });
   registerUnitRoutes({ app, deps });
+  registerZaloRoutes({ app, deps });
   registerAuditRoutes({ app, deps });
 }
 
