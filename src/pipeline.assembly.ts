@@ -27,6 +27,7 @@ import { createUnitChoice } from './units/index.js';
 import { createUnitsRepository, unitStateProbes } from './units/index.js';
 import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
+import type { UploadFiles } from './web/uploads.files.js';
 import { createQueryLogRepository, createQueryLogWriter } from './querylog/index.js';
 
 /**
@@ -47,6 +48,7 @@ export async function assemblePipeline({
   retentionDays,
   limits,
   outboxRetryPolicy,
+  uploadFiles,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -60,6 +62,8 @@ export async function assemblePipeline({
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** Where web chat uploads keep their bytes: erasure removes their files too (main.ts always passes it). */
+  uploadFiles?: Pick<UploadFiles, 'remove'>;
 }) {
   const { db } = database;
   const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
@@ -84,7 +88,7 @@ export async function assemblePipeline({
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
   const sla = createSlaWorker({ handoff });
 
-  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db, ...(uploadFiles ? { uploadFiles } : {}) }), retentionDays, clock });
   // The query log (console inbox and reports): rows are buffered and written in batches.
   const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);
