@@ -1,7 +1,7 @@
 /**
  * Upload benchmark: the real bot process (tsx src/main.ts on a fresh PGlite folder, or a throw-away
- * Postgres database with --pg) receives 10 web chat uploads of 10 MB at once while /healthz is polled
- * every 50 ms. Printed: the server's RSS before and at its peak (read from /proc), the uploads' time,
+ * Postgres database with --pg; uploads in a fresh folder) receives 10 web chat uploads of 10 MB at
+ * once, each from its own chat session, while the public /healthz is polled every 50 ms. Printed: the server's RSS before and at its peak (read from /proc), the uploads' time,
  * and /healthz p50/p99 during the burst beside the same measure with no upload in flight (the
  * baseline, same run). Targets: RSS growth < 100 MB, /healthz p99 < 200 ms.
  */
@@ -19,16 +19,18 @@ const SIZE = 10 * 1024 * 1024 - 1024; // just under the limit
 
 export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string }): Promise<void> {
   const port = await freePort();
+  const healthPort = await freePort();
   const pgliteDir = mkdtempSync(join(tmpdir(), 'mcb-bench-uploads-'));
+  const uploadsDir = mkdtempSync(join(tmpdir(), 'mcb-bench-uploads-files-'));
   const db = databaseUrl ? await throwAwayDatabase({ url: databaseUrl, prefix: 'bench_uploads' }) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', BOT_ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PGLITE_DATA_DIR: pgliteDir, DATABASE_URL: db?.url ?? '', TELEGRAM_BOT_TOKEN: '', ZALO_ENABLED: 'false' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PGLITE_DATA_DIR: pgliteDir, UPLOADS_DIR: uploadsDir, HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', DATABASE_URL: db?.url ?? '', TELEGRAM_BOT_TOKEN: '', ZALO_ENABLED: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(base);
+    await waitForHealth(`http://127.0.0.1:${healthPort}`);
     // Warm-up: one upload and a few health calls, so the baseline is a running bot, not a cold one.
     const jpeg = photo(SIZE);
     await upload({ base, body: jpeg });
@@ -55,6 +57,7 @@ export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string })
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     rmSync(pgliteDir, { recursive: true, force: true });
+    rmSync(uploadsDir, { recursive: true, force: true });
     await db?.drop();
   }
 }
@@ -66,10 +69,13 @@ function photo(size: number): Buffer {
   return data;
 }
 
+/** One resident's upload: a session first (its cookie), then the bytes, as the page sends them. */
 async function upload({ base, body }: { base: string; body: Buffer }): Promise<number | string> {
-  const query = new URLSearchParams({ sessionId: randomUUID(), clientMessageId: randomUUID(), fileName: 'giay-to.jpg' });
   try {
-    const res = await fetch(`${base}/api/chat/uploads?${query}`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body });
+    const session = await fetch(`${base}/api/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const cookie = session.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const headers = { 'content-type': 'image/jpeg', cookie, 'x-client-message-id': randomUUID(), 'x-file-name': 'giay-to.jpg' };
+    const res = await fetch(`${base}/api/chat/uploads`, { method: 'POST', headers, body });
     await res.arrayBuffer();
     return res.status;
   } catch (error) {
@@ -101,7 +107,7 @@ function rssOf(pid: number): number {
 async function waitForHealth(base: string) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    // Up once the web chat channel runs (after the start-up recovery pass).
+    // Up once the web chat channel runs (after the start-up recovery pass): the detailed report says so.
     const health = (await fetch(`${base}/healthz`)
       .then((r) => r.json())
       .catch(() => undefined)) as { channels?: { web?: { state?: string } } } | undefined;
