@@ -11,10 +11,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { BOT_ENTRY, freePort, throwAwayDatabase } from './child-bot.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const UPLOADS = 10;
+/** Bursts back to back, so the p99 is read from enough /healthz calls (one burst lasts a few seconds). */
+const BURSTS = 5;
 const SIZE = 10 * 1024 * 1024 - 1024; // just under the limit
 
 export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string }): Promise<void> {
@@ -35,23 +38,30 @@ export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string })
     const jpeg = photo(SIZE);
     await upload({ base, body: jpeg });
     const rssBefore = rssOf(child.pid!);
-    const idle = await pollHealth({ base, until: sleep(3_000) });
+    const idle = await pollHealth({ base, until: sleep(5_000) });
 
     let peak = rssBefore;
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 20);
     const started = performance.now();
-    const burst = Promise.all(Array.from({ length: UPLOADS }, () => upload({ base, body: jpeg })));
-    const busy = await pollHealth({ base, until: burst });
-    const statuses = await burst;
+    const bursts = (async () => {
+      const answers: Array<number | string> = [];
+      for (let i = 0; i < BURSTS; i += 1) answers.push(...(await Promise.all(Array.from({ length: UPLOADS }, () => upload({ base, body: jpeg })))));
+      return answers;
+    })();
+    const busy = await pollHealth({ base, until: bursts });
+    const statuses = await bursts;
+    const counts = new Map<string, number>();
+    for (const answer of statuses) counts.set(String(answer), (counts.get(String(answer)) ?? 0) + 1);
+    const tally = [...counts].map(([answer, n]) => `${n} × ${answer}`);
     const elapsed = performance.now() - started;
     clearInterval(sampler);
     peak = Math.max(peak, rssOf(child.pid!));
 
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-    console.log(`Uploads (${db ? 'Postgres' : 'PGlite'}, the real bot process): ${UPLOADS} concurrent uploads of ${mb(SIZE)} MB`);
-    console.log(`  answers: ${statuses.join(', ')} in ${(elapsed / 1000).toFixed(1)} s`);
+    console.log(`Uploads (${db ? 'Postgres' : 'PGlite'}, the real bot process): ${BURSTS} bursts of ${UPLOADS} concurrent uploads of ${mb(SIZE)} MB`);
+    console.log(`  answers: ${tally.join(', ')} in ${(elapsed / 1000).toFixed(1)} s (${(elapsed / BURSTS / 1000).toFixed(1)} s a burst)`);
     console.log(`  server RSS: ${mb(rssBefore)} MB before, ${mb(peak)} MB at peak: growth ${mb(peak - rssBefore)} MB (target < 100 MB)`);
-    console.log(`  /healthz during the burst: p50 ${busy.p50.toFixed(1)} ms, p99 ${busy.p99.toFixed(1)} ms over ${busy.count} calls (target p99 < 200 ms)`);
+    console.log(`  /healthz during the bursts: p50 ${busy.p50.toFixed(1)} ms, p99 ${busy.p99.toFixed(1)} ms over ${busy.count} calls (target p99 < 200 ms)`);
     console.log(`  baseline, same run, no upload in flight: /healthz p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms over ${idle.count} calls`);
   } finally {
     child.kill('SIGTERM');
@@ -83,21 +93,42 @@ async function upload({ base, body }: { base: string; body: Buffer }): Promise<n
   }
 }
 
+/**
+ * Polls /healthz every 50 ms from a worker thread until `until` settles: the ten 10 MB request bodies
+ * this process pushes at the same time must not delay the poller's own clock (that would measure the
+ * benchmark's event loop, not the server's answer).
+ */
 async function pollHealth({ base, until }: { base: string; until: Promise<unknown> }) {
-  const times: number[] = [];
-  let done = false;
-  void until.finally(() => (done = true));
-  while (!done) {
-    const t = performance.now();
-    // A failed call counts as a timeout (the slowest possible answer), not as a crash of the bench.
-    const ok = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer().then(() => true), () => false);
-    times.push(ok ? performance.now() - t : 5_000);
-    await sleep(50);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99), count: times.length };
+  const worker = new Worker(POLLER, { eval: true, workerData: { url: `${base}/healthz` } });
+  const times = new Promise<number[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await until.catch(() => undefined);
+  worker.postMessage('stop');
+  const sorted = (await times).sort((a, b) => a - b);
+  await worker.terminate();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), count: sorted.length };
 }
+
+// Plain JavaScript (a worker started with eval: true is not compiled by tsx). A failed call counts as a
+// timeout (the slowest possible answer), not as a crash of the bench.
+const POLLER = `
+const { parentPort, workerData } = require('node:worker_threads');
+let stop = false;
+parentPort.once('message', () => (stop = true));
+(async () => {
+  const times = [];
+  while (!stop) {
+    const t = performance.now();
+    const ok = await fetch(workerData.url, { signal: AbortSignal.timeout(5000) }).then((r) => r.arrayBuffer().then(() => true), () => false);
+    times.push(ok ? performance.now() - t : 5000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  parentPort.postMessage(times);
+})();
+`;
 
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
