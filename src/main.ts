@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     retentionDays: config.privacy.retentionDays,
     clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
     uploadFiles,
+    publicUrl: config.publicUrl,
   });
   if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, `CLOCK_OFFSET: the bot's clock runs ${config.clockOffsetMs / 60_000} minutes from real time (tickets, SLA, office hours)`);
   stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger }) }),
+      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger, handoff }) }),
       (a) => registerHealthRoutes({ app: a, health }),
       (a) => telegram?.registerRoutes(a),
       (a) =>

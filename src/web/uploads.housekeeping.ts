@@ -1,6 +1,6 @@
 /**
  * Upload files' upkeep, started by main.ts: at start, the bytes still in the database (uploads made
- * before migration 0009) move to files, then files no row names any more are removed (a crash
+ * before migration 0010) move to files, then files no row names any more are removed (a crash
  * between a file and its row, or between an erasure and its unlink); the sweep repeats daily. A
  * failure is logged and retried at the next run; it never stops the bot.
  */

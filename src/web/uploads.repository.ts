@@ -38,7 +38,7 @@ export function createWebUploadsRepository({ db, files }: { db: Database; files:
   };
 
   /**
-   * Moves the bytes of uploads stored in the database (before migration 0009) into files, one row
+   * Moves the bytes of uploads stored in the database (before migration 0010) into files, one row
    * at a time so memory holds one file at most. Safe with several processes at once: a row is
    * switched only if nobody switched it meanwhile, and a file whose row was switched or erased
    * in between is removed again.

@@ -11,7 +11,7 @@ const bytes = customType<{ data: Buffer; driverData: Uint8Array }>({
  * Photos and files residents send from the web chat: the metadata, and the key of the file that holds
  * the bytes under UPLOADS_DIR (uploads.files.ts). Erased with the resident's other data.
  *
- * `data`: the bytes of uploads stored before the files folder existed (migration 0009); each start
+ * `data`: the bytes of uploads stored before the files folder existed (migration 0010); each start
  * moves them to files and clears the column, and reads fall back to it meanwhile.
  */
 export const webUploadsTable = pgTable(

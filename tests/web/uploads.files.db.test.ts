@@ -71,7 +71,7 @@ describe('web chat upload files', () => {
     expect(filesUnder(dir)).toContain(recent.key);
   });
 
-  it('moves the bytes of uploads kept in the database (before 0009) out to files; they read the same before and after', async () => {
+  it('moves the bytes of uploads kept in the database (before 0010) out to files; they read the same before and after', async () => {
     const legacy = [Buffer.alloc(300_000, 1), Buffer.from('%PDF-1.4 legacy')];
     const rows = await database.db
       .insert(webUploadsTable)
