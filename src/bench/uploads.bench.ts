@@ -6,6 +6,7 @@
  * baseline, same run). Targets: RSS growth < 100 MB, /healthz p99 < 200 ms.
  */
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string })
     await waitForHealth(`http://127.0.0.1:${healthPort}`);
     // Warm-up: one upload and a few health calls, so the baseline is a running bot, not a cold one.
     const jpeg = photo(SIZE);
-    await upload({ base, body: jpeg });
+    await upload({ base, body: jpeg, resident: 0 });
     const rssBefore = rssOf(child.pid!);
     const idle = await pollHealth({ base, until: sleep(5_000) });
 
@@ -45,7 +46,7 @@ export async function runUploadsBench({ databaseUrl }: { databaseUrl?: string })
     const started = performance.now();
     const bursts = (async () => {
       const answers: Array<number | string> = [];
-      for (let i = 0; i < BURSTS; i += 1) answers.push(...(await Promise.all(Array.from({ length: UPLOADS }, () => upload({ base, body: jpeg })))));
+      for (let i = 0; i < BURSTS; i += 1) answers.push(...(await Promise.all(Array.from({ length: UPLOADS }, (_, n) => upload({ base, body: jpeg, resident: 1 + i * UPLOADS + n })))));
       return answers;
     })();
     const busy = await pollHealth({ base, until: bursts });
@@ -79,18 +80,32 @@ function photo(size: number): Buffer {
   return data;
 }
 
-/** One resident's upload: a session first (its cookie), then the bytes, as the page sends them. */
-async function upload({ base, body }: { base: string; body: Buffer }): Promise<number | string> {
+/**
+ * One resident's upload: a session first (its cookie), then the bytes, as the page sends them. Each
+ * resident writes from its own loopback address (127.0.0.<resident>), as separate phones would:
+ * the chat's per-address limit (30 a minute) is for scripts, and would otherwise stop the bursts.
+ */
+async function upload({ base, body, resident }: { base: string; body: Buffer; resident: number }): Promise<number | string> {
+  const localAddress = `127.0.0.${2 + (resident % 250)}`;
   try {
-    const session = await fetch(`${base}/api/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const cookie = session.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const session = await send({ url: `${base}/api/chat/session`, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}'), localAddress });
+    const cookie = session.setCookie?.split(';')[0] ?? '';
     const headers = { 'content-type': 'image/jpeg', cookie, 'x-client-message-id': randomUUID(), 'x-file-name': 'giay-to.jpg' };
-    const res = await fetch(`${base}/api/chat/uploads`, { method: 'POST', headers, body });
-    await res.arrayBuffer();
-    return res.status;
+    return (await send({ url: `${base}/api/chat/uploads`, headers, body, localAddress })).status;
   } catch (error) {
-    return `failed (${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message})`;
+    return `failed (${(error as Error).message})`;
   }
+}
+
+function send({ url, headers, body, localAddress }: { url: string; headers: Record<string, string>; body: Buffer; localAddress: string }): Promise<{ status: number; setCookie?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, localAddress }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ...(res.headers['set-cookie'] ? { setCookie: res.headers['set-cookie'][0]! } : {}) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /**
