@@ -34,8 +34,8 @@ export function createConsoleDeps({
   /** The pipeline assembly's handoff: answers written on a ticket page are relayed through it. */
   handoff?: Pick<Handoff, 'answerFromConsole'>;
 }): ConsoleDeps {
-  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries }) =>
-    createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) });
+  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries, overrides }) =>
+    createFaqEngine({ entries, ...(overrides ? { overrides } : {}), lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) });
   // Regression cases saved from the inbox: the editor warns when a draft would break one.
   const queryLog = createQueryLogRepository({ db });
   const regressions = createRegressionGuard({ list: queryLog.listRegressionCases, buildEngine });

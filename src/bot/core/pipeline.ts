@@ -264,7 +264,7 @@ export function createPipeline({
     };
 
     if (message.action === HANDOFF_REQUEST_ACTION) return toStaff(acceptOffer({ offer: context.offer }));
-    if (message.action) return handleAction({ action: message.action, reply, memory });
+    if (message.action) return handleAction({ action: message.action, reply, memory, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
 
     if (message.kind !== 'text' && text === '') {
       return reply.send([{ parts: [texts.nonText], buttons: [handoffButton] }]);
@@ -305,13 +305,24 @@ export function createPipeline({
     // A plain hello on first contact is already answered by the greeting.
     if (decision.kind === 'smalltalk' && decision.intent === 'greeting' && firstContact) return;
 
-    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength });
+    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
     await reply.send([decision.kind === 'handoff' || decision.kind === 'clarify' ? reply.withHandoff(rendered) : rendered]);
   }
 
-  async function handleAction({ action, reply, memory }: { action: string; reply: ReturnType<typeof replierFor>; memory: Memory }): Promise<void> {
+  async function handleAction({
+    action,
+    reply,
+    memory,
+    unitId,
+  }: {
+    action: string;
+    reply: ReturnType<typeof replierFor>;
+    memory: Memory;
+    /** The resident's centre: its own text for province entries is shown. */
+    unitId: string | null;
+  }): Promise<void> {
     if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
-    const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength });
+    const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength, unitId });
     if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
     // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".
     const entryId = parseFaqAction(action)?.entryId;
