@@ -108,7 +108,7 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   const offTopic =
     outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
   const unknownShare = index.unknownShare(query);
-  const story = storyFeatures({ words: query.expanded, best, unknownShare });
+  const story = storyFeatures({ words: query.expanded, best, unknownShare, asks: text.includes('?') });
   const bare = aspect === null && !asksHowTo(query.expanded) && query.words.filter((w) => !lexicon.stopFolded.has(w)).length <= BARE_WORDS;
   const focused = questionFocus(text, lexicon);
   const focus = focused && { ranked: index.search({ query: focused, limit: 5 }), unknownShare: index.unknownShare(focused) };

@@ -51,5 +51,5 @@ export const THRESHOLDS: Thresholds = {
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
   siblingTopic: 0.55,
-  story: { model: { bias: 3.518, weights: [0.729, 0.937, 0.97, 0.742, -1.019, -0.178, 0.194, -1.687, -3.257, 2.442, -3.941] }, handoff: 0.818 },
+  story: { model: { bias: 2.903, weights: [0.603, 0.821, -0.048, 0.362, -0.974, 0.158, 0.23, -1.068, -4.845, 3.823, -4.161, 1.025, 1.306, 1.484, 0.358, 2.05, 0.367] }, handoff: 0.892 },
 };
