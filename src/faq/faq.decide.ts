@@ -8,7 +8,7 @@ import type { FaqIndex, RankedEntry } from './faq.index.js';
 import { ASPECT_WORDS, asksHowTo, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
 import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { Smalltalk } from './faq.smalltalk.js';
-import { storyFeatures, storyProbability } from './faq.story.js';
+import { isQuestion, storyFeatures, storyProbability } from './faq.story.js';
 import type { Thresholds } from './faq.thresholds.js';
 import type { Aspect, FaqDecision } from './faq.types.js';
 
@@ -108,7 +108,7 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   const offTopic =
     outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
   const unknownShare = index.unknownShare(query);
-  const story = storyFeatures({ words: query.expanded, best, unknownShare, asks: text.includes('?') });
+  const story = storyFeatures({ words: query.expanded, best, unknownShare, asks: isQuestion({ words: query.words, questionMark: text.includes('?') }) });
   const bare = aspect === null && !asksHowTo(query.expanded) && query.words.filter((w) => !lexicon.stopFolded.has(w)).length <= BARE_WORDS;
   const focused = questionFocus(text, lexicon);
   const focus = focused && { ranked: index.search({ query: focused, limit: 5 }), unknownShare: index.unknownShare(focused) };

@@ -59,6 +59,11 @@ const MAX_TYPO_TERMS = 4;
 const MIN_TOPIC_IDF = 4;
 /** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
 const RANK_WEIGHTS = { coverage: 0.4, topic: 0.4, bm25: 0.2 };
+/**
+ * A general entry whose sibling refines it (see `refinements`) keeps this share of its rank when the
+ * message names the sibling's qualifier: below the policy's ambiguity ratios, above its clarify ratio.
+ */
+const REFINED_RANK = 0.8;
 
 /** What one catalogue text adds to its entry; computed once per distinct text in a build. */
 type TextFacts = {
@@ -92,6 +97,7 @@ export function createFaqIndex({
   const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
   const topicTerms = new Map<string, string[][]>(); // entryId → title and keywords as term lists
   const topicWords = new Map<string, string[]>(); // entryId → title and keywords as folded words (" a b ")
+  const titleWords = new Map<string, string[]>(); // entryId → the title's folded content words, in order
   // Entries share many texts (keywords, common questions): each distinct text is normalised once.
   const factsByText = new Map<string, TextFacts>();
   const factsOf = (text: string): TextFacts => {
@@ -125,6 +131,7 @@ export function createFaqIndex({
       fuseDocs.push({ entryId: entry.id, text: facts.fuseText });
       for (const w of facts.words) words.add(w);
       for (const w of facts.accented) accented.add(w);
+      if (text === entry.title) titleWords.set(entry.id, facts.spaced.trim().split(' ').filter(Boolean));
       if (topicTexts.has(text) && facts.words.length > 0) {
         topics.push(facts.words);
         topicWordList.push(facts.spaced);
@@ -168,6 +175,37 @@ export function createFaqIndex({
   const topicPhrases = new Map(
     [...topicTerms].map(([id, phrases]) => [id, phrases.map((terms) => ({ terms, total: terms.reduce((s, t) => s + idf(t), 0) }))]),
   );
+  /**
+   * Siblings that refine another entry: the specific title is the general one plus a qualifier before
+   * or after it ("Đăng ký kết hôn" + "có yếu tố nước ngoài"); the qualifier's word pairs ("nuoc_ngoai")
+   * name the refinement. A title that holds the general one in the middle of a list ("Liên thông:
+   * đăng ký khai sinh – đăng ký thường trú – …") refines nothing. Computed from the titles, once per build.
+   */
+  const refinements = new Map<string, Array<{ specific: string; qualifier: Set<string> }>>();
+  for (const [general, words] of titleWords) {
+    if (words.length === 0) continue;
+    for (const [specific, longer] of titleWords) {
+      if (specific === general || longer.length <= words.length) continue;
+      const prefix = words.every((w, i) => longer[i] === w);
+      const suffix = words.every((w, i) => longer[longer.length - words.length + i] === w);
+      if (!prefix && !suffix) continue;
+      const rest = prefix ? longer.slice(words.length) : longer.slice(0, longer.length - words.length);
+      const qualifier = new Set(rest.slice(1).map((w, i) => `${rest[i]}_${w}`));
+      if (qualifier.size > 0) refinements.set(general, [...(refinements.get(general) ?? []), { specific, qualifier }]);
+    }
+  }
+
+  /** The general entry at the top gives way to a sibling refining it whose qualifier the message names (it keeps REFINED_RANK of its rank). */
+  function preferRefinement(ranked: RankedEntry[], queryTerms: Set<string>): RankedEntry[] {
+    const best = ranked[0];
+    const sibling = best && refinements.get(best.entryId)?.find(({ specific, qualifier }) => ranked.some((r) => r.entryId === specific) && [...qualifier].some((p) => queryTerms.has(p)));
+    if (!best || !sibling) return ranked;
+    const specific = ranked.find((r) => r.entryId === sibling.specific)!;
+    const promoted = { ...specific, rank: best.rank, topic: Math.max(specific.topic, best.topic) };
+    const demoted = { ...best, rank: best.rank * REFINED_RANK };
+    return [promoted, demoted, ...ranked.filter((r) => r !== best && r !== specific)].sort((a, b) => b.rank - a.rank);
+  }
+
   function topicRecall(entryId: string, queryTerms: Set<string>): number {
     let best = 0;
     for (const { terms, total } of topicPhrases.get(entryId) ?? []) {
@@ -218,7 +256,7 @@ export function createFaqIndex({
     const totalIdf = [...unigrams, ...pairs].reduce((sum, w) => sum + idf(w), 0);
     const maxBm25 = Math.max(...[...perEntry.values()].map((e) => e.bm25), 1e-9);
     const queryTerms = new Set([...unigrams, ...pairs]);
-    const ranked = [...perEntry]
+    const scored = [...perEntry]
       .sort((a, b) => b[1].bm25 - a[1].bm25)
       .slice(0, CANDIDATES)
       .map(([entryId, { bm25, matched }]) => {
@@ -236,8 +274,8 @@ export function createFaqIndex({
         };
       })
       .map((r) => ({ ...r, rank: RANK_WEIGHTS.coverage * r.coverage + RANK_WEIGHTS.topic * r.topic + RANK_WEIGHTS.bm25 * (r.bm25 / maxBm25) }))
-      .sort((a, b) => b.rank - a.rank)
-      .slice(0, limit);
+      .sort((a, b) => b.rank - a.rank);
+    const ranked = preferRefinement(scored, queryTerms).slice(0, limit);
     const similarity = fuse.similarity({ query: query.unigrams.join(' '), entryIds: ranked.slice(0, RESCORE_TOP).map((r) => r.entryId) });
     for (const r of ranked) r.fuse = similarity.get(r.entryId) ?? 0;
     return ranked;

@@ -21,16 +21,16 @@ const CUES = {
   /** Something someone will not do, took, broke or disputes; money that did not come. */
   grievance: [
     'khong chiu', 'khong tra', 'khong cho', 'khong dua', 'khong giao', 'khong dong y', 'khong nghe', 'khong nhan', 'khong chap nhan', 'chua tra', 'van giu', 'giu', 'lay lai', 'tu y',
-    'lua', 'lua dao', 'lan chiem', 'xay lan', 'lan sang', 'lan ranh', 'chiem', 'tranh chap', 'kien', 'cai nhau', 'doi y', 'bo di', 'bo tron', 'xiet', 'cam co',
-    'doi no', 'tra no', 'doi lai', 'doi chia', 'doi lay', 'doi ban', 'doi tien', 'gia mao', 'gia chu ky', 'ep buoc', 'boi thuong', 'den', 'chiu trach nhiem', 'ke bien', 'phat mai', 'tai sao', 'vi sao',
-    'khong hieu', 'ly do', 'bi cat', 'bi tru', 'bi cat giam', 'khong thay', 'khong ve', 'chua ve', 'pha', 'lam hong', 'lam nut', 'mat trom', 'lay trom', 'tra thieu', 'danh', 'duoi',
+    'lua dao', 'bi lua', 'lua tien', 'lua gat', 'lan chiem', 'xay lan', 'lan sang', 'lan ranh', 'chiem', 'tranh chap', 'kien', 'cai nhau', 'doi y', 'bo di', 'bo tron', 'xiet', 'cam co',
+    'doi no', 'tra no', 'doi lai', 'doi chia', 'doi lay', 'doi ban', 'doi tien', 'gia mao', 'gia chu ky', 'ep buoc', 'boi thuong', 'chiu trach nhiem', 'ke bien', 'phat mai', 'tai sao', 'vi sao',
+    'khong hieu', 'ly do', 'bi cat', 'bi tru', 'bi cat giam', 'khong thay', 'khong ve', 'chua ve', 'pha', 'lam hong', 'lam nut', 'mat trom', 'lay trom', 'tra thieu', 'bi danh', 'danh dap', 'danh toi', 'danh em', 'danh con', 'danh vo', 'duoi',
     'chan so', 'khong lien lac', 'that lac', 'lam mat', 'mao danh', 'ke gian', 'dung ten', 'muon ten', 'vay nong', 'no thue', 'khong dung', 'co dung khong', 'nhan thay', 'hen hoai', 'hen lan hen',
   ],
   /** Another party in the story: the seller, the bank, a neighbour, a relative. */
   otherParty: [
     'nguoi ban', 'nguoi mua', 'ben ban', 'ben mua', 'ngan hang', 'chu dau tu', 'hang xom', 'nha ben canh', 'cong ty', 'chong cu', 'vo cu', 'anh ca', 'chi ca', 'em gai', 'em trai',
-    'anh trai', 'chi gai', 'chi dau', 'con dau', 'nguoi ta', 'nguoi khac', 'ben kia', 'chu nha', 'chu tro', 'nguoi thue', 'ho', 'me chong', 'bo chong', 'nha truong', 'truong',
-    'nguoi la', 'cac bac', 'chu toi', 'co toi', 'me ke', 'bo duong', 'anh hai', 'anh re', 'chi hai', 'cau', 'di', 'nguoi quen', 'ban', 'chu no', 'con ong', 'con ba', 'tiem cam do',
+    'anh trai', 'chi gai', 'chi dau', 'con dau', 'nguoi ta', 'nguoi khac', 'ben kia', 'chu nha', 'chu tro', 'nguoi thue', 'ho khong', 'ho noi', 'ho bao', 'ho con', 'me chong', 'bo chong', 'nha truong', 'truong bao', 'truong noi',
+    'nguoi la', 'cac bac', 'chu toi', 'co toi', 'me ke', 'bo duong', 'anh hai', 'anh re', 'chi hai', 'cau toi', 'cau em', 'di toi', 'di em', 'nguoi quen', 'ban toi', 'ban em', 'dua ban', 'chu no', 'con ong', 'con ba', 'tiem cam do',
   ],
   /** Procedural questions: papers, place, time, fee, steps. */
   procedural: [
@@ -62,14 +62,17 @@ export const STORY_FEATURES = [
 ] as const;
 export type StoryModel = { bias: number; weights: number[] };
 
-/** The feature vector of one message (values 0–1, in STORY_FEATURES order). `asks`: the message has a question mark. */
-export function storyFeatures({ words, best, unknownShare, asks = false }: { words: string[]; best: RankedEntry | undefined; unknownShare: number; asks?: boolean }): number[] {
+/** True when the message asks something: a question mark, a question word, or one at its end. `words`: as typed, before synonyms. */
+export function isQuestion({ words, questionMark }: { words: string[]; questionMark: boolean }): boolean {
+  const ending = words.filter((w) => !TRAILING_PARTICLES.has(w)).at(-1) ?? '';
+  return questionMark || count(` ${words.join(' ')} `, QUESTION_CUES) > 0 || QUESTION_ENDS.includes(ending);
+}
+
+/** The feature vector of one message (values 0–1, in STORY_FEATURES order). `asks`: see isQuestion. */
+export function storyFeatures({ words, best, unknownShare, asks }: { words: string[]; best: RankedEntry | undefined; unknownShare: number; asks: boolean }): number[] {
   const text = ` ${words.join(' ')} `;
   const capped = (n: number, max: number) => Math.min(n, max) / max;
   const any = (phrases: readonly string[]) => (count(text, phrases) > 0 ? 1 : 0);
-  // A question ends with its cue ("… ở đâu", "… được không"): a "không" inside a story is a negation.
-  const ending = words.filter((w) => !TRAILING_PARTICLES.has(w)).at(-1) ?? '';
-  const isQuestion = asks || count(text, QUESTION_CUES) > 0 || QUESTION_ENDS.includes(ending);
   return [
     any(CUES.narrative),
     capped(count(text, CUES.grievance), 3),
@@ -85,7 +88,7 @@ export function storyFeatures({ words, best, unknownShare, asks = false }: { wor
     any(CUES.waiting),
     any(CUES.undo),
     any(CUES.authority),
-    isQuestion ? 0 : 1,
+    asks ? 0 : 1,
     // A grievance or another party with no procedure asked for: the case, not a how-to (the model is linear, so the pair is its own feature).
     any(CUES.grievance) * (1 - any(CUES.procedural)),
     any(CUES.otherParty) * (1 - any(CUES.procedural)),

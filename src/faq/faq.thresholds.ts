@@ -51,5 +51,5 @@ export const THRESHOLDS: Thresholds = {
   dominantRunnerUpTopic: 0.8,
   dominantAnswer: 0.3,
   siblingTopic: 0.55,
-  story: { model: { bias: 2.903, weights: [0.603, 0.821, -0.048, 0.362, -0.974, 0.158, 0.23, -1.068, -4.845, 3.823, -4.161, 1.025, 1.306, 1.484, 0.358, 2.05, 0.367] }, handoff: 0.892 },
+  story: { model: { bias: 2.395, weights: [0.634, 0.518, 0.384, 1.352, -1.062, 0.087, 0.146, -0.714, -3.045, 2.369, -3.352, 0.819, 0.907, 0.82, 0.706, 1.037, -0.048] }, handoff: 0.847 },
 };

@@ -3,12 +3,12 @@
  * cross-validation, and the shipped model telling a dispute from a how-to question.
  */
 import { describe, expect, it } from 'vitest';
-import { crossValidatedProbabilities, fitStoryModel, STORY_FEATURES, storyFeatures, storyProbability, type StorySample } from '../../src/faq/faq.story.js';
+import { crossValidatedProbabilities, fitStoryModel, isQuestion, STORY_FEATURES, storyFeatures, storyProbability, type StorySample } from '../../src/faq/faq.story.js';
 import { normalizeForSearch } from '../../src/faq/faq.lexicon.js';
 import { engine, lexicon } from './faq.helpers.js';
 
 const features = (text: string) =>
-  Object.fromEntries(storyFeatures({ words: normalizeForSearch(text, lexicon).expanded, best: undefined, unknownShare: 0 }).map((v, i) => [STORY_FEATURES[i], v]));
+  Object.fromEntries(storyFeatures({ words: normalizeForSearch(text, lexicon).expanded, best: undefined, unknownShare: 0, asks: isQuestion({ words: normalizeForSearch(text, lexicon).words, questionMark: text.includes('?') }) }).map((v, i) => [STORY_FEATURES[i], v]));
 
 describe('storyFeatures', () => {
   it('sees grievance and another party in a dispute, a procedural question in a how-to', () => {
