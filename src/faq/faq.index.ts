@@ -32,6 +32,8 @@ export type FaqIndex = {
   unknownShare(query: NormalizedText): number;
   /** True when the entry's title, questions or keywords contain the folded phrase. */
   mentions(args: { entryId: string; phrase: string }): boolean;
+  /** True when `specific`'s title is `general`'s plus a qualifier ("… có yếu tố nước ngoài"), see `refinements`. */
+  refines(args: { specific: string; general: string }): boolean;
   /** True when the folded phrase contains the entry's title or one of its keywords ("the tam tru" holds "tam tru"). */
   namedWithin(args: { entryId: string; phrase: string }): boolean;
 };
@@ -290,6 +292,7 @@ export function createFaqIndex({
       const unknown = terms.filter((t) => !documentFrequency.has(t)).reduce((sum, t) => sum + idf(t), 0);
       return total > 0 ? unknown / total : 0;
     },
+    refines: ({ specific, general }) => refinements.get(general)?.some((r) => r.specific === specific) ?? false,
     mentions: ({ entryId, phrase }) => expandedText.get(entryId)?.includes(` ${phrase} `) ?? false,
     namedWithin: ({ entryId, phrase }) => (topicWords.get(entryId) ?? []).some((words) => ` ${phrase} `.includes(words)),
   };
