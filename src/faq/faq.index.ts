@@ -197,15 +197,26 @@ export function createFaqIndex({
     }
   }
 
-  /** The general entry at the top gives way to a sibling refining it whose qualifier the message names (it keeps REFINED_RANK of its rank). */
+  /**
+   * A message naming a general entry's topic and a refining sibling's qualifier names the sibling's
+   * topic as fully: the sibling takes the general entry's topic recall, and at the top the general
+   * entry gives way to it (keeping REFINED_RANK of its rank).
+   */
   function preferRefinement(ranked: RankedEntry[], queryTerms: Set<string>): RankedEntry[] {
-    const best = ranked[0];
-    const sibling = best && refinements.get(best.entryId)?.find(({ specific, qualifier }) => ranked.some((r) => r.entryId === specific) && [...qualifier].some((p) => queryTerms.has(p)));
-    if (!best || !sibling) return ranked;
-    const specific = ranked.find((r) => r.entryId === sibling.specific)!;
-    const promoted = { ...specific, rank: best.rank, topic: Math.max(specific.topic, best.topic) };
-    const demoted = { ...best, rank: best.rank * REFINED_RANK };
-    return [promoted, demoted, ...ranked.filter((r) => r !== best && r !== specific)].sort((a, b) => b.rank - a.rank);
+    const named = (general: RankedEntry) =>
+      refinements.get(general.entryId)?.find(({ specific, qualifier }) => ranked.some((r) => r.entryId === specific) && [...qualifier].some((p) => queryTerms.has(p)));
+    let out = ranked;
+    for (const general of ranked) {
+      const sibling = named(general);
+      if (!sibling) continue;
+      const specific = out.find((r) => r.entryId === sibling.specific)!;
+      const top = out[0] === general || out.indexOf(general) < out.indexOf(specific);
+      const promoted = { ...specific, topic: Math.max(specific.topic, general.topic), rank: top ? Math.max(general.rank, specific.rank) : specific.rank };
+      const demoted = top ? { ...general, rank: general.rank * REFINED_RANK } : general;
+      out = out.map((r) => (r === specific ? promoted : r === general ? demoted : r)).sort((a, b) => b.rank - a.rank);
+      break;
+    }
+    return out;
   }
 
   function topicRecall(entryId: string, queryTerms: Set<string>): number {
