@@ -184,9 +184,20 @@ export function createFaqIndex({
    * đăng ký khai sinh – đăng ký thường trú – …") refines nothing. Computed from the titles, once per build.
    */
   const refinements = new Map<string, Array<{ specific: string; qualifier: Set<string> }>>();
+  // Only titles sharing the first or the last word can hold one another at an end (bounded work at 2,000 entries).
+  const byEnd = new Map<string, string[]>();
+  for (const [id, words] of titleWords) {
+    for (const key of new Set([`^${words[0]}`, `$${words.at(-1)}`])) {
+      const ids = byEnd.get(key);
+      if (ids) ids.push(id);
+      else byEnd.set(key, [id]);
+    }
+  }
   for (const [general, words] of titleWords) {
     if (words.length === 0) continue;
-    for (const [specific, longer] of titleWords) {
+    const others = new Set([...(byEnd.get(`^${words[0]}`) ?? []), ...(byEnd.get(`$${words.at(-1)}`) ?? [])]);
+    for (const specific of others) {
+      const longer = titleWords.get(specific)!;
       if (specific === general || longer.length <= words.length) continue;
       const prefix = words.every((w, i) => longer[i] === w);
       const suffix = words.every((w, i) => longer[longer.length - words.length + i] === w);
