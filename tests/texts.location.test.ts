@@ -36,7 +36,7 @@ const ALLOWED: Record<string, { max: number; why: string }> = {
   'src/cli/zalo-login.command.ts': { max: 16, why: 'operator CLI messages (bilingual)' },
   'src/cli/faq.command.ts': { max: 2, why: 'operator CLI report of review dates (catalogue)' },
   'src/faq/catalogue.lint.ts': { max: 5, why: 'catalogue lint: words it looks for in entries (catalogue)' },
-  'src/faq/faq.render.ts': { max: 34, why: 'FAQ answer rendering (the engine owns it)' },
+  'src/faq/faq.render.ts': { max: 28, why: 'FAQ answer rendering (the engine owns it)' },
   'src/faq/text.normalize.ts': { max: 2, why: 'normaliser patterns' },
   'src/main.ts': { max: 1, why: 'start-up log line' },
   'src/shared/actions.ts': { max: 1, why: 'the handoff button label shared by bot and FAQ replies' },

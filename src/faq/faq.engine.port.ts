@@ -15,7 +15,8 @@ export type FaqEngine = {
   /** `context.lastEntryId`: the entry answered last in this conversation, so "còn lệ phí?" continues it. */
   decide(args: { text: string; context?: { lastEntryId?: string } }): FaqDecision;
   /** Vietnamese text a resident sees for a decision (handoff text says a person will reply). */
-  render(args: { decision: FaqDecision; maxTextLength: number }): RenderedReply;
+  /** `buttons`: the channel shows buttons (capabilities.buttons; default true), so a text may say «bấm». */
+  render(args: { decision: FaqDecision; maxTextLength: number; buttons?: boolean }): RenderedReply;
   /** Resolves a button's `data` (e.g. "faq:khai-sinh:fee") into a reply, or null when it is not an FAQ action. */
   renderAction(args: { action: string; maxTextLength: number }): RenderedReply | null;
   /** Swaps the catalogue in memory (admin edits); never needs a restart. */

@@ -69,7 +69,7 @@ export function createFaqEngine({
       return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
     },
     normalise: ({ text }) => normalizeForSearch(text, lexicon),
-    render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
+    render: ({ decision, maxTextLength, buttons }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength, ...(buttons === undefined ? {} : { buttons }) }),
     renderAction({ action, maxTextLength }) {
       const parsed = parseFaqAction(action);
       const entry = parsed && index.entries.get(parsed.entryId);

@@ -32,6 +32,7 @@ import type { QueryLogPort } from './query-log.port.js';
 import { acceptOffer, isBareRequest, isPlainYes, offerFor, requestFromMessage, type TicketRequest } from './resident-handoff.flow.js';
 import { createThrottle } from './throttle.js';
 import { withTimeout } from '../../shared/async.js';
+import { wordFor, type Wording } from '../../shared/wording.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
 /**
@@ -126,6 +127,9 @@ export function createPipeline({
     };
     return {
       maxTextLength: capabilities.maxTextLength,
+      buttons: capabilities.buttons,
+      /** A text that names a button, in the words this channel needs. */
+      word: (text: Wording) => wordFor(text, capabilities),
       text: (...lines: string[]) => send(lines.map((line) => ({ parts: [line] }))),
       send,
       /** The handoff button, plus what to type where buttons cannot be shown. */
@@ -198,7 +202,7 @@ export function createPipeline({
 
     const command = message.action ? null : parseCommand({ text });
     if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText({ channel: message.channel }) ?? texts.privacy);
-    if (command?.command === 'help') return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
+    if (command?.command === 'help') return reply.send([{ parts: [reply.word(texts.help)], buttons: [handoffButton] }]);
 
     // First contact in a private chat: introduce ourselves (and the privacy notice) before answering.
     const firstContact = created && message.chatType === 'private';
@@ -210,7 +214,7 @@ export function createPipeline({
     let unit: Awaited<ReturnType<UnitChoicePort['ensureUnit']>> | null = null;
     if (message.chatType === 'private') {
       const asked = { conversationId: conversation.id, message };
-      const privacyHandling = privacy ? await privacy.handleMessage({ ...asked, deleteRequestPending: state.deleteRequestPending }) : { handled: false as const };
+      const privacyHandling = privacy ? await privacy.handleMessage({ ...asked, deleteRequestPending: state.deleteRequestPending, buttons: reply.buttons }) : { handled: false as const };
       if (privacyHandling.handled) return reply.send([{ parts: [privacyHandling.reply.text], buttons: privacyHandling.reply.buttons ?? [] }]);
       unit = unitChoice ? await unitChoice.ensureUnit({ ...asked, known: { unitId: state.unitId, unitChoicePending: state.unitChoicePending } }) : null;
       if (unit && 'prompt' in unit) return reply.send([{ parts: [unit.prompt.text], buttons: unit.prompt.buttons }]);
@@ -276,7 +280,7 @@ export function createPipeline({
     // A plain hello on first contact is already answered by the greeting.
     if (decision.kind === 'smalltalk' && decision.intent === 'greeting' && firstContact) return;
 
-    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength });
+    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength, buttons: reply.buttons });
     await reply.send([decision.kind === 'handoff' || decision.kind === 'clarify' ? reply.withHandoff(rendered) : rendered]);
   }
 
@@ -289,7 +293,7 @@ export function createPipeline({
     action: string;
     reply: ReturnType<typeof replierFor>;
   }): Promise<void> {
-    if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
+    if (action === HELP_ACTION) return reply.send([{ parts: [reply.word(texts.help)], buttons: [handoffButton] }]);
     const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength });
     if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
     // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".

@@ -156,7 +156,7 @@ export async function interceptResidentMessage(
       await ctx.threads.sendToStaff({
         ticket,
         unit,
-        text: reopenedToStaffText({ code: ticket.code, byResident: true, undelivered }),
+        text: reopenedToStaffText({ code: ticket.code, undelivered }),
         role: 'notice',
         ...(buttons ? { buttons } : {}),
       });

@@ -107,7 +107,7 @@ describe('pipeline', () => {
     const h = setup();
     await h.say({ text: '/start' });
     await h.say({ text: '/help@MotCuaBot' });
-    expect(await h.flush()).toEqual([texts.greeting, texts.privacy, texts.help]);
+    expect(await h.flush()).toEqual([texts.greeting, texts.privacy, texts.help.withButtons]);
     expect(h.adapter.sent.at(-1)?.buttons).toEqual([{ label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION }]);
     expect(h.faq.decided).toEqual([]);
   });
@@ -250,7 +250,7 @@ describe('pipeline', () => {
     await h.say({ text: '/help' });
     await h.say({ text: '' });
     await h.say({ text: ' \n\t ' });
-    expect(await h.flush()).toEqual([texts.help]);
+    expect(await h.flush()).toEqual([texts.help.withButtons]);
     expect(await storedTexts()).toEqual(['/help', '', ' \n\t ']);
   });
 
@@ -290,7 +290,7 @@ describe('pipeline', () => {
       ['complaint', 'tôi muốn khiếu nại'],
       ['explicit_request', ''], // nothing left open: the handoff module falls back to the transcript
     ]);
-    expect(await h.flush()).toEqual([texts.help]); // receipts are the handoff module's job
+    expect(await h.flush()).toEqual([texts.help.withButtons]); // receipts are the handoff module's job
   });
 
   it('offers the handoff button when unsure, and says what to type where there are no buttons', async () => {
@@ -304,7 +304,10 @@ describe('pipeline', () => {
     const plain = setup({ capabilities: { buttons: false } });
     await plain.say({ conversationRef: 'memory:plain', text: '/help' });
     await plain.say({ conversationRef: 'memory:plain', text: 'abc xyz' });
-    expect((await plain.flush('memory:plain')).slice(1)).toEqual(['Xin lỗi, tôi chưa hiểu rõ câu hỏi.', texts.handoffHint]);
+    const plainTexts = await plain.flush('memory:plain');
+    expect(plainTexts[0]).toBe(texts.help.withoutButtons); // "nhắn số 1, 2, 3": no button to tap
+    expect(plainTexts.slice(1)).toEqual(['Xin lỗi, tôi chưa hiểu rõ câu hỏi.', texts.handoffHint]);
+    expect(plain.faq.renderedWith.at(-1)).toEqual({ buttons: false }); // the engine words its own texts for the channel
   });
 
   it('opens a ticket at once when the bot is unsure and the centre chose to open directly', async () => {
@@ -313,7 +316,7 @@ describe('pipeline', () => {
     await h.say({ text: '/help' });
     await h.say({ text: 'abc xyz' });
     expect(h.handoff.ticketsOpened.map((t) => t.request)).toEqual([{ question: 'abc xyz', guesses: [], reason: 'low_confidence', sourceExternalId: expect.any(String) }]);
-    expect(await h.flush()).toEqual([texts.help]);
+    expect(await h.flush()).toEqual([texts.help.withButtons]);
   });
 
   it('answers FAQ buttons through the engine and stale buttons kindly', async () => {
