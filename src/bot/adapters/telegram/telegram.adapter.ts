@@ -37,6 +37,7 @@ import {
 } from './telegram.payloads.js';
 import { sleep, startPolling, type PollingLoop } from './telegram.polling.js';
 import { WEBHOOK_SECRET_PATTERN, registerTelegramWebhookRoute, webhookPathFor, webhookUrlFor, type WebhookCallback } from './telegram.routes.js';
+import { platformTimeOnClock, systemClock, type Clock } from '../../../shared/clock.js';
 
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   maxTextLength: MAX_TEXT_LENGTH,
@@ -76,6 +77,8 @@ export type TelegramAdapterOptions = {
   backoff?: { initialMs: number; maxMs: number };
   /** Media other channels keep (web chat uploads), for copying it into staff groups. */
   loadMedia?: MediaLoader;
+  /** The bot's one clock (CLOCK_OFFSET moves it): received times are on it. */
+  clock?: Clock;
 };
 
 export type TelegramAdapter = ChannelAdapter &
@@ -99,6 +102,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 10_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+  const clock = options.clock ?? systemClock;
 
   // webhookReply:false: every call is a real request whose result and errors we can see (telegraf 4.16.3 src/core/network/webhook.ts).
   const bot = new Telegraf(token, { handlerTimeout: handlerTimeoutMs, telegram: { webhookReply: false, ...(apiRoot ? { apiRoot } : {}) } });
@@ -158,7 +162,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     if (tapId) unansweredTaps.add(tapId);
     try {
       if ('my_chat_member' in update) logMembership(update);
-      const { message, skipReason } = toInboundMessage({ update, bot: { id: me.id, username: me.username }, now: new Date() });
+      const { message, skipReason } = toInboundMessage({ update, bot: { id: me.id, username: me.username }, now: clock.now() });
+      if (message) message.receivedAt = platformTimeOnClock({ clock, at: message.receivedAt });
       if (!message) {
         logger.debug({ updateId: update.update_id, skipReason }, 'telegram update ignored');
         return;

@@ -5,12 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOffsetClock } from '../../../../src/shared/clock.js';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../../../src/bot/adapters/telegram/telegram.adapter.js';
 import { ChannelApiError, ChannelNetworkError, isThreadGoneError } from '../../../../src/bot/core/channel.errors.js';
 import type { InboundMessage } from '../../../../src/bot/core/message.types.js';
 import { createLogger } from '../../../../src/logger.js';
 import { createApp } from '../../../../src/web/app.js';
-import { startFakeTelegramApi, type FakeTelegramApi } from '../../../helpers/fake-telegram-api.js';
+import { startFakeTelegramApi, type FakeMessage, type FakeTelegramApi } from '../../../helpers/fake-telegram-api.js';
 
 const logger = createLogger({ level: 'silent' });
 const RESIDENT = 5123400001;
@@ -93,6 +94,19 @@ describe('long polling', () => {
     const sent = fake.messages(RESIDENT).at(-1)!;
     expect(sent.text).toBe(NASTY);
     expect(externalMessageId).toBe(`${RESIDENT}:${sent.message_id}`);
+  });
+
+  it('puts received times on the bot clock (CLOCK_OFFSET): the platform date moved by the offset, its age kept', async () => {
+    const { received, onMessage } = recorder();
+    const offsetMs = 9 * 60 * 60_000; // 9 hours ahead: the evening, out of office hours
+    await startPolling(onMessage, { clock: createOffsetClock({ offsetMs }) });
+    const update = fake.makeMessage({ chat: fake.privateChat(RESIDENT), text: 'còn ai trực không' });
+    fake.enqueueUpdate(update);
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 2000, interval: 10 });
+    const platformMs = (update.message as FakeMessage).date * 1000;
+    const shifted = received[0]!.receivedAt.getTime() - platformMs;
+    expect(shifted).toBeGreaterThanOrEqual(offsetMs - 50);
+    expect(shifted).toBeLessThanOrEqual(offsetMs + 50);
   });
 
   it('answers in a group only what mentions it, and ignores service updates', async () => {
