@@ -74,7 +74,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
       if (!conversation) return { erased: false };
       await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null, attachment: null })
         .where(eq(messagesTable.conversationId, conversationId));
       await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
@@ -100,11 +100,16 @@ export function createPrivacyRepository({ db }: { db: Database }) {
     return db.transaction(async (tx) => {
       const messages = await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null, attachment: null })
         .where(
           and(
             lt(messagesTable.createdAt, cutoff),
-            or(and(ne(messagesTable.text, ''), ne(messagesTable.text, REDACTED_TEXT)), isNotNull(messagesTable.senderName), isNotNull(messagesTable.senderExternalId)),
+            or(
+              and(ne(messagesTable.text, ''), ne(messagesTable.text, REDACTED_TEXT)),
+              isNotNull(messagesTable.senderName),
+              isNotNull(messagesTable.senderExternalId),
+              isNotNull(messagesTable.attachment),
+            ),
           ),
         )
         .returning({ id: messagesTable.id });
@@ -204,7 +209,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       );
     await tx
       .update(conversationsTable)
-      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null })
+      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null, residentFlow: null })
       .where(eq(conversationsTable.id, id));
   }
 }
