@@ -27,6 +27,7 @@ import { createUnitChoice } from './units/index.js';
 import { createUnitsRepository, unitStateProbes } from './units/index.js';
 import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
+import type { UploadFiles } from './web/uploads.files.js';
 import { createQueryLogRepository, createQueryLogWriter } from './querylog/index.js';
 
 /**
@@ -47,6 +48,8 @@ export async function assemblePipeline({
   retentionDays,
   limits,
   outboxRetryPolicy,
+  uploadFiles,
+  publicUrl,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -60,6 +63,10 @@ export async function assemblePipeline({
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** Where web chat uploads keep their bytes: erasure removes their files too (main.ts always passes it). */
+  uploadFiles?: Pick<UploadFiles, 'remove'>;
+  /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
+  publicUrl?: string | undefined;
 }) {
   const { db } = database;
   const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
@@ -78,13 +85,15 @@ export async function assemblePipeline({
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger });
+  // The console serves a ticket's page at /admin/tickets/<code> (src/console/tickets.routes.ts).
+  const ticketLink = publicUrl ? ({ code }: { code: string }) => `${publicUrl}/admin/tickets/${encodeURIComponent(code)}` : undefined;
+  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger, ...(ticketLink ? { ticketLink } : {}) });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
   const sla = createSlaWorker({ handoff });
 
-  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db, ...(uploadFiles ? { uploadFiles } : {}) }), retentionDays, clock });
   // The query log (console inbox and reports): rows are buffered and written in batches.
   const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);
