@@ -80,6 +80,8 @@ async function main(): Promise<void> {
   const webUploads = createWebUploadsRepository({ db: database.db, files: uploadFiles });
   const uploadsUpkeep = startUploadsHousekeeping({ uploads: webUploads, logger });
   stoppers.unshift({ name: 'uploads upkeep', stop: () => uploadsUpkeep.stop() });
+  // One clock for everything: adapters' received times, tickets, SLA, office hours (CLOCK_OFFSET moves it).
+  const clock = createOffsetClock({ offsetMs: config.clockOffsetMs });
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
   let telegram: TelegramAdapter | undefined;
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       webhook: webhookUrl ? { url: webhookUrl, secret: webhookSecret || randomBytes(24).toString('base64url') } : undefined,
       logger,
       loadMedia: webUploads.loadMedia,
+      clock,
     });
     adapters.set('telegram', telegram);
   }
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
     if (zaloLock.acquired) {
       // Loaded only when used: zca-js alone takes a second or more to import, which every restart would pay.
       const { createZaloAdapter } = await import('./bot/adapters/zalo/zalo.adapter.js');
-      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
+      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia, clock }));
       stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
     } else {
       zaloStandby = true;
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
     logger,
     openGroups: config.bot.openGroups,
     retentionDays: config.privacy.retentionDays,
-    clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
+    clock,
     uploadFiles,
     publicUrl: config.publicUrl,
   });
@@ -160,6 +163,7 @@ async function main(): Promise<void> {
           logger,
           unitName: catalogue.unit.name,
           uploads: webUploads,
+          clock,
         }),
     ],
   });
@@ -182,7 +186,7 @@ async function main(): Promise<void> {
   });
   // Messages a crash left stored but unhandled are handled first (in their conversation's order), then
   // the channels start; the platforms' redeliveries of them are duplicates by then.
-  const { recovered } = await pipeline.recover({ since: new Date(Date.now() - RECOVERY_WINDOW_MS) });
+  const { recovered } = await pipeline.recover({ since: new Date(clock.now().getTime() - RECOVERY_WINDOW_MS) });
   if (recovered > 0) logger.warn({ recovered }, 'handling messages a crash left unhandled');
   for (const [name, adapter] of adapters) {
     // A channel that cannot start (Zalo needs a QR, Telegram unreachable) must not stop the others.

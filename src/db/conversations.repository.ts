@@ -9,6 +9,7 @@ import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
 import { messagesTable } from './messages.table.js';
 import type { StateProbes } from './state-probe.js';
+import { toUnitWrite, type UnitWrite } from './unit-write.js';
 
 export type Conversation = typeof conversationsTable.$inferSelect;
 export type StoredMessage = typeof messagesTable.$inferSelect;
@@ -126,7 +127,17 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     receivedAt: Date;
     /** Kept with the row until it is handled, so a restart can handle it again (see listUnhandled). */
     replay: Record<string, unknown>;
-  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState<NoInfer<K>> }> {
+    /** A media message's platform handle, kept after handling (earlier media follow a ticket's card). */
+    attachment?: StoredMessage['attachment'];
+  }): Promise<{
+    conversationId: number;
+    created: boolean;
+    messageId: number | null;
+    duplicate: boolean;
+    state: ConversationState<NoInfer<K>>;
+    /** conversations.resident_flow as last written (null: none). */
+    residentFlow: Record<string, unknown> | null;
+  }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
     const at = args.receivedAt.toISOString();
@@ -139,16 +150,18 @@ export function createConversationsRepository<K extends string = never>({ db, pr
           last_seen_at = greatest(conversations.last_seen_at, excluded.last_seen_at),
           resident_name = coalesce(excluded.resident_name, conversations.resident_name),
           resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
-        returning id, unit_id, (xmax = 0) as inserted
+        returning id, unit_id, resident_flow, (xmax = 0) as inserted
       ), msg as (
-        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay)
-        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb from conv
+        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay, attachment)
+        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb, ${args.attachment ? JSON.stringify(args.attachment) : null}::jsonb from conv
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
-      select conv.id, conv.inserted, conv.unit_id, (select id from msg) as message_id${sql.join(flags)}
+      select conv.id, conv.inserted, conv.unit_id, conv.resident_flow, (select id from msg) as message_id${sql.join(flags)}
       from conv`);
-    const rows = rowsOf<{ id: number | string; inserted: boolean; unit_id: string | null; message_id: number | string | null } & Record<K, boolean>>(result);
+    const rows = rowsOf<
+      { id: number | string; inserted: boolean; unit_id: string | null; resident_flow: Record<string, unknown> | string | null; message_id: number | string | null } & Record<K, boolean>
+    >(result);
     const row = rows[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);
@@ -158,6 +171,7 @@ export function createConversationsRepository<K extends string = never>({ db, pr
       messageId,
       duplicate: messageId === null,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
+      residentFlow: jsonOf(row.resident_flow),
     };
   }
 
@@ -192,22 +206,42 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     messageId,
   }: {
     messageId: number;
-  }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>> } | undefined> {
+  }): Promise<{ conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>>; residentFlow: Record<string, unknown> | null } | undefined> {
     const flags = probeEntries.map(([key, probe]) => sql`, ${probe(sql`m.conversation_id`)} as ${sql.identifier(key)}`);
     const result = await db.execute(sql`
-      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id,
+      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id, c.resident_flow,
         not exists (select 1 from messages e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id) as first${sql.join(flags)}
       from messages m join conversations c on c.id = m.conversation_id
       where m.id = ${messageId}`);
-    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null } & Record<K, boolean>>(result)[0];
+    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null; resident_flow: Record<string, unknown> | string | null } & Record<K, boolean>>(
+      result,
+    )[0];
     if (!row) return undefined;
     return {
       conversationId: Number(row.id),
       created: row.first,
       handled: row.handled,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
+      residentFlow: jsonOf(row.resident_flow),
     };
   }
 
-  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
+  /**
+   * The write of conversations.resident_flow, handed to the outbox's inbound unit: it commits in
+   * the statement that queues the message's replies (an offer is saved exactly when the reply that
+   * makes it is queued). `null` forgets it.
+   */
+  function residentFlowWrite({ conversationId, residentFlow }: { conversationId: number; residentFlow: Record<string, unknown> | null }): UnitWrite {
+    const value = residentFlow === null ? sql`null` : sql`${JSON.stringify(residentFlow)}::jsonb`;
+    return toUnitWrite(sql`update conversations set resident_flow = ${value} where id = ${conversationId}`);
+  }
+
+  return {
+    residentFlowWrite, upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
+}
+
+/** postgres.js parses jsonb; a driver that hands back text is read the same way. */
+function jsonOf(value: Record<string, unknown> | string | null): Record<string, unknown> | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
 }

@@ -1,4 +1,4 @@
-import { bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
 import { unitsTable } from './units.table.js';
 
@@ -18,6 +18,13 @@ export const conversationsTable = pgTable(
     unitId: text('unit_id').references(() => unitsTable.id),
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * The resident's open question a "Gặp cán bộ" refers back to, the last clarify options and the
+     * entry answered last (src/bot/core/conversation-context.ts), with the time it was written. Read
+     * by the statement that stores each message, written by the one that queues its replies: a
+     * restart loses no offer. It holds the resident's words, so erasure clears it.
+     */
+    residentFlow: jsonb('resident_flow').$type<Record<string, unknown>>(),
   },
   (t) => [index('conversations_last_seen_idx').on(t.lastSeenAt)],
 );

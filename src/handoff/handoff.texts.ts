@@ -6,6 +6,7 @@
 import type { OutboundMention } from '../bot/core/message.types.js';
 import type { Candidate } from '../faq/faq.types.js';
 import type { HandoffStaffMember } from './handoff.deps.js';
+import type { Wording } from '../shared/wording.js';
 
 const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo', web: 'Web', memory: 'thử nghiệm' };
 const MAX_QUOTED = 1500;
@@ -280,12 +281,17 @@ export function closedToStaffText({ code, staffName }: { code: string; staffName
   return `✅ ${staffName} đã đóng phiếu ${code}. Người dân được mời đánh giá 1–5.`;
 }
 
-export function reopenedToStaffText({ code, byResident, undelivered = [] }: { code: string; byResident: boolean; undelivered?: string[] }) {
-  if (!byResident) return `↩️ Phiếu ${code} đã được mở lại.`;
+export function reopenedByStaffText({ code }: { code: string }): string {
+  return `↩️ Phiếu ${code} đã được mở lại.`;
+}
+
+/** The resident wrote again; replies that bounced meanwhile are offered for resending. */
+export function reopenedToStaffText({ code, undelivered = [] }: { code: string; undelivered?: string[] }): Wording {
   const head = `↩️ Người dân của phiếu ${code} đã nhắn lại; phiếu mở lại.`;
   if (undelivered.length === 0) return head;
   const quoted = undelivered.map((t) => `  · ${clip(t, 300)}`).join('\n');
-  return `${head}\n${undelivered.length} tin trả lời trước đó chưa tới được người dân:\n${quoted}\nBấm «Gửi lại» hoặc gõ /guilai ${code} để gửi lại.`;
+  const text = `${head}\n${undelivered.length} tin trả lời trước đó chưa tới được người dân:\n${quoted}`;
+  return { withButtons: `${text}\nBấm «Gửi lại» hoặc gõ /guilai ${code} để gửi lại.`, withoutButtons: `${text}\nGõ /guilai ${code} để gửi lại.` };
 }
 
 export function resentText({ code, count }: { code: string; count: number }) {

@@ -84,7 +84,7 @@ export function createPrivacyRepository({ db, uploadFiles }: { db: Database; upl
       if (!conversation) return { erased: false, fileKeys: [] };
       await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null, attachment: null })
         .where(eq(messagesTable.conversationId, conversationId));
       const { fileKeys } = await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
@@ -112,11 +112,16 @@ export function createPrivacyRepository({ db, uploadFiles }: { db: Database; upl
     const { fileKeys, ...result } = await db.transaction(async (tx) => {
       const messages = await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null, attachment: null })
         .where(
           and(
             lt(messagesTable.createdAt, cutoff),
-            or(and(ne(messagesTable.text, ''), ne(messagesTable.text, REDACTED_TEXT)), isNotNull(messagesTable.senderName), isNotNull(messagesTable.senderExternalId)),
+            or(
+              and(ne(messagesTable.text, ''), ne(messagesTable.text, REDACTED_TEXT)),
+              isNotNull(messagesTable.senderName),
+              isNotNull(messagesTable.senderExternalId),
+              isNotNull(messagesTable.attachment),
+            ),
           ),
         )
         .returning({ id: messagesTable.id });
@@ -221,7 +226,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       );
     await tx
       .update(conversationsTable)
-      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null })
+      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null, residentFlow: null })
       .where(eq(conversationsTable.id, id));
   }
   return { fileKeys };

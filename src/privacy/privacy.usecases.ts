@@ -19,6 +19,7 @@ import {
 } from './privacy.models.js';
 import type { PrivacyRepository } from './privacy.repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { wordFor } from '../shared/wording.js';
 
 const DAY_MS = 86_400_000;
 
@@ -55,9 +56,12 @@ export function createPrivacyUsecases({
     conversationId,
     message,
     deleteRequestPending,
+    buttons = true,
   }: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** The channel shows buttons (capabilities.buttons): the prompt names the button only then. */
+    buttons?: boolean;
     /** False: the caller read that nothing awaits confirmation, so the lookup is skipped. */
     deleteRequestPending?: boolean;
   }): Promise<PrivacyHandling> {
@@ -65,7 +69,7 @@ export function createPrivacyUsecases({
     const action = message.action ? { action: message.action } : {};
     if (!message.action && isDeleteRequest({ text: message.text })) {
       await privacyRepository.createDeleteRequest({ conversationId, at: now });
-      return { handled: true, reply: { text: privacyTexts.confirmPrompt, buttons: privacyConfirmButtons } };
+      return { handled: true, reply: { text: wordFor(privacyTexts.confirmPrompt, { buttons }), buttons: privacyConfirmButtons } };
     }
     const pending = deleteRequestPending === false ? undefined : await privacyRepository.findPendingDeleteRequest({ conversationId });
     const confirms = isDeleteConfirmation({ text: message.text, ...action });

@@ -5,6 +5,7 @@
  */
 
 import { BUTTON_ACTIONS, HANDOFF_BUTTON_LABEL } from '../../shared/actions.js';
+import type { ButtonWording } from '../../shared/wording.js';
 
 /** The button every "I could not help" reply carries; the pipeline opens a ticket when it is tapped. */
 export const HANDOFF_REQUEST_ACTION = BUTTON_ACTIONS.handoffRequest;
@@ -15,7 +16,8 @@ export type BotTexts = {
   greeting: string;
   /** Shown with the greeting: what is stored, why, for how long, how to have it deleted. */
   privacy: string;
-  help: string;
+  /** Names the option buttons where the channel has them (wording.ts). */
+  help: ButtonWording;
   /** Photo, sticker, voice, file or location without text, when no ticket is open. */
   nonText: string;
   /** Once per flood: more than the allowed messages a minute. */
@@ -43,19 +45,26 @@ export function greetingText({ centreName }: { centreName?: string } = {}): stri
   ].join('\n');
 }
 
+function helpText(choices: string): string {
+  return [
+    'Cách dùng:',
+    '• Nhắn câu hỏi về thủ tục hành chính, có dấu hay không dấu đều được.',
+    choices,
+    '• Muốn gặp người thật, nhắn «gặp cán bộ».',
+    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xóa dữ liệu của anh/chị.',
+  ].join('\n');
+}
+
 export const defaultBotTexts: BotTexts = {
   greeting: greetingText(),
   privacy: [
     'Về dữ liệu cá nhân: tôi lưu tin nhắn của anh/chị để trả lời và để cán bộ hỗ trợ khi cần. Tin nhắn được lưu tối đa 1 năm.',
     'Muốn xóa dữ liệu của mình, anh/chị nhắn /xoadulieu.',
   ].join('\n'),
-  help: [
-    'Cách dùng:',
-    '• Nhắn câu hỏi về thủ tục hành chính, có dấu hay không dấu đều được.',
-    '• Khi tôi đưa ra lựa chọn, anh/chị bấm nút hoặc nhắn số 1, 2, 3.',
-    '• Muốn gặp người thật, nhắn «gặp cán bộ».',
-    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xóa dữ liệu của anh/chị.',
-  ].join('\n'),
+  help: {
+    withButtons: helpText('• Khi tôi đưa ra lựa chọn, anh/chị bấm nút hoặc nhắn số 1, 2, 3.'),
+    withoutButtons: helpText('• Khi tôi đưa ra lựa chọn, anh/chị nhắn số 1, 2, 3.'),
+  },
   nonText:
     'Cảm ơn anh/chị đã gửi. Tôi chỉ đọc được tin nhắn chữ. Anh/chị gõ câu hỏi giúp tôi, hoặc nhắn «gặp cán bộ» để cán bộ trực xem giúp.',
   throttled: 'Anh/chị nhắn hơi nhanh, tôi xin phép tạm dừng một chút. Các tin anh/chị vừa gửi tôi vẫn giữ và sẽ trả lời gộp ngay khi hết tạm dừng (khoảng một phút).',

@@ -53,6 +53,8 @@ export type PrivacyPort = {
     message: Pick<InboundMessage, 'text' | 'action'>;
     /** False when the caller knows no request awaits confirmation (saves a lookup); undefined: look it up. */
     deleteRequestPending?: boolean;
+    /** The channel shows buttons (capabilities.buttons); default true. */
+    buttons?: boolean;
   }): Promise<{ handled: false } | { handled: true; reply: { text: string; buttons?: OutboundButton[] } }>;
 };
 

@@ -4,6 +4,7 @@
  */
 import type { ChannelCapabilities } from './channel.port.js';
 import type { ChannelName, OutboundCopy, OutboundMessage } from './message.types.js';
+import type { UnitWrite } from '../../db/unit-write.js';
 
 export type EnqueueOptions = {
   /** Handed back unchanged with the row in onSent/onFailed and findSentByExternalId (e.g. { ticketId, role }). */
@@ -22,8 +23,11 @@ export type EnqueueOptions = {
  */
 export type InboundUnit = {
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** `handled: false`: the rows are written but the message stays unhandled (held by the throttle). */
-  commit(args?: { handled?: boolean }): Promise<void>;
+  /**
+   * `handled: false`: the rows are written but the message stays unhandled (held by the throttle).
+   * `writes`: other state the handling changed (the resident flow), committed in the same statement.
+   */
+  commit(args?: { handled?: boolean; writes?: readonly UnitWrite[] }): Promise<void>;
   abandon(): void;
 };
 

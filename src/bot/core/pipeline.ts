@@ -23,7 +23,7 @@ import type { FaqDecision, HandoffReason } from '../../faq/faq.types.js';
 import { parseCommand, parseChoice } from './bot.commands.js';
 import { defaultBotTexts, HANDOFF_REQUEST_ACTION, HELP_ACTION, type BotTexts } from './bot.texts.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { createConversationMemory } from './conversation-memory.js';
+import { readContext, toStoredContext, type ConversationContext } from './conversation-context.js';
 import type { HandoffPort, PrivacyPort, UnitChoicePort } from './handoff.port.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { InboundMessage, OutboundButton, OutboundMessage } from './message.types.js';
@@ -32,6 +32,7 @@ import type { QueryLogPort } from './query-log.port.js';
 import { acceptOffer, isBareRequest, isPlainYes, offerFor, requestFromMessage, type TicketRequest } from './resident-handoff.flow.js';
 import { createThrottle } from './throttle.js';
 import { withTimeout } from '../../shared/async.js';
+import { wordFor, type Wording } from '../../shared/wording.js';
 
 /** Per group: answer only when mentioned or replied to (the default), or every message. */
 /**
@@ -85,7 +86,7 @@ export function createPipeline({
   queryLog,
 }: {
   /** Built with the privacy, ticket and unit state probes (pipeline.assembly.ts composes them). */
-  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled'>;
+  conversations: Pick<ConversationsRepository<PipelineStateKey>, 'storeInbound' | 'readStoredState' | 'listUnhandled' | 'residentFlowWrite'>;
   faq: FaqEngine;
   handoff: HandoffPort;
   /** Notice and "delete my data" in private chats; without it the fixed texts.privacy notice is shown. */
@@ -104,7 +105,6 @@ export function createPipeline({
   const log = logger.child({ module: 'pipeline' });
   const queue = createKeyedQueue();
   const throttle = createThrottle({ limit: limits.messagesPerMinute, windowMs: limits.throttleWindowMs ?? 60_000, clock });
-  const memory = createConversationMemory({ clock });
   const handoffButton: OutboundButton = { label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION };
 
   /** Sends replies to the message's conversation; in groups the first part quotes the resident. */
@@ -126,6 +126,9 @@ export function createPipeline({
     };
     return {
       maxTextLength: capabilities.maxTextLength,
+      buttons: capabilities.buttons,
+      /** A text that names a button, in the words this channel needs. */
+      word: (text: Wording) => wordFor(text, capabilities),
       text: (...lines: string[]) => send(lines.map((line) => ({ parts: [line] }))),
       send,
       /** The handoff button, plus what to type where buttons cannot be shown. */
@@ -150,22 +153,27 @@ export function createPipeline({
       text: message.text, // whole, even beyond maxInputChars
       receivedAt: message.receivedAt,
       replay: toReplay(message),
+      ...(message.kind !== 'text' && message.attachment ? { attachment: message.attachment } : {}),
     });
     if (stored.messageId === null) {
       log.debug({ conversationRef: message.conversationRef, externalMessageId: message.externalMessageId }, 'duplicate delivery ignored');
       return undefined;
     }
-    return { messageId: stored.messageId, conversationId: stored.conversationId, created: stored.created, state: stored.state };
+    return { messageId: stored.messageId, conversationId: stored.conversationId, created: stored.created, state: stored.state, residentFlow: stored.residentFlow };
   }
 
   /** A message stored before a crash, read back (undefined: handled meanwhile, or gone). */
   async function restore(messageId: number): Promise<Stored | undefined> {
     const found = await conversations.readStoredState({ messageId });
     if (!found || found.handled) return undefined;
-    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state };
+    return { messageId, conversationId: found.conversationId, created: found.created, state: found.state, residentFlow: found.residentFlow };
   }
 
-  async function process(message: InboundMessage, stored: Stored, options: { released?: boolean } = {}): Promise<void | 'held'> {
+  /**
+   * `flow`: the conversation's context as stored; handling replaces `flow.context` (and sets
+   * `changed`), and guarded() commits it with the replies.
+   */
+  async function process(message: InboundMessage, stored: Stored, flow: FlowState, options: { released?: boolean } = {}): Promise<void | 'held'> {
     const { conversationRef } = message;
     const conversation = { id: stored.conversationId };
     const { created, state } = stored;
@@ -198,7 +206,7 @@ export function createPipeline({
 
     const command = message.action ? null : parseCommand({ text });
     if (command?.command === 'start') return reply.text(texts.greeting, privacy?.noticeText({ channel: message.channel }) ?? texts.privacy);
-    if (command?.command === 'help') return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
+    if (command?.command === 'help') return reply.send([{ parts: [reply.word(texts.help)], buttons: [handoffButton] }]);
 
     // First contact in a private chat: introduce ourselves (and the privacy notice) before answering.
     const firstContact = created && message.chatType === 'private';
@@ -210,7 +218,7 @@ export function createPipeline({
     let unit: Awaited<ReturnType<UnitChoicePort['ensureUnit']>> | null = null;
     if (message.chatType === 'private') {
       const asked = { conversationId: conversation.id, message };
-      const privacyHandling = privacy ? await privacy.handleMessage({ ...asked, deleteRequestPending: state.deleteRequestPending }) : { handled: false as const };
+      const privacyHandling = privacy ? await privacy.handleMessage({ ...asked, deleteRequestPending: state.deleteRequestPending, buttons: reply.buttons }) : { handled: false as const };
       if (privacyHandling.handled) return reply.send([{ parts: [privacyHandling.reply.text], buttons: privacyHandling.reply.buttons ?? [] }]);
       unit = unitChoice ? await unitChoice.ensureUnit({ ...asked, known: { unitId: state.unitId, unitChoicePending: state.unitChoicePending } }) : null;
       if (unit && 'prompt' in unit) return reply.send([{ parts: [unit.prompt.text], buttons: unit.prompt.buttons }]);
@@ -224,15 +232,19 @@ export function createPipeline({
 
     if ((await handoff.interceptResidentMessage({ message, conversationId: conversation.id, activeTicket: state.activeTicket, messageId: stored.messageId })).handled) return;
 
-    const context = memory.recall({ conversationRef });
+    const context = flow.context;
+    const remember = (next: ConversationContext) => {
+      flow.context = next;
+      flow.changed = true;
+    };
     /** The accepted (or direct) handoff: the offer is used up once the ticket is asked for. */
     const toStaff = async (request: TicketRequest) => {
-      memory.remember({ conversationRef, context: { ...memory.recall({ conversationRef }), offer: undefined } });
+      remember({ ...flow.context, offer: undefined });
       await handoff.openTicket({ message, conversationId: conversation.id, request, messageId: stored.messageId });
     };
 
     if (message.action === HANDOFF_REQUEST_ACTION) return toStaff(acceptOffer({ offer: context.offer }));
-    if (message.action) return handleAction({ message, action: message.action, reply, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
+    if (message.action) return handleAction({ action: message.action, reply, flow: { context, remember }, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
 
     if (message.kind !== 'text' && text === '') {
       return reply.send([{ parts: [texts.nonText], buttons: [handoffButton] }]);
@@ -257,13 +269,10 @@ export function createPipeline({
     // A picked clarify option keeps the original question as the offer; small talk keeps it but a
     // plain yes no longer refers to it.
     const offer = picked ? context.offer : (offerFor({ decision, text, externalMessageId: message.externalMessageId }) ?? (context.offer && { ...context.offer, plainYesAccepts: false }));
-    memory.remember({
-      conversationRef,
-      context: {
-        clarify: decision.kind === 'clarify' ? decision.candidates : undefined,
-        lastEntryId: decision.kind === 'answer' ? decision.entryId : context.lastEntryId,
-        offer,
-      },
+    remember({
+      clarify: decision.kind === 'clarify' ? decision.candidates : undefined,
+      lastEntryId: decision.kind === 'answer' ? decision.entryId : context.lastEntryId,
+      offer,
     });
 
     if (decision.kind === 'handoff' && decision.reason === 'explicit_request' && isBareRequest({ text }) && context.offer) {
@@ -276,30 +285,29 @@ export function createPipeline({
     // A plain hello on first contact is already answered by the greeting.
     if (decision.kind === 'smalltalk' && decision.intent === 'greeting' && firstContact) return;
 
-    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
+    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength, buttons: reply.buttons, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
     await reply.send([decision.kind === 'handoff' || decision.kind === 'clarify' ? reply.withHandoff(rendered) : rendered]);
   }
 
   async function handleAction({
-    message,
     action,
     reply,
+    flow,
     unitId,
   }: {
-    message: InboundMessage;
     action: string;
     reply: ReturnType<typeof replierFor>;
+    flow: { context: ConversationContext; remember: (next: ConversationContext) => void };
     /** The resident's centre: its own text for province entries is shown. */
     unitId: string | null;
   }): Promise<void> {
-    if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
+    if (action === HELP_ACTION) return reply.send([{ parts: [reply.word(texts.help)], buttons: [handoffButton] }]);
     const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength, unitId });
     if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
     // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".
     const entryId = parseFaqAction(action)?.entryId;
     // The question a later "Gặp cán bộ" refers to stays the one the resident typed.
-    const { offer } = memory.recall({ conversationRef: message.conversationRef });
-    if (entryId) memory.remember({ conversationRef: message.conversationRef, context: { lastEntryId: entryId, offer } });
+    if (entryId) flow.remember({ lastEntryId: entryId, offer: flow.context.offer });
     await reply.send([rendered]);
   }
 
@@ -369,13 +377,18 @@ export function createPipeline({
     if (!stored) return;
     const handled = stored;
     const unit = outbox.openInboundUnit({ messageId: handled.messageId, alsoHandled });
+    const flow: FlowState = { context: readContext({ residentFlow: handled.residentFlow, now: clock.now() }), changed: false };
     try {
       const outcome = await withTimeout(
-        unit.run(() => process(message, handled, { released })),
+        unit.run(() => process(message, handled, flow, { released })),
         limits.handlerTimeoutMs,
         () => new Error(`pipeline: message not handled within ${limits.handlerTimeoutMs} ms`),
       );
-      await unit.commit({ handled: outcome !== 'held' });
+      // The context changes exactly when the replies that make it are queued: one statement.
+      const writes = flow.changed
+        ? [conversations.residentFlowWrite({ conversationId: handled.conversationId, residentFlow: toStoredContext({ context: flow.context, now: clock.now() }) })]
+        : [];
+      await unit.commit({ handled: outcome !== 'held', writes });
     } catch (error) {
       unit.abandon();
       log.error({ ...context, err: error }, 'handling an inbound message failed');
@@ -404,7 +417,9 @@ export function createPipeline({
   };
 }
 
-type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey> };
+type Stored = { messageId: number; conversationId: number; created: boolean; state: ConversationState<PipelineStateKey>; residentFlow: Record<string, unknown> | null };
+
+type FlowState = { context: ConversationContext; changed: boolean };
 
 /** What the messages row keeps to handle the message again: everything but the raw platform payload. */
 function toReplay(message: InboundMessage): Record<string, unknown> {

@@ -12,6 +12,7 @@ import { rowsOf, type Database } from '../../db/client.js';
 import { outboxTable, type OutboxKind, type OutboxMeta, type OutboxRow } from './outbox.table.js';
 import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import { readGroupHealth } from './outbox.group-health.js';
+import { unitWriteSql, type UnitWrite } from '../../db/unit-write.js';
 
 export type NewOutboxRow = {
   conversationRef: string;
@@ -36,10 +37,17 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
-  async function insertRows({ rows, handled }: { rows: NewOutboxRow[]; handled?: HandledMark }): Promise<{ ids: number[] }> {
+  async function insertRows({ rows, handled, writes = [] }: { rows: NewOutboxRow[]; handled?: HandledMark; writes?: readonly UnitWrite[] }): Promise<{ ids: number[] }> {
     if (handled?.messageIds.length === 0) handled = undefined;
+    // Other modules' writes of the same unit (the resident flow) ride along as data-modifying WITHs.
+    const alongside = writes.map((w, i) => sql`${sql.identifier(`unit_write_${i}`)} as (${unitWriteSql(w)})`);
     if (rows.length === 0) {
-      if (handled) await markHandled(handled);
+      if (alongside.length > 0) {
+        const mark = handled ? handledUpdate(handled) : sql`select 1`;
+        await db.execute(sql`with ${sql.join(alongside, sql`, `)} ${mark}`);
+      } else if (handled) {
+        await markHandled(handled);
+      }
       return { ids: [] };
     }
     const values = rows.map(
@@ -48,7 +56,8 @@ export function createOutboxRepository({ db }: { db: Database }) {
     );
     // A data-modifying WITH runs whether or not the insert reads it: the replies and the handled mark
     // commit together, in the one statement the reply needs anyway.
-    const mark = handled ? sql`with handled as (${handledUpdate(handled)}) ` : sql``;
+    const ctes = [...(handled ? [sql`handled as (${handledUpdate(handled)})`] : []), ...alongside];
+    const mark = ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``;
     const result = await db.execute(sql`
       ${mark}insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}

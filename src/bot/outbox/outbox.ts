@@ -54,11 +54,11 @@ export function createOutbox({
     const unit = { rows: [] as NewOutboxRow[], open: true };
     return {
       run: (work) => currentUnit.run(unit, work),
-      async commit({ handled = true } = {}) {
+      async commit({ handled = true, writes = [] } = {}) {
         if (!unit.open) throw new OutboxError('outbox.unit_closed', `The unit of inbound message ${messageId} was already committed or abandoned.`);
         unit.open = false;
         const mark = handled ? { messageIds: [messageId, ...alsoHandled], at: clock.now() } : undefined;
-        await repository.insertRows({ rows: unit.rows, ...(mark ? { handled: mark } : {}) });
+        await repository.insertRows({ rows: unit.rows, writes, ...(mark ? { handled: mark } : {}) });
         if (unit.rows.length > 0) for (const listener of listeners) listener();
       },
       abandon() {

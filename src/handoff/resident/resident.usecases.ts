@@ -97,8 +97,8 @@ const NOT_CONTEXT = /^\s*[1-5]\s*$/;
  * What led here, from the stored transcript (oldest first): up to three resident texts sent since
  * the previous ticket ended (its messages, its rating, belong to it) and before the question, for
  * the card; and the photos/files of the last EARLIER_MEDIA_WINDOW_MS (at most EARLIER_MEDIA_MAX) not
- * already passed on with the previous ticket. A stored row keeps no attachment link, so such media is
- * copied by its platform message id (same channel); across channels staff get its header instead.
+ * already passed on with the previous ticket. Same channel: copied by its platform message id; another
+ * channel: uploaded again from the attachment the row keeps (messages.attachment), else its header.
  */
 async function earlierMessages(
   ctx: HandoffContext,
@@ -126,7 +126,15 @@ async function earlierMessages(
   const media = recent
     .filter((m) => !relayed.has(m.externalId!))
     .slice(-EARLIER_MEDIA_MAX)
-    .map((m) => ({ conversationRef: message.conversationRef, channel: message.channel, externalMessageId: m.externalId!, kind: m.kind as InboundMessage['kind'], text: m.text }));
+    .map((m) => ({
+      conversationRef: message.conversationRef,
+      channel: message.channel,
+      externalMessageId: m.externalId!,
+      kind: m.kind as InboundMessage['kind'],
+      text: m.text,
+      // The stored link/ref lets another platform's staff group get the file itself, not a header.
+      ...(m.attachment ? { attachment: m.attachment } : {}),
+    }));
   return { texts, media };
 }
 
@@ -156,7 +164,7 @@ export async function interceptResidentMessage(
       await ctx.threads.sendToStaff({
         ticket,
         unit,
-        text: reopenedToStaffText({ code: ticket.code, byResident: true, undelivered }),
+        text: reopenedToStaffText({ code: ticket.code, undelivered }),
         role: 'notice',
         ...(buttons ? { buttons } : {}),
       });

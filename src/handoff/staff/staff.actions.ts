@@ -23,7 +23,7 @@ import {
   listText,
   mentionsOf,
   noteSavedText,
-  reopenedToStaffText,
+  reopenedByStaffText,
   resentText,
   residentErasedText,
   staffTexts,
@@ -240,7 +240,7 @@ async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
       ctx.log.warn({ err: error, threadRef: thread.threadRef }, 'could not reopen the topic; the next send re-creates it');
     });
   }
-  await announce(ctx, args, { ticket: result.ticket, text: reopenedToStaffText({ code: ticket.code, byResident: false }) });
+  await announce(ctx, args, { ticket: result.ticket, text: reopenedByStaffText({ code: ticket.code }) });
 }
 
 /** Re-sends the staff replies that bounced while the resident had blocked the bot (once they are back). */

@@ -26,6 +26,7 @@ import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMes
 import type { CreateZaloSession, ZaloApi, ZaloCredentials, ZaloSession } from './zalo.ports.js';
 import { withTimeout } from '../../../shared/async.js';
 import { describeError } from '../../../shared/errors.js';
+import { platformTimeOnClock, systemClock, type Clock } from '../../../shared/clock.js';
 
 export const ZALO_MAX_TEXT_LENGTH = 2000;
 const KICK_CODES = new Set([3000, 3003]);
@@ -57,6 +58,8 @@ export type ZaloAdapterOptions = {
   fetchMedia?: MediaFetcher;
   /** Media other channels keep (web chat uploads), for copying it into staff groups. */
   loadMedia?: MediaLoader;
+  /** The bot's one clock (CLOCK_OFFSET moves it): received times are on it. `now` stays real time for the backoff. */
+  clock?: Clock;
 };
 
 export type ZaloAdapter = ChannelAdapter & {
@@ -81,6 +84,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     cookieCheckIntervalMs = 60_000,
     quoteCacheSize = 500,
     fetchMedia = fetchMediaOverHttp,
+    clock = systemClock,
   } = options;
   const logger = options.logger.child({ module: 'bot:zalo' });
 
@@ -268,7 +272,8 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     if (!onMessage || !ownId) return;
     let inbound;
     try {
-      ({ inbound } = toInboundMessage({ message, ownId, now: new Date(now()) }));
+      ({ inbound } = toInboundMessage({ message, ownId, now: clock.now() }));
+      if (inbound) inbound.receivedAt = platformTimeOnClock({ clock, at: inbound.receivedAt, realNowMs: now() });
     } catch (error) {
       logger.warn({ err: describeError(error), threadId: message.threadId, msgType: message.data?.msgType }, 'Zalo message skipped: could not map it');
       return;
