@@ -47,6 +47,7 @@ export async function assemblePipeline({
   retentionDays,
   limits,
   outboxRetryPolicy,
+  queryLogOn = true,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -60,6 +61,8 @@ export async function assemblePipeline({
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** Production keeps the query log on; the pipeline bench turns it off to measure what it costs. */
+  queryLogOn?: boolean;
 }) {
   const { db } = database;
   const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
@@ -102,7 +105,7 @@ export async function assemblePipeline({
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
     privacy,
     unitChoice: createUnitChoice({ unitsRepository: units }),
-    queryLog,
+    ...(queryLogOn ? { queryLog } : {}),
     ...(limits ? { limits } : {}),
   });
 
