@@ -135,12 +135,13 @@ export async function generateProvinceYear(handle: DatabaseHandle, shape: ScaleS
   // row-at-a-time upkeep of a whole year would take most of an hour on this machine. The ticket of
   // a question: the first ticket opened in its window, found from the ticket's side.
   await db.execute(sql`create index on g_questions (conversation_id, asked_at, qid)`);
-  // Cluster keys: three words per topic, and three variants carrying a fourth word.
+  // Cluster keys: three words per topic (distinct for every topic: its rank modulo and divided by the
+  // vocabulary size pick two of them), and three variants carrying a fourth word.
   await db.execute(
     sql.raw(`
     create temp table g_keys as
     select topic, slot, array_to_string(array(select distinct w from unnest(array[
-        (${words})[1 + (topic * 7) % ${WORDS.length}], (${words})[1 + (topic * 13 + 5) % ${WORDS.length}], (${words})[1 + (topic * 31 + 11) % ${WORDS.length}],
+        (${words})[1 + topic % ${WORDS.length}], (${words})[1 + (topic / ${WORDS.length} * 7 + 3) % ${WORDS.length}], (${words})[1 + (topic * 13 / 7) % ${WORDS.length}],
         case when slot >= 0 then (${words})[1 + (topic * 3 + slot) % ${WORDS.length}] end]) w where w is not null order by w), ' ') as key
     from generate_series(1, 3000) topic, generate_series(-1, 2) slot;
     create unique index on g_keys (topic, slot)`),

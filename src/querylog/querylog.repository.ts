@@ -58,7 +58,9 @@ function inboxItems({ from, to, unitId }: Scope): SQL {
       from (
         select * from query_log
         where ${candidate} and asked_at >= ${from.toISOString()}::timestamptz and asked_at < ${to.toISOString()}::timestamptz ${unit}
-      ) l left join tickets tk on tk.id = l.ticket_id
+      ) l
+      -- One index probe per question with a ticket (LIMIT keeps the planner from hashing all tickets).
+      left join lateral (select t.id, t.code, t.reason, t.rating from tickets t where t.id = l.ticket_id limit 1) tk on true
     )`;
 }
 
@@ -101,7 +103,11 @@ export function createQueryLogRepository({ db }: { db: Database }) {
 
   /** The unanswered inbox of a period: one group per cluster key, most residents first. */
   async function inboxGroups(scope: Scope & { limit?: number }): Promise<{ groups: InboxGroup[] }> {
-    const result = await db.execute(sql`
+    // A year of a province's inbox is tens of thousands of rows to group: sorted in memory rather than
+    // on disk (Postgres' default work_mem is 4 MB), for this statement only.
+    const result = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      return tx.execute(sql`
       with ${inboxItems(scope)}
       select cluster_key, count(distinct conversation_id)::int as residents, array_agg(distinct conversation_id) as conversations, count(*)::int as questions, max(asked_at) as newest,
         count(*) filter (where 'handoff' = any(reasons))::int as r_handoff,
@@ -115,6 +121,7 @@ export function createQueryLogRepository({ db }: { db: Database }) {
       group by cluster_key
       order by residents desc, newest desc
       limit ${scope.limit ?? 300}`);
+    });
     const groups = rowsOf<{
       cluster_key: string;
       residents: number;
