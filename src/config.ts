@@ -82,6 +82,20 @@ const variables = {
     default: '',
     hint: 'empty (trust no proxy: the default), the number of proxies in front (1), or their addresses (loopback, 10.0.0.1); it decides the client address and https for Secure cookies',
   },
+  PUBLIC_URL: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v.replace(/\/+$/, '')))
+      .pipe(
+        z
+          .url({ protocol: /^https?$/, error: 'is not an http(s) URL' })
+          .refine((v) => !/[?#]/.test(v), 'must not carry a query or #fragment')
+          .optional(),
+      ),
+    default: '',
+    hint: 'the address people open the console at, without /admin (e.g. https://motcua.example.vn); staff-group cards then link to the ticket page. Leave empty for no link',
+  },
   RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650),
     default: '365',
@@ -132,6 +146,8 @@ export type Config = {
   bot: { openGroups: string[] };
   /** express "trust proxy": which X-Forwarded-* headers to believe (client address, https). */
   trustProxy: boolean | number | string;
+  /** Where the console is reached from outside (no trailing slash); cards link to `${publicUrl}/admin/tickets/HS-…`. */
+  publicUrl: string | undefined;
   /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
   /** How far the bot's clock runs from real time (CLOCK_OFFSET), for trying out-of-hours flows; 0 normally. */
@@ -196,6 +212,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     zalo: { enabled: v.ZALO_ENABLED, credentialsPath: v.ZALO_CREDENTIALS_PATH },
     bot: { openGroups: v.BOT_OPEN_GROUPS },
     trustProxy: v.TRUST_PROXY,
+    publicUrl: v.PUBLIC_URL,
     privacy: { retentionDays: v.RETENTION_DAYS },
     clockOffsetMs: v.CLOCK_OFFSET,
   };

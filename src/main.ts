@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     openGroups: config.bot.openGroups,
     retentionDays: config.privacy.retentionDays,
     clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
+    publicUrl: config.publicUrl,
   });
   if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, `CLOCK_OFFSET: the bot's clock runs ${config.clockOffsetMs / 60_000} minutes from real time (tickets, SLA, office hours)`);
   stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger }) }),
+      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger, handoff }) }),
       (a) => registerHealthRoutes({ app: a, health: { version, database, channels, outboxPending: () => outbox.pendingCount(), staffGroups: () => handoff.staffGroupHealth() } }),
       (a) => telegram?.registerRoutes(a),
       (a) =>

@@ -48,6 +48,7 @@ export async function assemblePipeline({
   limits,
   outboxRetryPolicy,
   queryLogOn = true,
+  publicUrl,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -63,6 +64,8 @@ export async function assemblePipeline({
   outboxRetryPolicy?: RetryPolicy;
   /** Production keeps the query log on; the pipeline bench turns it off to measure what it costs. */
   queryLogOn?: boolean;
+  /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
+  publicUrl?: string | undefined;
 }) {
   const { db } = database;
   const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
@@ -81,7 +84,9 @@ export async function assemblePipeline({
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger });
+  // The console serves a ticket's page at /admin/tickets/<code> (src/console/tickets.routes.ts).
+  const ticketLink = publicUrl ? ({ code }: { code: string }) => `${publicUrl}/admin/tickets/${encodeURIComponent(code)}` : undefined;
+  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger, ...(ticketLink ? { ticketLink } : {}) });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).

@@ -49,7 +49,7 @@ const ALLOWED: Record<string, { max: number; why: string }> = {
   'src/faq/faq.repository.ts': { max: 2, why: 'revision notes shown in the admin console' },
   'src/faq/faq.editing.ts': { max: 1, why: 'revision note shown in the admin console' },
   'src/db/client.ts': { max: 3, why: 'operator message: the embedded database is in use (bilingual)' },
-  'src/cli/admin.command.ts': { max: 8, why: 'operator CLI messages (bilingual)' },
+  'src/cli/admin.command.ts': { max: 11, why: 'operator CLI messages (bilingual)' },
   'src/cli/faq-exchange.command.ts': { max: 12, why: 'operator CLI import/export report (bilingual)' },
   'src/bench/console.bench.ts': { max: 3, why: 'benchmark questions' },
   'src/bench/dashboard.bench.ts': { max: 2, why: 'generated benchmark rows' },

@@ -40,6 +40,9 @@ function pagesOf(now: Date): Array<{ name: string; path: string }> {
     { name: 'Hộp thư chưa trả lời, tỉnh, 30 ngày', path: '/admin/inbox' },
     { name: 'Hộp thư chưa trả lời, tỉnh, 1 năm', path: `/admin/inbox?${year}` },
     { name: 'Hộp thư chưa trả lời, xã, 30 ngày', path: '/admin/inbox?unit=xa-001' },
+    { name: 'Phiếu, tất cả', path: '/admin/tickets' },
+    { name: 'Phiếu, quá hạn', path: '/admin/tickets?overdue=1' },
+    { name: 'Phiếu, một xã, 1 sao', path: '/admin/tickets?unit=xa-001&rating=1' },
   ];
 }
 

@@ -9,6 +9,7 @@ import type { LocalFaqEngine } from '../faq/faq.engine.js';
 import type { FaqRepository } from '../faq/faq.repository.js';
 import type { UnitFacts } from '../faq/faq.render.js';
 import type { FaqEntry } from '../faq/faq.types.js';
+import type { Handoff, TicketViewsRepository } from '../handoff/index.js';
 import type { Logger } from '../logger.js';
 import type { QueryLogRepository } from '../querylog/index.js';
 import type { ReportsRepository } from '../reports/reports.repository.js';
@@ -37,6 +38,13 @@ export type ConsoleDeps = {
   /** Re-reads the regression cases the editor's lint checks drafts against. */
   regressions?: { refresh(): Promise<void> };
   reports: ReportsRepository;
+  /** The ticket list and ticket pages. */
+  tickets: TicketViewsRepository;
+  /**
+   * The bot's own handoff (same outbox, staff threads and clock as the pipeline): a staff member's
+   * answer from a ticket page goes through it. Absent (a console without the bot): pages are read-only.
+   */
+  handoff?: Pick<Handoff, 'answerFromConsole'>;
   /** A unit's working calendar (durations on the dashboard are in working time). */
   calendarOf: (args: { unitId: string }) => Promise<WorkingCalendar>;
   now: () => Date;

@@ -35,11 +35,12 @@ export function layout({
   ${
     account
       ? html`<nav>
-    ${link('/admin', 'Hỏi đáp', 'catalogue')}
-    ${link('/admin/try', 'Thử câu hỏi', 'try')}
+    ${account.role === 'staff' ? '' : link('/admin', 'Hỏi đáp', 'catalogue')}
+    ${account.role === 'staff' ? '' : link('/admin/try', 'Thử câu hỏi', 'try')}
     ${account.role === 'staff' ? '' : link('/admin/inbox', 'Câu hỏi chưa trả lời', 'inbox')}
     ${account.role === 'staff' ? '' : link('/admin/reports', 'Báo cáo', 'reports')}
-    ${link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
+    ${link('/admin/tickets', 'Phiếu', 'tickets')}
+    ${account.role === 'staff' ? '' : link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
     ${account.role === 'province' ? link('/admin/import', 'Nhập / xuất', 'import') : ''}
     ${account.role === 'province' ? link('/admin/audit', 'Nhật ký', 'audit') : ''}
     ${account.unitId ? link(`/admin/units/${account.unitId}`, 'Đơn vị của tôi', 'unit') : ''}

@@ -21,6 +21,7 @@ import { registerExchangeRoutes } from './exchange.routes.js';
 import { registerInboxRoutes } from './inbox.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { registerStaffDraftRoutes } from './staff-drafts.routes.js';
+import { registerTicketRoutes } from './tickets.routes.js';
 
 const ASSETS = fileURLToPath(new URL('./public', import.meta.url));
 
@@ -60,11 +61,14 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
     res.redirect(303, '/admin/login?ok=bye');
   });
 
+  // A staff account works tickets only: its home is the ticket list.
+  app.get('/admin', (req: ConsoleRequest, res, next) => (req.session?.account.role === 'staff' ? res.redirect(303, '/admin/tickets') : next()));
   registerCatalogueRoutes({ app, deps });
   registerStaffDraftRoutes({ app, deps });
   registerExchangeRoutes({ app, deps });
   registerInboxRoutes({ app, deps });
   registerReportRoutes({ app, deps });
+  registerTicketRoutes({ app, deps });
   registerUnitRoutes({ app, deps });
   registerAuditRoutes({ app, deps });
 }

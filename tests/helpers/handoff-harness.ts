@@ -129,6 +129,7 @@ export async function createHandoffHarness({
   replace = {},
   logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   unconfigured = [],
+  publicUrl,
 }: {
   groups?: StaffGroupsSetup;
   slaMinutes?: number;
@@ -140,6 +141,8 @@ export async function createHandoffHarness({
   logger?: pino.Logger;
   /** Channels this "process" does not run (no token configured): their staff groups are unreachable. */
   unconfigured?: ChannelName[];
+  /** PUBLIC_URL: cards link to the ticket's console page. */
+  publicUrl?: string;
 } = {}) {
   const database = await createTestDatabase();
   const { db } = database;
@@ -173,6 +176,7 @@ export async function createHandoffHarness({
     clock,
     retentionDays: 365,
     outboxRetryPolicy: { baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 3 },
+    publicUrl,
   });
   const { pipeline, outbox, outboxWorker: worker, units, handoff, sla, conversations } = assembly;
 

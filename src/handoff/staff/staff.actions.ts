@@ -145,15 +145,7 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
 
   const sameChannel = channelOf(ticket.residentRef) === message.channel;
   const canCopy = hasMedia && sameChannel && ctx.deps.outbox.canCopy({ channel: message.channel });
-  if (text || canCopy) {
-    await sendTo(ctx, {
-      message: {
-        conversationRef: ticket.residentRef,
-        text: staffReplyToResidentText({ text: text || staffTexts.mediaOnlyReply({ kind: message.kind }), unitName }),
-      },
-      meta: { ticketId: ticket.id, role: 'staff_reply' },
-    });
-  }
+  if (text || canCopy) await queueStaffAnswer(ctx, { ticket, unitName, text: text || staffTexts.mediaOnlyReply({ kind: message.kind }) });
   if (canCopy) {
     // Right behind the signed text, as its own outbox row (retried, kept across a restart).
     await ctx.deps.outbox.enqueueCopy({
@@ -171,6 +163,18 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
   if (result.previous.status === 'open') {
     await announce(ctx, args, { ticket: result.ticket, text: claimedText({ code: ticket.code, staffName: staff.name, auto: true }) });
   }
+}
+
+/**
+ * The staff answer as the resident receives it, signed with the centre's name, through the outbox
+ * (role staff_reply: linked to the ticket when sent, the ticket turns undeliverable if it bounces).
+ * The one way an answer reaches a resident, typed in the staff group or written in the console.
+ */
+export async function queueStaffAnswer(ctx: HandoffContext, { ticket, unitName, text }: { ticket: Ticket; unitName: string; text: string }) {
+  await sendTo(ctx, {
+    message: { conversationRef: ticket.residentRef, text: staffReplyToResidentText({ text, unitName }) },
+    meta: { ticketId: ticket.id, role: 'staff_reply' },
+  });
 }
 
 async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {

@@ -16,7 +16,8 @@ ALTER TABLE "query_log" ADD COLUMN "staff_after" boolean DEFAULT false NOT NULL;
 ALTER TABLE "query_log" ADD COLUMN "ticket_id" bigint;--> statement-breakpoint
 ALTER TABLE "query_log_days" ADD CONSTRAINT "query_log_days_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "query_log_days_day_idx" ON "query_log_days" USING btree ("day","unit_id");--> statement-breakpoint
-CREATE INDEX "query_log_inbox_idx" ON "query_log" USING btree ("asked_at") WHERE "query_log"."resolved_at" is null and (("query_log"."decision" = 'handoff' and coalesce("query_log"."reason", '') <> 'explicit_request') or ("query_log"."decision" = 'clarify' and coalesce("query_log"."next_via", '') <> 'clarify') or ("query_log"."decision" = 'answer' and ("query_log"."confidence" < 0.5 or "query_log"."staff_after")) or "query_log"."ticket_id" is not null);--> statement-breakpoint
+CREATE INDEX "query_log_inbox_idx" ON "query_log" USING btree ("asked_at") WHERE "query_log"."resolved_at" is null and (("query_log"."decision" = 'handoff' and coalesce("query_log"."reason", '') <> 'explicit_request') or ("query_log"."decision" = 'clarify' and coalesce("query_log"."next_via", '') <> 'clarify') or ("query_log"."decision" = 'answer' and ("query_log"."confidence" < 0.5 or "query_log"."staff_after")) or "query_log"."ticket_id" is not null);
+--> statement-breakpoint
 -- What happened next after a question (next via, next time, "gặp cán bộ" within two, the ticket it
 -- led to), recomputed for the given conversations from the second question before `since` on: the
 -- only rows whose next two questions or ticket window a change at `since` can move.
