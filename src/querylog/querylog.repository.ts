@@ -108,19 +108,37 @@ export function createQueryLogRepository({ db }: { db: Database }) {
     const result = await db.transaction(async (tx) => {
       await tx.execute(sql`set local work_mem = '64MB'`);
       return tx.execute(sql`
-      with ${inboxItems(scope)}
-      select cluster_key, count(distinct conversation_id)::int as residents, array_agg(distinct conversation_id) as conversations, count(*)::int as questions, max(asked_at) as newest,
-        count(*) filter (where 'handoff' = any(reasons))::int as r_handoff,
-        count(*) filter (where 'clarify_unchosen' = any(reasons))::int as r_clarify,
-        count(*) filter (where 'low_confidence' = any(reasons))::int as r_low,
-        count(*) filter (where 'answer_then_staff' = any(reasons))::int as r_staff,
-        count(*) filter (where 'low_rating' = any(reasons))::int as r_rating,
-        mode() within group (order by top_entry) as suggested,
-        (array_agg(json_build_object('id', id, 'text', text, 'askedAt', asked_at, 'unitId', unit_id, 'conversationId', conversation_id, 'ticketCode', ticket_code, 'ticketId', ticket_id) order by asked_at desc))[1:3] as examples
-      from items where cardinality(reasons) > 0
-      group by cluster_key
-      order by residents desc, newest desc
-      limit ${scope.limit ?? 300}`);
+      with ${inboxItems(scope)},
+      -- Every aggregate below hashes (no per-group sort): residents from distinct (key, conversation)
+      -- pairs, the suggested entry from (key, entry) counts (as mode(): most frequent, then the
+      -- smallest id), the examples from one window over the unanswered items.
+      r as materialized (select * from items where cardinality(reasons) > 0),
+      g as (
+        select cluster_key, count(*)::int as questions, max(asked_at) as newest,
+          count(*) filter (where 'handoff' = any(reasons))::int as r_handoff,
+          count(*) filter (where 'clarify_unchosen' = any(reasons))::int as r_clarify,
+          count(*) filter (where 'low_confidence' = any(reasons))::int as r_low,
+          count(*) filter (where 'answer_then_staff' = any(reasons))::int as r_staff,
+          count(*) filter (where 'low_rating' = any(reasons))::int as r_rating
+        from r group by cluster_key
+      ), p as (
+        select cluster_key, count(*)::int as residents, array_agg(conversation_id) as conversations
+        from (select cluster_key, conversation_id from r group by 1, 2) kc group by cluster_key
+      ), top as (
+        select g.*, p.residents, p.conversations from g join p using (cluster_key)
+        order by p.residents desc, g.newest desc
+        limit ${scope.limit ?? 300}
+      ), s as (
+        select distinct on (cluster_key) cluster_key, top_entry as suggested
+        from (select cluster_key, top_entry, count(*) as n from r where top_entry is not null and cluster_key in (select cluster_key from top) group by 1, 2) e
+        order by cluster_key, n desc, top_entry
+      ), x as (
+        select cluster_key, json_agg(json_build_object('id', id, 'text', text, 'askedAt', asked_at, 'unitId', unit_id, 'conversationId', conversation_id, 'ticketCode', ticket_code, 'ticketId', ticket_id) order by asked_at desc, id desc) as examples
+        from (select r.*, row_number() over (partition by cluster_key order by asked_at desc, id desc) as k from r where cluster_key in (select cluster_key from top)) n
+        where k <= 3 group by cluster_key
+      )
+      select top.*, s.suggested, x.examples from top left join s using (cluster_key) join x using (cluster_key)
+      order by residents desc, newest desc`);
     });
     const groups = rowsOf<{
       cluster_key: string;
