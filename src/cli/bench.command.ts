@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- faq|pipeline|console|uploads|dashboard] [--pg postgres://…]`: prints the benchmarks with their baselines.
- * dashboard: `[--small]` a 20-unit quarter instead of the province year, `[--db scale_year]` keep and reuse the generated database.
+ * dashboard: `[--small]` a 20-unit quarter instead of the province year, `[--db scale_year]` keep and reuse the generated database, `[--rounds 20]` requests per page.
  * The pipeline part runs on PGlite and, with --pg (or DATABASE_URL), on Postgres too.
  */
 export async function run(args: string[]): Promise<number> {
@@ -30,7 +30,13 @@ export async function run(args: string[]): Promise<number> {
   if (only === 'dashboard') {
     const { runDashboardBench } = await import('../bench/dashboard.bench.js');
     const dbIndex = args.indexOf('--db');
-    await runDashboardBench({ databaseUrl, small: args.includes('--small'), ...(dbIndex >= 0 && args[dbIndex + 1] ? { keep: args[dbIndex + 1] } : {}) });
+    const roundsIndex = args.indexOf('--rounds');
+    await runDashboardBench({
+      databaseUrl,
+      small: args.includes('--small'),
+      ...(dbIndex >= 0 && args[dbIndex + 1] ? { keep: args[dbIndex + 1] } : {}),
+      ...(roundsIndex >= 0 && Number(args[roundsIndex + 1]) > 0 ? { rounds: Number(args[roundsIndex + 1]) } : {}),
+    });
   }
   return 0;
 }

@@ -52,10 +52,12 @@ export async function buildReport({
   }
   // Each ticket's working minutes (first reply, close), once: one working-time index per unit over its tickets' span.
   const worked = new Map<(typeof opened.tickets)[number], { first: number | null; close: number | null }>();
+  // The calendars are read at once (a province has a hundred units), not one after the other.
+  const calendars = new Map(await Promise.all(unitIds.map(async (id) => [id, id === '—' || !ticketsOf.has(id) ? null : await calendarOf({ unitId: id }).catch(() => null)] as const)));
   for (const id of unitIds) {
     const tickets = ticketsOf.get(id) ?? [];
     if (tickets.length === 0) continue;
-    const calendar = id === '—' ? null : await calendarOf({ unitId: id }).catch(() => null);
+    const calendar = calendars.get(id) ?? null;
     let lo = Infinity;
     let hi = -Infinity;
     for (const t of tickets) {
