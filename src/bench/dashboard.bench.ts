@@ -33,16 +33,16 @@ function pagesOf(now: Date): Array<{ name: string; path: string }> {
   const day = (back: number) => vnDay(new Date(now.getTime() - back * 86_400_000));
   const year = `from=${day(364)}&to=${day(0)}`;
   return [
-    { name: 'Báo cáo, tỉnh, 30 ngày', path: '/admin/reports' },
-    { name: 'Báo cáo, tỉnh, 1 năm', path: `/admin/reports?${year}` },
-    { name: 'Báo cáo, xã lớn nhất, 30 ngày', path: '/admin/reports?unit=xa-001' },
-    { name: 'Báo cáo, xã lớn nhất, 1 năm', path: `/admin/reports?${year}&unit=xa-001` },
-    { name: 'Hộp thư chưa trả lời, tỉnh, 30 ngày', path: '/admin/inbox' },
-    { name: 'Hộp thư chưa trả lời, tỉnh, 1 năm', path: `/admin/inbox?${year}` },
-    { name: 'Hộp thư chưa trả lời, xã, 30 ngày', path: '/admin/inbox?unit=xa-001' },
-    { name: 'Phiếu, tất cả', path: '/admin/tickets' },
-    { name: 'Phiếu, quá hạn', path: '/admin/tickets?overdue=1' },
-    { name: 'Phiếu, một xã, 1 sao', path: '/admin/tickets?unit=xa-001&rating=1' },
+    { name: 'report, province, 30 days', path: '/admin/reports' },
+    { name: 'report, province, 1 year', path: `/admin/reports?${year}` },
+    { name: 'report, largest unit, 30 days', path: '/admin/reports?unit=xa-001' },
+    { name: 'report, largest unit, 1 year', path: `/admin/reports?${year}&unit=xa-001` },
+    { name: 'inbox, province, 30 days', path: '/admin/inbox' },
+    { name: 'inbox, province, 1 year', path: `/admin/inbox?${year}` },
+    { name: 'inbox, largest unit, 30 days', path: '/admin/inbox?unit=xa-001' },
+    { name: 'tickets, all', path: '/admin/tickets' },
+    { name: 'tickets, overdue', path: '/admin/tickets?overdue=1' },
+    { name: 'tickets, one unit, 1 star', path: '/admin/tickets?unit=xa-001&rating=1' },
   ];
 }
 
