@@ -38,6 +38,21 @@ const variables = {
     hint: 'leave empty for embedded PGlite, or set postgres://user@host:5432/dbname',
   },
   PGLITE_DATA_DIR: { schema: z.string().min(1), default: '.data/pglite', hint: 'a writable directory for the embedded database' },
+  UPLOADS_DIR: {
+    schema: z.string().min(1),
+    default: '.data/uploads',
+    hint: 'a writable directory for the photos and PDFs residents send from the web chat (shared by every bot process on one database)',
+  },
+  HEALTH_PORT: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : Number(v)))
+      .pipe(z.number().int().min(1).max(65535).optional()),
+    default: '',
+    hint: 'a TCP port for the detailed health report (channels, staff groups, last errors), or leave empty for none',
+  },
+  HEALTH_HOST: { schema: z.string().min(1), default: '127.0.0.1', hint: 'the address of the detailed health report; keep 127.0.0.1 (only this machine) unless a monitoring network needs it' },
   DATA_DIR: { schema: z.string().min(1), default: 'data', hint: 'the folder holding the catalogue, lexicon and unit files' },
   TELEGRAM_BOT_TOKEN: {
     schema: z
@@ -139,6 +154,10 @@ export type Config = {
   host: string;
   logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
   database: { url: string | undefined; pgliteDataDir: string };
+  /** Web chat uploads' bytes (src/web/uploads.files.ts). */
+  uploadsDir: string;
+  /** The detailed /healthz on its own listener (admin-only: loopback by default); port undefined = none. */
+  health: { port: number | undefined; host: string };
   dataDir: string;
   telegram: { botToken: string | undefined; webhookUrl: string | undefined; webhookSecret: string; apiRoot: string | undefined };
   zalo: { enabled: boolean; credentialsPath: string };
@@ -202,6 +221,8 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     host: v.HOST,
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL, pgliteDataDir: v.PGLITE_DATA_DIR },
+    uploadsDir: v.UPLOADS_DIR,
+    health: { port: v.HEALTH_PORT, host: v.HEALTH_HOST },
     dataDir: env.DATA_DIR ? v.DATA_DIR : PACKAGE_DATA_DIR,
     telegram: {
       botToken: v.TELEGRAM_BOT_TOKEN,

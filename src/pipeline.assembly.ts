@@ -27,6 +27,7 @@ import { createUnitChoice } from './units/index.js';
 import { createUnitsRepository, unitStateProbes } from './units/index.js';
 import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
+import type { UploadFiles } from './web/uploads.files.js';
 import { createQueryLogRepository, createQueryLogWriter } from './querylog/index.js';
 
 /**
@@ -48,6 +49,7 @@ export async function assemblePipeline({
   limits,
   outboxRetryPolicy,
   queryLogOn = true,
+  uploadFiles,
   publicUrl,
 }: {
   database: DatabaseHandle;
@@ -64,6 +66,8 @@ export async function assemblePipeline({
   outboxRetryPolicy?: RetryPolicy;
   /** Production keeps the query log on; the pipeline bench turns it off to measure what it costs. */
   queryLogOn?: boolean;
+  /** Where web chat uploads keep their bytes: erasure removes their files too (main.ts always passes it). */
+  uploadFiles?: Pick<UploadFiles, 'remove'>;
   /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
   publicUrl?: string | undefined;
 }) {
@@ -92,7 +96,7 @@ export async function assemblePipeline({
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
   const sla = createSlaWorker({ handoff });
 
-  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db, ...(uploadFiles ? { uploadFiles } : {}) }), retentionDays, clock });
   // The query log (console inbox and reports): rows are buffered and written in batches.
   const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);

@@ -1,11 +1,11 @@
 /**
- * The admin console at /admin: security headers (strict CSP, self-hosted assets only), sign-in with
- * throttling, sessions, CSRF on every state change, then each area's routes. Mounted from main.ts.
+ * The admin console at /admin: sign-in with throttling, sessions, CSRF on every state change, then
+ * each area's routes. Mounted from main.ts. Its security headers (a strict CSP, self-hosted assets
+ * only) are the whole app's: src/web/security.headers.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Response } from 'express';
-import helmet from 'helmet';
 import { hashPassword, verifyPassword } from '../admin/admin.passwords.js';
 import { SESSION_ABSOLUTE_MS } from '../admin/admin.sessions.js';
 import { createUnitsRepository } from '../units/index.js';
@@ -17,6 +17,7 @@ import type { ConsoleDeps } from './console.deps.js';
 import { csrfField } from './console.layout.js';
 import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
+import { revalidatedAssets } from '../web/static.assets.js';
 import { registerExchangeRoutes } from './exchange.routes.js';
 import { registerInboxRoutes } from './inbox.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
@@ -26,27 +27,8 @@ import { registerTicketRoutes } from './tickets.routes.js';
 const ASSETS = fileURLToPath(new URL('./public', import.meta.url));
 
 export function registerConsoleRoutes({ app, deps }: { app: Express; deps: ConsoleDeps }) {
-  app.use(
-    '/admin',
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-      strictTransportSecurity: false,
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
-  app.use('/admin/assets', express.static(ASSETS, { fallthrough: false, maxAge: '1h' }));
+  // Revalidated on every load (ETag, 304 when unchanged), so an upgrade is seen at once.
+  app.use('/admin/assets', express.static(ASSETS, { fallthrough: false, ...revalidatedAssets }));
   app.use('/admin', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
   app.use('/admin', loadSession({ sessions: deps.sessions, now: deps.now }));
 

@@ -34,7 +34,7 @@ export type Scope = { from: Date; to: Date; unitId?: string | null };
 
 /**
  * The unanswered inbox's questions of a period (`items`), each with its reasons. What happened next
- * is read from the columns the triggers keep (migration 0010: next via, "gặp cán bộ" within the next
+ * is read from the columns the triggers keep (migration 0011: next via, "gặp cán bộ" within the next
  * two questions, the first ticket opened before the next question), so this is one pass over the
  * partial index query_log_inbox_idx, whose predicate `candidate` repeats word for word (the planner
  * uses a partial index only when the query states its predicate).

@@ -15,7 +15,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
  * `resolved_*`: an admin acted on it in the unanswered inbox, so it left the inbox.
  *
  * `next_via`, `next_at`, `staff_after` and `ticket_id` are what happened next, kept by the database
- * triggers of migration 0010_query_log_rollup.sql so the inbox reads one row per question at
+ * triggers of migration 0011_query_log_rollup.sql so the inbox reads one row per question at
  * any scale instead of a window over the period; the definition is the SQL in that file, and
  * tests/querylog/querylog.rollup.db.test.ts holds it equal to the window-function reading.
  */
