@@ -48,6 +48,7 @@ export async function assemblePipeline({
   retentionDays,
   limits,
   outboxRetryPolicy,
+  queryLogOn = true,
   uploadFiles,
   publicUrl,
 }: {
@@ -63,6 +64,8 @@ export async function assemblePipeline({
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** Production keeps the query log on; the pipeline bench turns it off to measure what it costs. */
+  queryLogOn?: boolean;
   /** Where web chat uploads keep their bytes: erasure removes their files too (main.ts always passes it). */
   uploadFiles?: Pick<UploadFiles, 'remove'>;
   /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
@@ -124,7 +127,7 @@ export async function assemblePipeline({
     groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
     privacy,
     unitChoice: createUnitChoice({ unitsRepository: units }),
-    queryLog,
+    ...(queryLogOn ? { queryLog } : {}),
     ...(limits ? { limits } : {}),
   });
 
