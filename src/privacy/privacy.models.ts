@@ -47,6 +47,11 @@ export function privacyNoticeText({ retentionDays, unitName, channel }: { retent
   ].join('\n');
 }
 
+/** The data line of a residents' group's notice: only what members send the bot is kept, each member erases their own. */
+export function groupPrivacyLine({ retentionDays }: { retentionDays: number }): string {
+  return `• Bot lưu tên hiển thị và tin nhắn anh/chị gửi cho bot ${formatRetention(retentionDays)} để trả lời; muốn xóa dữ liệu của mình, gõ /xoadulieu.`;
+}
+
 export const privacyTexts = {
   confirmPrompt:
     'Anh/chị muốn xóa toàn bộ tin nhắn và thông tin cá nhân của mình tại đây? Việc này không hoàn tác được.\n' +
