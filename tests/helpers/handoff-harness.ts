@@ -129,6 +129,7 @@ export async function createHandoffHarness({
   replace = {},
   logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   unconfigured = [],
+  communityGroups,
 }: {
   groups?: StaffGroupsSetup;
   slaMinutes?: number;
@@ -140,6 +141,8 @@ export async function createHandoffHarness({
   logger?: pino.Logger;
   /** Channels this "process" does not run (no token configured): their staff groups are unreachable. */
   unconfigured?: ChannelName[];
+  /** Residents' groups and their policies (BOT_COMMUNITY_GROUPS in production). */
+  communityGroups?: Parameters<typeof assemblePipeline>[0]['communityGroups'];
 } = {}) {
   const database = await createTestDatabase();
   const { db } = database;
@@ -172,6 +175,7 @@ export async function createHandoffHarness({
     logger,
     clock,
     retentionDays: 365,
+    ...(communityGroups ? { communityGroups } : {}),
     outboxRetryPolicy: { baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 3 },
   });
   const { pipeline, outbox, outboxWorker: worker, units, handoff, sla, conversations } = assembly;
