@@ -13,7 +13,7 @@ import { createTelegramAdapter, type TelegramAdapter } from '../../src/bot/adapt
 import type { InboundMessage } from '../../src/bot/core/message.types.js';
 import { conversationsTable } from '../../src/db/conversations.table.js';
 import { messagesTable } from '../../src/db/messages.table.js';
-import { startFakeTelegramApi, type FakeChat, type FakeTelegramApi, type FakeUser } from '../helpers/fake-telegram-api.js';
+import { startFakeTelegramApi, type FakeTelegramApi, type FakeUser } from '../helpers/fake-telegram-api.js';
 import { createHandoffHarness, STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
 const FORUM_ID = -1001000000001;
@@ -152,5 +152,60 @@ describe('a residents’ Telegram supergroup with three members (real telegraf, 
     expect((await textsOf(`telegram:${COMMUNITY_ID}#member:2003`)).length).toBeGreaterThan(1);
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 2 })).ticket.residentRef).toMatch(/^deleted:/);
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 1 })).ticket.residentRef).toBe(`telegram:${COMMUNITY_ID}#member:2001`);
+  });
+});
+
+describe('officers answering in the residents’ group itself (unit option staff=in_group, no staff group)', { timeout: 120_000 }, () => {
+  it('the card mentions the officer on duty there; the officer’s reply is the first response (SLA stops) and the bot stays silent; /bot; a repeat quotes the earlier answer', async () => {
+    const { f, h: harness, ask, chat, push } = await setup({ staffInGroup: true, staffGroups: false });
+    const hung = f.user(2001, 'Hùng');
+    const mai = f.user(2002, 'Mai');
+    const tu = f.user(2003, 'Tư');
+    const minh = f.user(Number(STAFF.minh.telegram), 'Minh');
+    const hoa = f.user(Number(STAFF.hoa.telegram), 'Hoa');
+
+    const hungAsks = (await ask(hung, 'cho tôi gặp cán bộ về cấp sổ đỏ'))!;
+    const [, receipt, card] = sentTo(f, COMMUNITY_ID);
+    expect(String(receipt!.params.text)).toContain('Mã phiếu: HS-0001');
+    // Monday: Minh is on duty and is tagged under Hùng's message, with nothing of its content.
+    expect(card!.params.text).toBe('📋 Phiếu HS-0001 · @Trần Văn Minh: mời cán bộ trả lời tin nhắn trên (trả lời thẳng vào tin nhắn của người dân).');
+    expect([repliesTo(card!), mentionsIn(card!)]).toEqual([hungAsks.message_id, [{ name: '@Trần Văn Minh', id: Number(STAFF.minh.telegram) }]]);
+
+    // Minh answers Hùng right there: no relay, no bot message; the ticket has its first reply.
+    const count = sentTo(f, COMMUNITY_ID).length;
+    await chat(minh, 'Anh Hùng mang sổ cũ tới bộ phận một cửa sáng mai nhé.', hungAsks.message_id);
+    expect(sentTo(f, COMMUNITY_ID)).toHaveLength(count);
+    const { ticket } = await harness.handoff.tickets.getTicketById({ ticketId: 1 });
+    expect(ticket).toMatchObject({ status: 'claimed', assigneeStaffId: STAFF.minh.id });
+    expect(ticket.firstStaffReplyAt).not.toBeNull();
+    const { events } = await harness.handoff.tickets.listEvents({ ticketId: 1 });
+    expect(events.find((e) => e.type === 'reply')).toMatchObject({ actorStaffId: STAFF.minh.id, text: 'Anh Hùng mang sổ cũ tới bộ phận một cửa sáng mai nhé.' });
+    // The SLA stops: hours later there is nothing to remind anyone of.
+    harness.clock.advance(4 * 60 * 60_000);
+    expect(await harness.sla.runOnce()).toEqual({ reminded: [], escalated: [] });
+
+    // Tư asks without addressing the bot; Hoa answers him; a later "/bot" on it is not answered twice.
+    const tuAsks = (await chat(tu, 'làm khai sinh cho cháu cần gì vậy?'))!;
+    await chat(hoa, 'Bác mang giấy chứng sinh và căn cước của bố mẹ cháu nhé.', tuAsks.message_id);
+    await chat(minh, '/bot', tuAsks.message_id);
+    expect(sentTo(f, COMMUNITY_ID)).toHaveLength(count);
+
+    // Mai's unaddressed question: an officer asks the bot to answer it with "/bot" as a reply.
+    const maiAsks = (await chat(mai, 'Đăng ký khai sinh cần những gì ạ'))!;
+    await chat(minh, '/bot', maiAsks.message_id);
+    const answer = sentTo(f, COMMUNITY_ID).at(-1)!;
+    expect(String(answer.params.text)).toContain('Đăng ký khai sinh cần: tờ khai');
+    expect(repliesTo(answer)).toBe(maiAsks.message_id);
+    const answerId = f.messages(COMMUNITY_ID).find((m) => m.from?.is_bot && String(m.text).startsWith('Đăng ký khai sinh cần'))!.message_id;
+
+    // Tư asks the same a few minutes later: the bot quotes its earlier answer instead of repeating it.
+    harness.clock.advance(3 * 60_000);
+    await ask(tu, 'khai sinh cần gì');
+    const repeat = sentTo(f, COMMUNITY_ID).at(-1)!;
+    expect(repeat.params.text).toBe('Dạ, câu này bot vừa trả lời ở tin nhắn được trích dẫn, anh/chị xem giúp ạ.');
+    expect(repliesTo(repeat)).toBe(answerId);
+    // Stickers from members are chatter.
+    await push(f.makeMessage({ chat: f.group(COMMUNITY_ID), from: mai, extra: { sticker: { file_id: 'CAAC', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } } }));
+    expect(sentTo(f, COMMUNITY_ID).at(-1)).toBe(repeat);
   });
 });

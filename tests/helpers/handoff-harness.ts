@@ -46,7 +46,7 @@ function unitsYaml({ groups, slaMinutes }: { groups: StaffGroupsSetup; slaMinute
     slaMinutes: ${slaMinutes}
     ticketPolicy: ask_first
     lead: pm-lan
-    staffGroups:
+    staffGroups:${groups.length === 0 ? ' []' : ''}
 ${groups.map((g) => `      - { conversationRef: "${g.conversationRef}", forum: ${g.forum} }`).join('\n')}
     staff:
 ${staff}

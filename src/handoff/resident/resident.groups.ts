@@ -25,7 +25,8 @@ export async function handleOfficerInGroup(
 ): Promise<{ officer: false } | { officer: true; answered?: { externalMessageId: string; ticketCode?: string } }> {
   const { staff } = await ctx.deps.units.findStaffMember({ unitId, channel: message.channel, externalUserId: message.sender.externalUserId });
   if (!staff) return { officer: false };
-  if (!message.replyToExternalId) return { officer: true };
+  // A command ("/bot" on a member's message) is an instruction to the bot, not an answer to anyone.
+  if (!message.replyToExternalId || message.text.trim().startsWith('/')) return { officer: true };
   const quoted = message.replyToExternalId;
   const ticket = await ticketOfQuoted(ctx, { message, quoted });
   if (!ticket || (ticket.status !== 'open' && ticket.status !== 'claimed') || message.text.trim() === '') return { officer: true, answered: { externalMessageId: quoted } };
