@@ -13,7 +13,7 @@ import { createTelegramAdapter, type TelegramAdapter } from '../../src/bot/adapt
 import type { InboundMessage } from '../../src/bot/core/message.types.js';
 import { conversationsTable } from '../../src/db/conversations.table.js';
 import { messagesTable } from '../../src/db/messages.table.js';
-import { startFakeTelegramApi, type FakeTelegramApi, type FakeUser } from '../helpers/fake-telegram-api.js';
+import { startFakeTelegramApi, type FakeMessage, type FakeTelegramApi, type FakeUpdate, type FakeUser } from '../helpers/fake-telegram-api.js';
 import { createHandoffHarness, STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
 const FORUM_ID = -1001000000001;
@@ -50,6 +50,8 @@ async function setup({ staffInGroup = false, staffGroups = true }: { staffInGrou
   const f = fake;
   async function push(update: ReturnType<FakeTelegramApi['makeMessage']>) {
     const before = handled.length;
+    const sentBefore = f.callsTo('sendMessage').length;
+    transcript.push(describeUpdate(update));
     f.enqueueUpdate(update);
     const deadline = Date.now() + 10_000;
     while (handled.length === before) {
@@ -57,6 +59,7 @@ async function setup({ staffInGroup = false, staffGroups = true }: { staffInGrou
       await new Promise((r) => setTimeout(r, 20));
     }
     await harness.flush();
+    for (const call of f.callsTo('sendMessage').slice(sentBefore).filter((c) => c.response.ok)) transcript.push(describeSend(call));
     return update.message as { message_id: number } | undefined;
   }
   const group = fake.group(COMMUNITY_ID, 'Hỏi đáp phường Mẫu');
@@ -68,6 +71,30 @@ async function setup({ staffInGroup = false, staffGroups = true }: { staffInGrou
 }
 
 type Sent = { params: Record<string, unknown> };
+
+// The play-through (PLAYTHROUGH=1 prints it; the closing note quotes it).
+const transcript: string[] = [];
+const where = (chatId: unknown) => (chatId === COMMUNITY_ID ? 'nhóm cư dân' : chatId === FORUM_ID ? 'nhóm cán bộ' : `riêng ${String(chatId)}`);
+const indent = (text: string) => text.replace(/\n/g, '\n      ');
+function describeUpdate(update: FakeUpdate): string {
+  const tap = update.callback_query as { message?: FakeMessage; from: FakeUser; data: string } | undefined;
+  if (tap) return `[${where(tap.message?.chat.id)}] ${tap.from.first_name} bấm nút ${tap.data}`;
+  const m = update.message as FakeMessage;
+  const quoted = m.reply_to_message && !m.is_topic_message ? ` (trả lời tin #${m.reply_to_message.message_id})` : '';
+  const topic = m.message_thread_id ? ` (chủ đề ${m.message_thread_id})` : '';
+  return `[${where(m.chat.id)}] #${m.message_id} ${m.from.first_name}${quoted}${topic}: ${indent(String(m.text ?? (m.sticker ? '(nhãn dán)' : '')))}`;
+}
+function describeSend(call: Sent & { response: unknown }): string {
+  const p = call.params;
+  const reply = (p.reply_parameters as { message_id: number } | undefined)?.message_id;
+  const tags = mentionsIn(call).map((m) => `${m.name}→${m.id}`);
+  const extra = [reply ? `trả lời #${reply}` : '', tags.length > 0 ? `tag ${tags.join(', ')}` : '', p.message_thread_id ? `chủ đề ${String(p.message_thread_id)}` : ''].filter(Boolean).join('; ');
+  return `[${where(p.chat_id)}] Bot${extra ? ` (${extra})` : ''}: ${indent(String(p.text))}`;
+}
+const print = (title: string) => {
+  if (process.env.PLAYTHROUGH) console.info(`\n===== ${title} =====\n${transcript.join('\n')}\n`);
+  transcript.length = 0;
+};
 const sentTo = (f: FakeTelegramApi, chatId: number) => f.callsTo('sendMessage').filter((c) => c.params.chat_id === chatId && c.response.ok);
 const mentionsIn = (call: Sent) => ((call.params.entities ?? []) as Array<{ type: string; offset: number; length: number; user: { id: number } }>).map((e) => ({ name: String(call.params.text).slice(e.offset, e.offset + e.length), id: e.user.id }));
 const repliesTo = (call: Sent) => (call.params.reply_parameters as { message_id: number } | undefined)?.message_id;
@@ -152,6 +179,7 @@ describe('a residents’ Telegram supergroup with three members (real telegraf, 
     expect((await textsOf(`telegram:${COMMUNITY_ID}#member:2003`)).length).toBeGreaterThan(1);
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 2 })).ticket.residentRef).toMatch(/^deleted:/);
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 1 })).ticket.residentRef).toBe(`telegram:${COMMUNITY_ID}#member:2001`);
+    print('Telegram: nhóm cư dân, ba thành viên');
   });
 });
 
@@ -207,5 +235,6 @@ describe('officers answering in the residents’ group itself (unit option staff
     // Stickers from members are chatter.
     await push(f.makeMessage({ chat: f.group(COMMUNITY_ID), from: mai, extra: { sticker: { file_id: 'CAAC', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } } }));
     expect(sentTo(f, COMMUNITY_ID).at(-1)).toBe(repeat);
+    print('Telegram: cán bộ trả lời ngay trong nhóm cư dân');
   });
 });

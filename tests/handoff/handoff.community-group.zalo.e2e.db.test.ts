@@ -41,6 +41,10 @@ afterEach(async () => {
   h = adapter = dir = undefined;
 });
 
+// The play-through (PLAYTHROUGH=1 prints it; the closing note quotes it).
+const transcript: string[] = [];
+const where = (threadId: string) => (threadId === COMMUNITY_ID ? 'nhóm cư dân' : threadId === STAFF_GROUP_ID ? 'nhóm cán bộ' : `riêng ${threadId}`);
+
 let seq = 0;
 function groupMessage({ group, from, content, addressed = false, quote }: { group: string; from: { uid: string; name: string }; content: string; addressed?: boolean; quote?: { globalMsgId: number; msg: string; ownerId: string } }) {
   seq += 1;
@@ -91,9 +95,17 @@ async function setup() {
   const api = () => zalo.current.api;
   const receive = async (message: GroupMessage) => {
     const before = handled.length;
+    const sentBefore = api().sent.length;
+    const quoted = message.data.quote ? ` (trích dẫn ${message.data.quote.globalMsgId})` : '';
+    transcript.push(`[${where(message.threadId)}] ${message.data.msgId} ${message.data.dName}${quoted}: ${String(message.data.content)}`);
     zalo.current.listener.emit('message', message);
     await vi.waitFor(() => expect(handled.length).toBe(before + 1));
     await harness.flush();
+    api().sent.slice(sentBefore).forEach((s, i) => {
+      const tags = (s.content.mentions ?? []).map((m) => `${s.content.msg.slice(m.pos, m.pos + m.len)}→${m.uid}`);
+      const extra = [s.content.quote ? `trích dẫn ${String(s.content.quote.msgId)}` : '', tags.length > 0 ? `tag ${tags.join(', ')}` : ''].filter(Boolean).join('; ');
+      transcript.push(`[${where(s.threadId)}] ${7500000000001 + sentBefore + i} Bot${extra ? ` (${extra})` : ''}: ${s.content.msg.replace(/\n/g, '\n      ')}`);
+    });
     return message;
   };
   const sends = (threadId: string) => api().sent.map((s, index) => ({ ...s, msgId: 7500000000001 + index })).filter((s) => s.threadId === threadId);
@@ -166,5 +178,6 @@ describe('a residents’ Zalo group with three members (real Zalo adapter, fake 
     expect(groupRows.some((t) => t.includes('Chị Mai mang căn cước'))).toBe(true);
     expect(await textsOf(MEMBERS.mai.uid)).toEqual(['gặp cán bộ về chế độ người cao tuổi cho bố tôi']);
     expect(await textsOf(MEMBERS.tu.uid)).toHaveLength(3);
+    if (process.env.PLAYTHROUGH) console.info(`\n===== Zalo: nhóm cư dân, ba thành viên =====\n${transcript.join('\n')}\n`);
   });
 });
