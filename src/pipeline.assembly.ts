@@ -102,6 +102,11 @@ export async function assemblePipeline({
   const open = new Set(openGroups);
   // The greeting names the centre when there is one; with several, the resident is asked which first.
   const { units: served } = await units.listUnits();
+  for (const [ref, policy] of communityGroups) {
+    if (policy.unitId && !served.some((u) => u.id === policy.unitId)) {
+      logger.warn({ group: ref, unitId: policy.unitId }, `BOT_COMMUNITY_GROUPS: ${ref} names unit "${policy.unitId}", which data/units.yaml does not have; its members are asked which centre instead`);
+    }
+  }
   const texts = served.length === 1 ? { ...defaultBotTexts, greeting: greetingText({ centreName: served[0]!.name }) } : defaultBotTexts;
   const pipeline = createPipeline({
     texts,
