@@ -47,9 +47,12 @@ export function privacyNoticeText({ retentionDays, unitName, channel }: { retent
   ].join('\n');
 }
 
-/** The data line of a residents' group's notice: only what members send the bot is kept, each member erases their own. */
+/**
+ * The data line of a residents' group's notice. Honest about what is kept: every group message the
+ * bot receives (it needs them to see which question an officer answered), each member erases their own.
+ */
 export function groupPrivacyLine({ retentionDays }: { retentionDays: number }): string {
-  return `• Bot lưu tên hiển thị và tin nhắn anh/chị gửi cho bot ${formatRetention(retentionDays)} để trả lời; muốn xóa dữ liệu của mình, gõ /xoadulieu.`;
+  return `• Bot lưu tên hiển thị và các tin nhắn trong nhóm mà bot nhận được ${formatRetention(retentionDays)} để trả lời và chuyển cán bộ; muốn xóa dữ liệu của mình, gõ /xoadulieu.`;
 }
 
 export const privacyTexts = {

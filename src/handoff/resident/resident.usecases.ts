@@ -266,7 +266,8 @@ async function handleRating(ctx: HandoffContext, { message, conversationId }: { 
   const { ticket } = ticketId ? await tickets.findTicketById({ ticketId }) : await tickets.findLatestTicket({ conversationId });
   const ratable =
     ticket &&
-    ticket.conversationId === conversationId &&
+    // The resident's own ticket, or a group member's ticket answered in this private chat.
+    (ticket.conversationId === conversationId || (ticket.deliverToRef !== null && ticket.deliverToRef === message.conversationRef)) &&
     ticket.status === 'closed' &&
     ticket.rating === null &&
     ticket.closedAt !== null &&
@@ -275,7 +276,8 @@ async function handleRating(ctx: HandoffContext, { message, conversationId }: { 
   const { saved } = await tickets.saveRating({ ticketId: ticket.id, rating, at: now });
   if (saved) {
     await tickets.recordEvent({ ticketId: ticket.id, type: 'rating', actor: { kind: 'resident' }, data: { rating }, at: now });
-    await sendToResident(ctx, { ticket: { ...ticket, deliverToRef: null }, send: { text: thanksForRatingText({ rating }), role: 'receipt', replyTo: message.externalMessageId, safeForGroup: true } });
+    const here = message.conversationRef === ticket.deliverToRef ? ticket : { ...ticket, deliverToRef: null };
+    await sendToResident(ctx, { ticket: here, send: { text: thanksForRatingText({ rating }), role: 'receipt', replyTo: message.externalMessageId, safeForGroup: true } });
     // Staff see the rating: on the card where it can be edited (a closed topic refuses new messages), else a line.
     const { ticket: rated } = await tickets.getTicketById({ ticketId: ticket.id });
     const { notEdited } = await ctx.threads.refreshCards({ ticket: rated });
