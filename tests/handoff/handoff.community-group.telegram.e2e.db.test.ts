@@ -179,6 +179,17 @@ describe('a residents’ Telegram supergroup with three members (real telegraf, 
     expect((await textsOf(`telegram:${COMMUNITY_ID}#member:2003`)).length).toBeGreaterThan(1);
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 2 })).ticket.residentRef).toMatch(/^deleted:/);
     expect((await harness.handoff.tickets.getTicketById({ ticketId: 1 })).ticket.residentRef).toBe(`telegram:${COMMUNITY_ID}#member:2001`);
+
+    // Hùng wants his answers privately: first he has to open a private chat; then /rieng moves them there.
+    await ask(hung, '/rieng');
+    expect(groupTexts().at(-1)).toContain('bot chưa nhắn riêng được cho anh/chị');
+    await push(f.makeMessage({ chat: f.privateChat(2001, 'Hùng'), from: hung, text: '/start' }));
+    await ask(hung, '/rieng');
+    expect(groupTexts().at(-1)).toContain('câu trả lời cho phiếu HS-0001 sẽ được gửi vào tin nhắn riêng');
+    const inGroup = sentTo(f, COMMUNITY_ID).length;
+    await push(f.makeMessage({ chat: forum, from: minh, threadId: topicOf('HS-0001'), text: 'Sổ của anh đã ký, chiều nay anh lấy nhé.' }));
+    expect(sentTo(f, COMMUNITY_ID)).toHaveLength(inGroup);
+    expect(String(sentTo(f, 2001).at(-1)!.params.text)).toContain('Sổ của anh đã ký, chiều nay anh lấy nhé.');
     print('Telegram: nhóm cư dân, ba thành viên');
   });
 });
