@@ -190,6 +190,8 @@ describe('a residents’ Telegram supergroup with three members (real telegraf, 
     await push(f.makeMessage({ chat: forum, from: minh, threadId: topicOf('HS-0001'), text: 'Sổ của anh đã ký, chiều nay anh lấy nhé.' }));
     expect(sentTo(f, COMMUNITY_ID)).toHaveLength(inGroup);
     expect(String(sentTo(f, 2001).at(-1)!.params.text)).toContain('Sổ của anh đã ký, chiều nay anh lấy nhé.');
+    // Nothing any member said to the group itself ever reached staff, not even as a card's "earlier messages".
+    expect(staffTexts().some((t) => t.includes('Chợ') || t.includes('chợ') || t.includes('bác Tư'))).toBe(false);
     print('Telegram: nhóm cư dân, ba thành viên');
   });
 });

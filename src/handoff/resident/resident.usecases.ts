@@ -75,7 +75,8 @@ export async function openTicket(
 
   const { calendar } = await deps.units.getCalendar({ unitId: unit.id });
   const expected = describeExpectedReply({ calendar, now, slaMinutes: unit.slaMinutes });
-  const { texts: earlier, media: earlierMedia } = await earlierMessages(ctx, { conversationId, message, request, now });
+  // A group member's earlier messages are mostly chatter with the group, never addressed to the bot: none of it goes to staff.
+  const { texts: earlier, media: earlierMedia } = requester ? { texts: [], media: [] } : await earlierMessages(ctx, { conversationId, message, request, now });
   // Without a known question (the button after a restart), the resident's last text since the
   // previous ticket is the best guess; the opening message itself when it is a question.
   const question = request.question || (message.action ? (earlier.at(-1) ?? '') : message.text);
