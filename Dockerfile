@@ -17,6 +17,8 @@ ENV NODE_ENV=production \
     PORT=3000 \
     LOG_FORMAT=json \
     PGLITE_DATA_DIR=/data/pglite \
+    UPLOADS_DIR=/data/uploads \
+    HEALTH_PORT=3001 \
     ZALO_CREDENTIALS_PATH=/data/zalo-credentials.json
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
@@ -27,6 +29,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+# The public /healthz (status and version); the details listen on 127.0.0.1:3001 inside the container only.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM

@@ -38,6 +38,21 @@ const variables = {
     hint: 'leave empty for embedded PGlite, or set postgres://user@host:5432/dbname',
   },
   PGLITE_DATA_DIR: { schema: z.string().min(1), default: '.data/pglite', hint: 'a writable directory for the embedded database' },
+  UPLOADS_DIR: {
+    schema: z.string().min(1),
+    default: '.data/uploads',
+    hint: 'a writable directory for the photos and PDFs residents send from the web chat (shared by every bot process on one database)',
+  },
+  HEALTH_PORT: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : Number(v)))
+      .pipe(z.number().int().min(1).max(65535).optional()),
+    default: '',
+    hint: 'a TCP port for the detailed health report (channels, staff groups, last errors), or leave empty for none',
+  },
+  HEALTH_HOST: { schema: z.string().min(1), default: '127.0.0.1', hint: 'the address of the detailed health report; keep 127.0.0.1 (only this machine) unless a monitoring network needs it' },
   DATA_DIR: { schema: z.string().min(1), default: 'data', hint: 'the folder holding the catalogue, lexicon and unit files' },
   TELEGRAM_BOT_TOKEN: {
     schema: z
@@ -98,6 +113,20 @@ const variables = {
     default: '',
     hint: 'empty (trust no proxy: the default), the number of proxies in front (1), or their addresses (loopback, 10.0.0.1); it decides the client address and https for Secure cookies',
   },
+  PUBLIC_URL: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v.replace(/\/+$/, '')))
+      .pipe(
+        z
+          .url({ protocol: /^https?$/, error: 'is not an http(s) URL' })
+          .refine((v) => !/[?#]/.test(v), 'must not carry a query or #fragment')
+          .optional(),
+      ),
+    default: '',
+    hint: 'the address people open the console at, without /admin (e.g. https://motcua.example.vn); staff-group cards then link to the ticket page. Leave empty for no link',
+  },
   RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650),
     default: '365',
@@ -141,6 +170,10 @@ export type Config = {
   host: string;
   logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
   database: { url: string | undefined; pgliteDataDir: string };
+  /** Web chat uploads' bytes (src/web/uploads.files.ts). */
+  uploadsDir: string;
+  /** The detailed /healthz on its own listener (admin-only: loopback by default); port undefined = none. */
+  health: { port: number | undefined; host: string };
   dataDir: string;
   telegram: { botToken: string | undefined; webhookUrl: string | undefined; webhookSecret: string; apiRoot: string | undefined };
   zalo: { enabled: boolean; credentialsPath: string };
@@ -148,6 +181,8 @@ export type Config = {
   bot: { openGroups: string[]; communityGroups: CommunityGroup[] };
   /** express "trust proxy": which X-Forwarded-* headers to believe (client address, https). */
   trustProxy: boolean | number | string;
+  /** Where the console is reached from outside (no trailing slash); cards link to `${publicUrl}/admin/tickets/HS-…`. */
+  publicUrl: string | undefined;
   /** Transcripts older than this are erased daily (src/privacy/privacy.job.ts). */
   privacy: { retentionDays: number };
   /** How far the bot's clock runs from real time (CLOCK_OFFSET), for trying out-of-hours flows; 0 normally. */
@@ -224,6 +259,8 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     host: v.HOST,
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL, pgliteDataDir: v.PGLITE_DATA_DIR },
+    uploadsDir: v.UPLOADS_DIR,
+    health: { port: v.HEALTH_PORT, host: v.HEALTH_HOST },
     dataDir: env.DATA_DIR ? v.DATA_DIR : PACKAGE_DATA_DIR,
     telegram: {
       botToken: v.TELEGRAM_BOT_TOKEN,
@@ -234,6 +271,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     zalo: { enabled: v.ZALO_ENABLED, credentialsPath: v.ZALO_CREDENTIALS_PATH },
     bot: { openGroups: v.BOT_OPEN_GROUPS, communityGroups: v.BOT_COMMUNITY_GROUPS },
     trustProxy: v.TRUST_PROXY,
+    publicUrl: v.PUBLIC_URL,
     privacy: { retentionDays: v.RETENTION_DAYS },
     clockOffsetMs: v.CLOCK_OFFSET,
   };

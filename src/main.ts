@@ -9,7 +9,9 @@ import { createDatabase, redactUrl, type DatabaseHandle } from './db/client.js';
 import { createLogger, type Logger } from './logger.js';
 import { version } from './version.js';
 import { createApp } from './web/app.js';
-import { registerHealthRoutes } from './web/health.routes.js';
+import { registerHealthDetailsRoutes, registerHealthRoutes, type HealthDeps } from './web/health.routes.js';
+import { createUploadFiles } from './web/uploads.files.js';
+import { startUploadsHousekeeping } from './web/uploads.housekeeping.js';
 import { createWebUploadsRepository } from './web/uploads.repository.js';
 import type { ChannelAdapter, ChannelStatus } from './bot/core/channel.port.js';
 import { randomBytes } from 'node:crypto';
@@ -65,15 +67,19 @@ async function main(): Promise<void> {
   if (offered.length > 0) logger.warn({ entries: offered }, 'data/faq files changed: offered as drafts in the console (/admin), not applied');
   const { entries, invalid } = await faqRepository.listPublished();
   for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
-  const faq = createFaqEngine({ ...catalogue, entries });
+  const { overrides } = await faqRepository.listOverrides();
+  const faq = createFaqEngine({ ...catalogue, entries, overrides });
   logger.info({ entries: entries.length, seeded: inserted.length, refreshed: updated.length, unit: catalogue.unit.name }, 'FAQ catalogue loaded');
   // A publish in the console (any process) reloads the engine here within a second (NOTIFY; 60 s TTL check as a net).
   const faqSync = await startFaqSync({ database, repository: faqRepository, engine: faq, logger });
   stoppers.unshift({ name: 'FAQ sync', stop: () => faqSync.stop() });
 
-  // Channels: the web chat always; Telegram and Zalo when configured. Web chat uploads are stored
-  // in the database; the staff-group adapters load them to copy them into the groups.
-  const webUploads = createWebUploadsRepository({ db: database.db });
+  // Channels: the web chat always; Telegram and Zalo when configured. Web chat uploads are files in
+  // UPLOADS_DIR (the database keeps their names); the staff-group adapters load them to copy them into the groups.
+  const uploadFiles = createUploadFiles({ dir: config.uploadsDir });
+  const webUploads = createWebUploadsRepository({ db: database.db, files: uploadFiles });
+  const uploadsUpkeep = startUploadsHousekeeping({ uploads: webUploads, logger });
+  stoppers.unshift({ name: 'uploads upkeep', stop: () => uploadsUpkeep.stop() });
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
   let telegram: TelegramAdapter | undefined;
@@ -117,6 +123,8 @@ async function main(): Promise<void> {
     communityGroups: new Map(config.bot.communityGroups.map((g) => [g.conversationRef, { answer: g.answer, staffInGroup: g.staffInGroup, community: true, ...(g.unitId ? { unitId: g.unitId } : {}) }])),
     retentionDays: config.privacy.retentionDays,
     clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
+    uploadFiles,
+    publicUrl: config.publicUrl,
   });
   if (config.clockOffsetMs !== 0) logger.warn({ offsetMs: config.clockOffsetMs }, `CLOCK_OFFSET: the bot's clock runs ${config.clockOffsetMs / 60_000} minutes from real time (tickets, SLA, office hours)`);
   stoppers.unshift({ name: 'units listener', stop: () => unitsListener.stop() });
@@ -137,12 +145,13 @@ async function main(): Promise<void> {
     ...Object.fromEntries([...adapters].map(([name, adapter]) => [name, adapter.status()])),
   });
 
+  const health: HealthDeps = { version, database, channels, outboxPending: () => outbox.pendingCount(), staffGroups: () => handoff.staffGroupHealth() };
   const app = createApp({
     logger,
     trustProxy: config.trustProxy,
     routes: [
-      (a) => registerConsoleRoutes({ app: a, deps: createConsoleDeps({ db: database.db, engine: faq, catalogue, logger }) }),
-      (a) => registerHealthRoutes({ app: a, health: { version, database, channels, outboxPending: () => outbox.pendingCount(), staffGroups: () => handoff.staffGroupHealth() } }),
+      (a) => registerConsoleRoutes({ app: a, deps: { ...createConsoleDeps({ db: database.db, engine: faq, catalogue, logger, handoff }), channels } }),
+      (a) => registerHealthRoutes({ app: a, health }),
       (a) => telegram?.registerRoutes(a),
       (a) =>
         registerChatRoutes({
@@ -155,8 +164,14 @@ async function main(): Promise<void> {
         }),
     ],
   });
-  const server = await listen({ app, config });
+  const server = await listen({ app, port: config.port, host: config.host });
   stoppers.unshift({ name: 'http', stop: () => closeServer(server) });
+  // The detailed health report (channels, staff groups, their errors) on its own, admin-only listener.
+  if (config.health.port !== undefined) {
+    const detailsApp = createApp({ logger, routes: [(a) => registerHealthDetailsRoutes({ app: a, health })] });
+    const detailsServer = await listen({ app: detailsApp, port: config.health.port, host: config.health.host });
+    stoppers.unshift({ name: 'health listener', stop: () => closeServer(detailsServer) });
+  }
 
   outboxWorker.start();
   // Stopping adapters first stops new input (and ends the web chat's pending long-polls).
@@ -176,7 +191,8 @@ async function main(): Promise<void> {
       logger.error({ err: error, channel: name }, 'channel failed to start; see /healthz');
     });
   }
-  logger.info({ url: `http://${config.host}:${config.port}/`, database: database.kind, version }, 'Một Cửa Bot is running');
+  const healthUrl = config.health.port === undefined ? {} : { health: `http://${config.health.host}:${config.health.port}/healthz` };
+  logger.info({ url: `http://${config.host}:${config.port}/`, ...healthUrl, database: database.kind, version }, 'Một Cửa Bot is running');
 
   installShutdown({ logger, stoppers });
 }
@@ -195,12 +211,12 @@ async function openDatabase({ config, logger }: { config: Config; logger: Logger
   }
 }
 
-function listen({ app, config }: { app: ReturnType<typeof createApp>; config: Config }): Promise<Server> {
+function listen({ app, port, host }: { app: ReturnType<typeof createApp>; port: number; host: string }): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        console.error(`Port ${config.port} is already in use: stop the other program or set PORT to a free port.`);
+        console.error(`Port ${port} is already in use: stop the other program or set PORT (or HEALTH_PORT) to a free port.`);
         process.exit(1);
       }
       reject(error);

@@ -27,6 +27,7 @@ import { createUnitChoice } from './units/index.js';
 import { createUnitsRepository, unitStateProbes } from './units/index.js';
 import { ticketStateProbes } from './handoff/index.js';
 import type { Logger } from './logger.js';
+import type { UploadFiles } from './web/uploads.files.js';
 import { createQueryLogRepository, createQueryLogWriter } from './querylog/index.js';
 
 /**
@@ -48,6 +49,8 @@ export async function assemblePipeline({
   retentionDays,
   limits,
   outboxRetryPolicy,
+  uploadFiles,
+  publicUrl,
 }: {
   database: DatabaseHandle;
   adapters: ReadonlyMap<ChannelName, ChannelAdapter>;
@@ -63,6 +66,10 @@ export async function assemblePipeline({
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** Where web chat uploads keep their bytes: erasure removes their files too (main.ts always passes it). */
+  uploadFiles?: Pick<UploadFiles, 'remove'>;
+  /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
+  publicUrl?: string | undefined;
 }) {
   const { db } = database;
   const conversations = createConversationsRepository({ db, probes: pipelineStateProbes });
@@ -77,11 +84,26 @@ export async function assemblePipeline({
   // them: cached in memory, dropped on every edit made in this process and, through Postgres
   // LISTEN/NOTIFY, on edits made by another process (the CLI, a second bot process).
   const units = createUnitsRepository({ db, clock });
-  const unitsListener = await database.listen({ channel: units.changeChannel, onNotify: () => units.invalidate() });
+  // The engine fills {{unit.address}}… with the resident's own unit: its facts follow every edit too.
+  const refreshUnitFacts = async () => {
+    if (!faq.setUnits) return;
+    const { units: list } = await units.listUnits();
+    faq.setUnits({ units: list.map((u) => ({ id: u.id, facts: { name: u.name, ...u.info }, officeHours: u.officeHours })) });
+  };
+  await refreshUnitFacts();
+  const unitsListener = await database.listen({
+    channel: units.changeChannel,
+    onNotify: () => {
+      units.invalidate();
+      refreshUnitFacts().catch((error: unknown) => logger.warn({ err: error }, 'unit facts could not be re-read; answers keep the previous ones'));
+    },
+  });
 
   // Handoff to staff groups: tickets, relay, SLA. The outbox tells it what was sent (links staff-side
   // messages to tickets) and what failed for good (undeliverable tickets, deleted forum topics).
-  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger });
+  // The console serves a ticket's page at /admin/tickets/<code> (src/console/tickets.routes.ts).
+  const ticketLink = publicUrl ? ({ code }: { code: string }) => `${publicUrl}/admin/tickets/${encodeURIComponent(code)}` : undefined;
+  const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger, ...(ticketLink ? { ticketLink } : {}) });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
   // A residents' group's notice is pinned once it is out, where the bot may (a refusal is only logged).
@@ -96,7 +118,7 @@ export async function assemblePipeline({
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
   const sla = createSlaWorker({ handoff });
 
-  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db }), retentionDays, clock });
+  const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db, ...(uploadFiles ? { uploadFiles } : {}) }), retentionDays, clock });
   // The query log (console inbox and reports): rows are buffered and written in batches.
   const queryLog = createQueryLogWriter({ insertMany: createQueryLogRepository({ db }).insertMany, logger });
   const open = new Set(openGroups);

@@ -66,6 +66,15 @@ describe('loadConfig', () => {
     expect(createOffsetClock({ offsetMs: 60_000, base }).now().toISOString()).toBe('2026-03-02T02:01:00.000Z');
   });
 
+  it('PUBLIC_URL is an http(s) address without query or fragment; a trailing slash is dropped', () => {
+    expect(loadConfig({ env: {} }).publicUrl).toBeUndefined();
+    expect(loadConfig({ env: { PUBLIC_URL: ' https://motcua.example.vn/ ' } }).publicUrl).toBe('https://motcua.example.vn');
+    expect(loadConfig({ env: { PUBLIC_URL: 'http://127.0.0.1:3102/bot/' } }).publicUrl).toBe('http://127.0.0.1:3102/bot');
+    expect(() => loadConfig({ env: { PUBLIC_URL: 'motcua.example.vn' } })).toThrow(/PUBLIC_URL="motcua.example.vn" is not an http\(s\) URL: set PUBLIC_URL to the address people open the console at/);
+    expect(() => loadConfig({ env: { PUBLIC_URL: 'ftp://motcua.example.vn' } })).toThrow(/PUBLIC_URL="ftp:\/\/motcua.example.vn" is not an http\(s\) URL/);
+    expect(() => loadConfig({ env: { PUBLIC_URL: 'https://motcua.example.vn/?x=1' } })).toThrow(/must not carry a query or #fragment/);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const { name } of listConfigVariables()) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));

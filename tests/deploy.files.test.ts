@@ -49,6 +49,14 @@ describe('Dockerfile', () => {
     expect(instructions).toContain('STOPSIGNAL SIGTERM');
   });
 
+  it('keeps uploads in the data volume and the detailed health report on the container\'s loopback', () => {
+    const env = instructions.find((l) => l.startsWith('ENV '))!;
+    expect(env).toMatch(/UPLOADS_DIR=\/data\/uploads/);
+    expect(instructions).toContain('VOLUME ["/data"]');
+    expect(env).toMatch(/HEALTH_PORT=\d+/);
+    expect(env).not.toMatch(/HEALTH_HOST=/); // default 127.0.0.1: not published
+  });
+
   it('leaves tsx and pino-pretty to development installs', () => {
     expect(pkg.dependencies).not.toHaveProperty('tsx');
     expect(pkg.dependencies).not.toHaveProperty('pino-pretty');

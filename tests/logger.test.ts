@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskPersonalNumbers } from '../src/logger.js';
 
@@ -33,14 +36,19 @@ describe('the logger never prints bytes or bodies', () => {
   it('a failing insert of an upload (the query params hold the file) logs the error, not the file', { timeout: 180_000 }, async () => {
     const { createTestDatabase } = await import('./helpers/test-db.js');
     const { createWebUploadsRepository } = await import('../src/web/uploads.repository.js');
+    const { createUploadFiles } = await import('../src/web/uploads.files.js');
     const database = await createTestDatabase();
+    const uploadsDir = mkdtempSync(join(tmpdir(), 'mcb-uploads-'));
     try {
       const photo = Buffer.alloc(2 * 1024 * 1024, 0xab);
       const lines: string[] = [];
       const logger = createLogger({ level: 'info', sink: { write: (line) => lines.push(line) } });
-      // A NUL in a text column makes Postgres refuse the insert, with the whole row in the error's params.
-      const failure = await createWebUploadsRepository({ db: database.db })
-        .saveUpload({ conversationRef: 'web:x', fileName: 'a\u0000.jpg', mimeType: 'image/jpeg', data: photo, at: new Date() })
+      // A NUL in a text column makes Postgres refuse the insert, with the whole row in the error's params
+      // (the bytes are a file now, but the logger must still print no params and no buffer it is given).
+      const files = createUploadFiles({ dir: uploadsDir });
+      const { key } = await files.writeAll(photo);
+      const failure = await createWebUploadsRepository({ db: database.db, files })
+        .saveUpload({ conversationRef: 'web:x', fileName: 'a\u0000.jpg', mimeType: 'image/jpeg', size: photo.length, storageKey: key, at: new Date() })
         .then(() => undefined, (error: unknown) => error);
       expect(failure).toBeInstanceOf(Error);
       logger.warn({ err: failure, body: photo, nested: { data: new Uint8Array(photo) } }, 'web chat upload not accepted');
@@ -51,6 +59,7 @@ describe('the logger never prints bytes or bodies', () => {
       expect(line.err.message).toMatch(/insert into "web_uploads"[\s\S]*params: \[not logged\]/);
       expect(line.body).toBe('[binary, 2097152 bytes]');
     } finally {
+      rmSync(uploadsDir, { recursive: true, force: true });
       await database.close();
     }
   });

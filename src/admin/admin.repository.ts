@@ -6,7 +6,7 @@ import { AdminError } from './admin.errors.js';
 import { hashPassword } from './admin.passwords.js';
 import { adminAccountsTable, adminSessionsTable, type AdminAccountRow, type AdminRole } from './admin.table.js';
 
-export type AdminAccount = Pick<AdminAccountRow, 'id' | 'username' | 'role' | 'unitId'>;
+export type AdminAccount = Pick<AdminAccountRow, 'id' | 'username' | 'role' | 'unitId' | 'staffId'>;
 export type AdminRepository = ReturnType<typeof createAdminRepository>;
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
@@ -16,10 +16,12 @@ export function normaliseUsername(username: string): string {
 }
 
 export function createAdminRepository({ db }: { db: Database }) {
-  async function addAccount({ username: raw, password, role, unitId }: { username: string; password: string; role: AdminRole; unitId?: string | null }) {
+  /** `staffId`: the unit's registered staff member this person is (checked by the caller against the unit's staff). */
+  async function addAccount({ username: raw, password, role, unitId, staffId }: { username: string; password: string; role: AdminRole; unitId?: string | null; staffId?: string | null }) {
     const username = normaliseUsername(raw);
     if (!USERNAME.test(username)) throw new AdminError('admin.invalid_input', `"${raw}" is not a usable username: 2–40 letters, digits, dot, dash or underscore.`);
     if (role === 'province' && unitId) throw new AdminError('admin.invalid_input', 'A province admin acts for every unit: leave out --unit.');
+    if (staffId && role === 'province') throw new AdminError('admin.invalid_input', 'A staff member belongs to one unit: give the account --role unit or staff with --unit.');
     if (role !== 'province' && !unitId) throw new AdminError('admin.invalid_input', `A ${role} account needs --unit <unit id> (see \`npm run cli -- units list\`).`);
     if (unitId) {
       const [unit] = await db.select({ id: unitsTable.id }).from(unitsTable).where(eq(unitsTable.id, unitId));
@@ -28,7 +30,7 @@ export function createAdminRepository({ db }: { db: Database }) {
     const { hash } = await hashPassword({ password });
     const [account] = await db
       .insert(adminAccountsTable)
-      .values({ username, passwordHash: hash, role, unitId: unitId ?? null })
+      .values({ username, passwordHash: hash, role, unitId: unitId ?? null, staffId: staffId ?? null })
       .onConflictDoNothing()
       .returning();
     if (!account) throw new AdminError('admin.username_taken', `The username "${username}" is taken: choose another, or use \`admin passwd ${username}\`.`);
@@ -77,5 +79,5 @@ export function createAdminRepository({ db }: { db: Database }) {
 }
 
 function toAccount(row: AdminAccountRow): AdminAccount {
-  return { id: row.id, username: row.username, role: row.role, unitId: row.unitId };
+  return { id: row.id, username: row.username, role: row.role, unitId: row.unitId, staffId: row.staffId };
 }

@@ -30,7 +30,7 @@ export function createAdminSessions({ db }: { db: Database }) {
   async function resume({ token, now }: { token: string; now: Date }): Promise<{ session?: AdminSession; expired: boolean }> {
     const id = digest(token);
     const [row] = await db
-      .select({ session: adminSessionsTable, account: { id: adminAccountsTable.id, username: adminAccountsTable.username, role: adminAccountsTable.role, unitId: adminAccountsTable.unitId } })
+      .select({ session: adminSessionsTable, account: { id: adminAccountsTable.id, username: adminAccountsTable.username, role: adminAccountsTable.role, unitId: adminAccountsTable.unitId, staffId: adminAccountsTable.staffId } })
       .from(adminSessionsTable)
       .innerJoin(adminAccountsTable, eq(adminAccountsTable.id, adminSessionsTable.accountId))
       .where(eq(adminSessionsTable.id, id));

@@ -18,6 +18,11 @@ export const adminAccountsTable = pgTable('admin_accounts', {
   role: text('role', { enum: ADMIN_ROLES }).notNull(),
   /** Set for unit admins (and staff): the one unit they act for. */
   unitId: text('unit_id').references(() => unitsTable.id, { onDelete: 'cascade' }),
+  /**
+   * The registered staff member (units' staff id) this person is: they may answer their unit's
+   * tickets from the console, as that staff member. Null: the tickets are read-only to them.
+   */
+  staffId: text('staff_id'),
   passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

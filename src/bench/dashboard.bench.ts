@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../db/client.js';
 import { createUnitsRepository } from '../units/index.js';
 import { createQueryLogRepository } from '../querylog/index.js';
+import { createTicketViewsRepository, type TicketListFilter } from '../handoff/index.js';
 import { createReportsRepository } from '../reports/reports.repository.js';
 import { buildReport } from '../reports/reports.usecases.js';
 import { openScratchPostgres } from './pipeline.bench.js';
@@ -32,6 +33,11 @@ async function generate(handle: DatabaseHandle, { units, days, conversationsPerU
     select 'HS-B' || c.id, c.unit_id, c.id, 'web', c.conversation_ref, 'closed', 'low_confidence', c.last_seen_at, c.last_seen_at + ((c.id % 240) || ' minutes')::interval,
       c.last_seen_at + ((c.id % 2000) || ' minutes')::interval, c.last_seen_at + interval '60 minutes', 1 + c.id % 5
     from conversations c where c.conversation_ref like 'web:bench-%' and c.id % 6 = 0`);
+  // One conversation in 120 still has an open ticket nobody answered (the ticket list's "Quá hạn").
+  await db.execute(sql`
+    insert into tickets (code, unit_id, conversation_id, resident_channel, resident_ref, status, reason, opened_at, sla_due_at)
+    select 'HS-O' || c.id, c.unit_id, c.id, 'web', c.conversation_ref, 'open', 'low_confidence', c.last_seen_at, c.last_seen_at + interval '60 minutes'
+    from conversations c where c.conversation_ref like 'web:bench-%' and c.id % 120 = 3`);
   await db.execute(sql`analyze`);
   const [counts] = (await db.execute(sql`select (select count(*) from query_log) as q, (select count(*) from tickets) as t`)) as unknown as Array<{ q: string; t: string }>;
   return { queries: Number(counts?.q ?? 0), tickets: Number(counts?.t ?? 0) };
@@ -48,6 +54,8 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<{ p50: nu
   ms.sort((a, b) => a - b);
   return { p50: ms[Math.floor(ms.length / 2)]!, p95: ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)]! };
 }
+
+const fmt = ({ p50, p95 }: { p50: number; p95: number }) => `${p50.toFixed(0)} / ${p95.toFixed(0)} ms`;
 
 export async function runDashboardBench({ databaseUrl, units = 100, days = 365, conversationsPerUnitDay = 4 }: { databaseUrl?: string; units?: number; days?: number; conversationsPerUnitDay?: number }) {
   if (!databaseUrl) {
@@ -68,6 +76,25 @@ export async function runDashboardBench({ databaseUrl, units = 100, days = 365, 
       const report = await time(20, () => buildReport({ scope, reports, calendarOf: unitsRepository.getCalendar, now }));
       const label = filled ? `${units} units, ${days} days: ${size.queries.toLocaleString('en')} query-log rows, ${size.tickets.toLocaleString('en')} tickets` : 'empty database';
       console.log(`  ${label.padEnd(72)} inbox ${inbox.p50.toFixed(0)} / ${inbox.p95.toFixed(0)} ms   report ${report.p50.toFixed(0)} / ${report.p95.toFixed(0)} ms   (target p95 ≤ 300 ms)`);
+      // The console's ticket list (first page of 50 and its total) under its filters, and one ticket page's reads.
+      const views = createTicketViewsRepository({ db: handle.db });
+      const filters: Array<[string, TicketListFilter]> = [
+        ['all', {}],
+        ['overdue', { overdue: true }],
+        ['one unit', { unitId: 'xa-7' }],
+        ['SLA missed, 30 days', { sla: 'missed', openedFrom: scope.from, openedTo: scope.to }],
+        ['rating 1, one unit', { unitId: 'xa-7', rating: 1 }],
+      ];
+      const lists = [];
+      for (const [name, filter] of filters) lists.push(`${name} ${fmt(await time(20, () => views.listTickets({ filter, now, limit: 50, offset: 0 })))}`);
+      const [sample] = (await views.listTickets({ filter: {}, now, limit: 1, offset: 0 })).tickets;
+      const page = sample
+        ? fmt(await time(20, async () => {
+            const { ticket } = await views.findTicketByCode({ code: sample.code });
+            await Promise.all([views.transcript({ ticket: ticket! }), views.listEvents({ ticketId: ticket!.id })]);
+          }))
+        : '—';
+      console.log(`  ${''.padEnd(72)} ticket list: ${lists.join(', ')}; ticket page reads ${page}`);
     } finally {
       await handle.close();
       await dispose();

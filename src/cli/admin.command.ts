@@ -9,15 +9,18 @@ import { createAuditLog } from '../admin/admin.audit.js';
 import { passwordProblem } from '../admin/admin.passwords.js';
 import { createAdminRepository } from '../admin/admin.repository.js';
 import { ADMIN_ROLES, type AdminRole } from '../admin/admin.table.js';
+import { createUnitsRepository } from '../units/index.js';
 import { withDatabase } from './units.command.js';
 
 const USAGE = `Usage:
-  npm run cli -- admin add <username> --role province|unit [--unit <unit id>]
+  npm run cli -- admin add <username> --role province|unit|staff [--unit <unit id>] [--staff <staff id>]
   npm run cli -- admin passwd <username>
   npm run cli -- admin list
   npm run cli -- admin remove <username>
 The password comes from standard input when piped (printf 'mat-khau\\n' | npm run cli -- admin add …),
-otherwise it is asked twice.`;
+otherwise it is asked twice. --staff links the account to a registered staff member of the unit
+(see \`npm run cli -- staff list\`): they may then answer the unit's tickets from the console.
+A staff account sees its unit's tickets; without --staff it only reads them.`;
 
 const ACTOR = 'cli';
 
@@ -32,17 +35,25 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function add(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, unit: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, unit: { type: 'string' }, staff: { type: 'string' } } });
   const [username] = positionals;
-  if (!username || !ADMIN_ROLES.includes(values.role as AdminRole) || values.role === 'staff') {
+  if (!username || !ADMIN_ROLES.includes(values.role as AdminRole)) {
     console.error(USAGE);
     return 2;
+  }
+  if (values.staff) {
+    const staffId = values.staff;
+    const known = await withDatabase(async ({ db }) => (await createUnitsRepository({ db }).listStaff({ unitId: values.unit ?? '' })).staff.some((s) => s.id === staffId));
+    if (!known) {
+      console.error(`Không có cán bộ "${staffId}" trong đơn vị ${values.unit ?? '(chưa có --unit)'}. No active staff member "${staffId}" in that unit: see \`npm run cli -- staff list\`.`);
+      return 2;
+    }
   }
   const password = await readNewPassword({ username });
   if (password === null) return 2;
   const { account } = await withDatabase(async ({ db }) => {
-    const result = await createAdminRepository({ db }).addAccount({ username, password, role: values.role as AdminRole, unitId: values.unit ?? null });
-    await createAuditLog({ db }).record({ actor: ACTOR, action: 'admin.add', target: result.account.username, after: { role: result.account.role, unitId: result.account.unitId } });
+    const result = await createAdminRepository({ db }).addAccount({ username, password, role: values.role as AdminRole, unitId: values.unit ?? null, staffId: values.staff ?? null });
+    await createAuditLog({ db }).record({ actor: ACTOR, action: 'admin.add', target: result.account.username, after: { role: result.account.role, unitId: result.account.unitId, staffId: result.account.staffId } });
     return result;
   });
   console.log(`Đã tạo tài khoản ${account.username} (${account.role}${account.unitId ? `, ${account.unitId}` : ''}). Added: sign in at /admin.`);
@@ -65,7 +76,7 @@ async function list(): Promise<number> {
   const { accounts } = await withDatabase(({ db }) => createAdminRepository({ db }).listAccounts());
   if (accounts.length === 0) console.log('Chưa có tài khoản nào. No accounts yet: npm run cli -- admin add <username> --role province');
   for (const a of accounts) {
-    console.log(`${a.username.padEnd(20)} ${a.role.padEnd(9)} ${(a.unitId ?? '-').padEnd(16)} created ${a.createdAt.toISOString().slice(0, 10)}`);
+    console.log(`${a.username.padEnd(20)} ${a.role.padEnd(9)} ${(a.unitId ?? '-').padEnd(16)} ${(a.staffId ?? '-').padEnd(14)} created ${a.createdAt.toISOString().slice(0, 10)}`);
   }
   return 0;
 }

@@ -7,12 +7,33 @@ import { FIELD_LABEL } from './catalogue.form.js';
 export type LineOp = { op: 'same' | 'add' | 'del'; text: string };
 export type FieldDiff = { field: string; label: string; lines: LineOp[] };
 
+// Keys of list items (sources, replaced laws, sub-questions) in the order people read them; others after, sorted.
+const ITEM_KEY_ORDER = ['title', 'url', 'checked', 'law', 'by', 'q', 'a', 'text', 'when'];
+const keyRank = (key: string) => (ITEM_KEY_ORDER.includes(key) ? ITEM_KEY_ORDER.indexOf(key) : ITEM_KEY_ORDER.length);
+
+/**
+ * JSON of a list item with its keys in one fixed order. The database's jsonb stores keys by length
+ * ("url" before "title"), the schema and YAML files by meaning: without this, the same source read
+ * back from an export showed as a change (the `sources.online` diff after export → import).
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort((x, y) => keyRank(x) - keyRank(y) || x.localeCompare(y));
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** An entry as (field name, text) pairs: lists one item a line, groups by sub-field, anything else as JSON. */
 export function flattenEntry(entry: Record<string, unknown> | null | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const put = (key: string, value: unknown) => {
     if (value === undefined || value === null) return;
-    if (Array.isArray(value)) out.set(key, value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('\n'));
+    if (Array.isArray(value)) out.set(key, value.map((v) => (typeof v === 'string' ? v : canonicalJson(v))).join('\n'));
     else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) put(`${key}.${k}`, v);
     else out.set(key, String(value));
   };

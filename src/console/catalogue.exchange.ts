@@ -7,7 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import { parseAllDocuments, stringify } from 'yaml';
-import { checkEntry, entryFields, issuesToVietnamese, type FieldSpec } from './catalogue.form.js';
+import { checkEntry, entryFields, inSchemaOrder, issuesToVietnamese, type FieldSpec } from './catalogue.form.js';
 import { labelOf } from './catalogue.diff.js';
 
 export const ENTRIES_SHEET = 'Mục hỏi đáp';
@@ -77,7 +77,7 @@ export async function exportXlsx({ entries }: { entries: Array<Record<string, un
   const sheet = workbook.addWorksheet(ENTRIES_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c.header, key: c.path.join('.'), width: c.spec.kind === 'text' && c.spec.long ? 60 : 24 }));
   sheet.getRow(1).font = { bold: true };
-  for (const entry of entries) {
+  for (const entry of entries.map(inSchemaOrder)) {
     const row = sheet.addRow(columns.map((c) => cellOf(entry, c)));
     row.alignment = { wrapText: true, vertical: 'top' };
   }
@@ -97,13 +97,13 @@ export function exportCsv({ entries }: { entries: Array<Record<string, unknown>>
     const s = v === null ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [columns.map((c) => quote(c.header)).join(','), ...entries.map((e) => columns.map((c) => quote(cellOf(e, c))).join(','))];
+  const lines = [columns.map((c) => quote(c.header)).join(','), ...entries.map(inSchemaOrder).map((e) => columns.map((c) => quote(cellOf(e, c))).join(','))];
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
 /** One YAML document per entry (files of data/faq have the same shape). */
 export function exportYamlFiles({ entries }: { entries: Array<Record<string, unknown>> }): Array<{ name: string; text: string }> {
-  return entries.map((entry) => ({ name: `${String(entry.id)}.yaml`, text: stringify(entry, { lineWidth: 0 }) }));
+  return entries.map(inSchemaOrder).map((entry) => ({ name: `${String(entry.id)}.yaml`, text: stringify(entry, { lineWidth: 0 }) }));
 }
 
 export function exportYamlBundle({ entries }: { entries: Array<Record<string, unknown>> }): Buffer {

@@ -180,6 +180,15 @@ function vietnameseMessage(issue: Issue, leaf: string): string {
   }
 }
 
+/**
+ * The entry with its keys in schema order (sources as title, url, checked), as the data/ files write
+ * them; the database's jsonb orders keys by length. An entry the schema refuses is returned as is.
+ */
+export function inSchemaOrder(entry: Record<string, unknown>): Record<string, unknown> {
+  const parsed = faqEntrySchema.safeParse(entry);
+  return parsed.success ? JSON.parse(JSON.stringify(parsed.data)) : entry;
+}
+
 /** Validates a raw entry with the catalogue schema; Vietnamese problems by field, or the entry. */
 export function checkEntry(raw: unknown): { ok: true; entry: z.infer<typeof faqEntrySchema> } | { ok: false; problems: Record<string, string[]> } {
   const parsed = faqEntrySchema.safeParse(raw);

@@ -11,7 +11,7 @@ import type { LocalFaqEngine } from '../faq/faq.engine.js';
 import type { FaqEntry } from '../faq/faq.types.js';
 import { foldDiacritics } from '../faq/text.normalize.js';
 import { unitsTable } from '../db/units.table.js';
-import { checkEntry, entryFields, formToEntry } from './catalogue.form.js';
+import { checkEntry, entryFields, formToEntry, inSchemaOrder } from './catalogue.form.js';
 import { diffEntries } from './catalogue.diff.js';
 import { editorPage, historyPage, listPage, previewBlock, statusesOf, type StatusFilter } from './catalogue.views.js';
 import { requireRole, type ConsoleRequest } from './console.auth.js';
@@ -19,6 +19,7 @@ import { setStaffFaqDraftStatus } from '../handoff/index.js';
 import type { ConsoleDeps } from './console.deps.js';
 import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
+import { overridesBlock } from './overrides.routes.js';
 import { tryPage, tryQuestion } from './try.views.js';
 
 const CHANNEL_LIMITS = [
@@ -69,8 +70,13 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
   // Draft engine: rebuilt only when a working copy changed.
   let draftEngine: { key: string; engine: LocalFaqEngine } | undefined;
   const engineOfDrafts = async () => {
-    const { signature: key } = await deps.faq.catalogueSignature();
-    if (draftEngine?.key !== key) draftEngine = { key, engine: deps.buildEngine(await deps.faq.listWorkingCopies()) };
+    // The published signature covers the units' overrides, which the draft engine renders with too.
+    const [{ signature: entries }, { signature: served }] = await Promise.all([deps.faq.catalogueSignature(), deps.faq.publishedSignature()]);
+    const key = `${entries}|${served}`;
+    if (draftEngine?.key !== key) {
+      const [{ entries: list }, { overrides }] = await Promise.all([deps.faq.listWorkingCopies(), deps.faq.listOverrides()]);
+      draftEngine = { key, engine: deps.buildEngine({ entries: list, overrides }) };
+    }
     return draftEngine.engine;
   };
 
@@ -159,15 +165,17 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
     const id = String(req.params.id);
     const { row, draft, published } = await deps.faq.getEntry({ id });
     if (!row) return notFound(req, res);
-    const value = (draft?.data ?? published ?? row.data) as Record<string, unknown>;
+    const value = inSchemaOrder((draft?.data ?? published ?? row.data) as Record<string, unknown>);
     const { revisions } = await deps.faq.listRevisionSummaries({ entryId: id, limit: 1 });
     const lastNote = revisions[0]?.note ?? null;
     const lint = draft ? lintBlock(draft.data) : undefined;
+    // A published province entry can be given a unit's own text (local fee note, address, hours).
+    const overrides = row.unitId === null && published ? await overridesBlock({ deps, req, entryId: id }) : '';
     sendPage(req, res, {
       title: String(value.title ?? id),
       active: 'catalogue',
       flash: flashOf(req),
-      body: editorPage({
+      body: html`${editorPage({
         id,
         isNew: false,
         fields,
@@ -178,7 +186,7 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
         canPublish: req.session!.account.role === 'province',
         previews: previewsOf(value),
         lint: lint?.block,
-      }),
+      })}${overrides}`,
     });
   });
 
@@ -290,8 +298,13 @@ export function registerCatalogueRoutes({ app, deps }: { app: Express; deps: Con
 
   app.get('/admin/try', anyone, async (req: ConsoleRequest, res) => {
     const text = String(req.query.q ?? '').trim().slice(0, 600);
-    const results = text ? { published: tryQuestion({ engine: deps.engine, text }), draft: tryQuestion({ engine: await engineOfDrafts(), text }) } : {};
-    sendPage(req, res, { title: 'Thử câu hỏi', active: 'try', body: tryPage({ text, ...results, csrfToken: csrf(req), canAdd: true }) });
+    const account = req.session!.account;
+    const allUnits = await deps.db.select({ id: unitsTable.id, name: unitsTable.name }).from(unitsTable);
+    const units = account.role === 'province' ? allUnits : allUnits.filter((u) => u.id === account.unitId);
+    // The reply as that unit's residents see it (its own text for province entries).
+    const unitId = units.find((u) => u.id === req.query.unit)?.id ?? units[0]?.id ?? null;
+    const results = text ? { published: tryQuestion({ engine: deps.engine, text, unitId }), draft: tryQuestion({ engine: await engineOfDrafts(), text, unitId }) } : {};
+    sendPage(req, res, { title: 'Thử câu hỏi', active: 'try', body: tryPage({ text, ...results, csrfToken: csrf(req), canAdd: true, units, unitId }) });
   });
 }
 

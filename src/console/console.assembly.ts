@@ -8,6 +8,7 @@ import type { CatalogueFiles } from '../faq/catalogue.loader.js';
 import { createFaqEditing } from '../faq/faq.editing.js';
 import { createFaqEngine, type LocalFaqEngine } from '../faq/faq.engine.js';
 import { createFaqRepository } from '../faq/faq.repository.js';
+import { createTicketViewsRepository, type Handoff } from '../handoff/index.js';
 import type { Logger } from '../logger.js';
 import { createQueryLogRepository, createRegressionGuard } from '../querylog/index.js';
 import { createReportsRepository } from '../reports/reports.repository.js';
@@ -22,6 +23,7 @@ export function createConsoleDeps({
   logger,
   now = () => new Date(),
   lint = createEntryLint({ now }),
+  handoff,
 }: {
   db: Database;
   engine: LocalFaqEngine;
@@ -29,9 +31,11 @@ export function createConsoleDeps({
   logger: Logger;
   lint?: EntryLint;
   now?: () => Date;
+  /** The pipeline assembly's handoff: answers written on a ticket page are relayed through it. */
+  handoff?: Pick<Handoff, 'answerFromConsole'>;
 }): ConsoleDeps {
-  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries }) =>
-    createFaqEngine({ entries, lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) });
+  const buildEngine: ConsoleDeps['buildEngine'] = ({ entries, overrides }) =>
+    createFaqEngine({ entries, ...(overrides ? { overrides } : {}), lexicon: catalogue.lexicon, smalltalk: catalogue.smalltalk, unit: catalogue.unit, ...(catalogue.officeHours ? { officeHours: catalogue.officeHours } : {}) });
   // Regression cases saved from the inbox: the editor warns when a draft would break one.
   const queryLog = createQueryLogRepository({ db });
   const regressions = createRegressionGuard({ list: queryLog.listRegressionCases, buildEngine });
@@ -56,6 +60,8 @@ export function createConsoleDeps({
     queryLog,
     regressions,
     reports: createReportsRepository({ db }),
+    tickets: createTicketViewsRepository({ db }),
+    ...(handoff ? { handoff } : {}),
     calendarOf: createUnitsRepository({ db, clock: { now } }).getCalendar,
     now,
     logger: logger.child({ module: 'console' }),

@@ -10,6 +10,7 @@ export function layout({
   csrfToken,
   body,
   flash,
+  alert,
   active,
 }: {
   title: string;
@@ -17,7 +18,9 @@ export function layout({
   csrfToken?: string;
   body: Html;
   flash?: { kind: 'ok' | 'error'; text: string } | undefined;
-  active?: 'catalogue' | 'try' | 'import' | 'drafts' | 'audit' | 'unit' | 'inbox' | 'reports' | 'tickets';
+  /** Something admins must act on (Zalo needs a QR scan), on every page. */
+  alert?: { text: string; href: string } | undefined;
+  active?: 'catalogue' | 'try' | 'import' | 'drafts' | 'audit' | 'unit' | 'inbox' | 'reports' | 'tickets' | 'zalo';
 }): string {
   const link = (href: string, label: string, key: typeof active) => html`<a href="${href}" ${key === active ? html`aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
@@ -35,14 +38,16 @@ export function layout({
   ${
     account
       ? html`<nav>
-    ${link('/admin', 'Hỏi đáp', 'catalogue')}
-    ${link('/admin/try', 'Thử câu hỏi', 'try')}
+    ${account.role === 'staff' ? '' : link('/admin', 'Hỏi đáp', 'catalogue')}
+    ${account.role === 'staff' ? '' : link('/admin/try', 'Thử câu hỏi', 'try')}
     ${account.role === 'staff' ? '' : link('/admin/inbox', 'Câu hỏi chưa trả lời', 'inbox')}
     ${account.role === 'staff' ? '' : link('/admin/reports', 'Báo cáo', 'reports')}
-    ${link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
+    ${link('/admin/tickets', 'Phiếu', 'tickets')}
+    ${account.role === 'staff' ? '' : link('/admin/staff-drafts', 'Đề xuất của cán bộ', 'drafts')}
     ${account.role === 'province' ? link('/admin/import', 'Nhập / xuất', 'import') : ''}
     ${account.role === 'province' ? link('/admin/audit', 'Nhật ký', 'audit') : ''}
-    ${account.unitId ? link(`/admin/units/${account.unitId}`, 'Đơn vị của tôi', 'unit') : ''}
+    ${account.role === 'staff' ? '' : link('/admin/zalo', 'Zalo', 'zalo')}
+    ${account.unitId ? link(`/admin/units/${account.unitId}`, 'Đơn vị của tôi', 'unit') : account.role === 'province' ? link('/admin/units', 'Đơn vị', 'unit') : ''}
   </nav>
   <form method="post" action="/admin/logout" class="who">
     <span>${account.username} · ${ROLE_LABEL[account.role] ?? account.role}</span>
@@ -53,6 +58,7 @@ export function layout({
   }
 </header>
 <main>
+${alert ? html`<p class="flash error banner" role="alert">${alert.text} <a href="${alert.href}">Xem cách xử lý</a></p>` : ''}
 ${flash ? html`<p class="flash ${flash.kind}" role="status">${flash.text}</p>` : ''}
 ${body}
 </main>

@@ -10,5 +10,5 @@ export function sendPage(
   { title, body, active, flash }: { title: string; body: Html; active?: Parameters<typeof layout>[0]['active']; flash?: { kind: 'ok' | 'error'; text: string } | undefined },
 ) {
   res.set('Cache-Control', 'no-store');
-  res.type('html').send(layout({ title, body, active, flash, account: req.session?.account, csrfToken: req.session?.csrfToken }));
+  res.type('html').send(layout({ title, body, active, flash, alert: res.locals.alert as { text: string; href: string } | undefined, account: req.session?.account, csrfToken: req.session?.csrfToken }));
 }

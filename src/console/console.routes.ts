@@ -1,56 +1,41 @@
 /**
- * The admin console at /admin: security headers (strict CSP, self-hosted assets only), sign-in with
- * throttling, sessions, CSRF on every state change, then each area's routes. Mounted from main.ts.
+ * The admin console at /admin: sign-in with throttling, sessions, CSRF on every state change, then
+ * each area's routes. Mounted from main.ts. Its security headers (a strict CSP, self-hosted assets
+ * only) are the whole app's: src/web/security.headers.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Response } from 'express';
-import helmet from 'helmet';
 import { hashPassword, verifyPassword } from '../admin/admin.passwords.js';
 import { SESSION_ABSOLUTE_MS } from '../admin/admin.sessions.js';
-import { createUnitsRepository } from '../units/index.js';
 import { registerCatalogueRoutes } from './catalogue.routes.js';
 import { diffEntries } from './catalogue.diff.js';
 import { formatWhen } from './catalogue.views.js';
-import { LOGIN_COOKIE, SESSION_COOKIE, forbidden, loadSession, readCookie, requireCsrf, requireRole, sameToken, setCookie, type ConsoleRequest } from './console.auth.js';
+import { LOGIN_COOKIE, SESSION_COOKIE, loadSession, readCookie, requireCsrf, requireRole, sameToken, setCookie, type ConsoleRequest } from './console.auth.js';
 import type { ConsoleDeps } from './console.deps.js';
-import { csrfField } from './console.layout.js';
 import { html } from './console.html.js';
 import { sendPage } from './console.page.js';
+import { revalidatedAssets } from '../web/static.assets.js';
 import { registerExchangeRoutes } from './exchange.routes.js';
 import { registerInboxRoutes } from './inbox.routes.js';
+import { registerOverrideRoutes } from './overrides.routes.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { registerStaffDraftRoutes } from './staff-drafts.routes.js';
+import { registerUnitRoutes } from './units.routes.js';
+import { registerZaloRoutes, zaloAlert } from './zalo.routes.js';
+import { registerTicketRoutes } from './tickets.routes.js';
 
 const ASSETS = fileURLToPath(new URL('./public', import.meta.url));
 
 export function registerConsoleRoutes({ app, deps }: { app: Express; deps: ConsoleDeps }) {
-  app.use(
-    '/admin',
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-      strictTransportSecurity: false,
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
-  app.use('/admin/assets', express.static(ASSETS, { fallthrough: false, maxAge: '1h' }));
+  // Revalidated on every load (ETag, 304 when unchanged), so an upgrade is seen at once.
+  app.use('/admin/assets', express.static(ASSETS, { fallthrough: false, ...revalidatedAssets }));
   app.use('/admin', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
   app.use('/admin', loadSession({ sessions: deps.sessions, now: deps.now }));
 
   registerLoginRoutes({ app, deps });
   app.use('/admin', requireCsrf);
+  app.use('/admin', zaloAlert({ deps }));
 
   app.post('/admin/logout', async (req: ConsoleRequest, res) => {
     const token = readCookie(req, SESSION_COOKIE);
@@ -60,12 +45,17 @@ export function registerConsoleRoutes({ app, deps }: { app: Express; deps: Conso
     res.redirect(303, '/admin/login?ok=bye');
   });
 
+  // A staff account works tickets only: its home is the ticket list.
+  app.get('/admin', (req: ConsoleRequest, res, next) => (req.session?.account.role === 'staff' ? res.redirect(303, '/admin/tickets') : next()));
   registerCatalogueRoutes({ app, deps });
+  registerOverrideRoutes({ app, deps });
   registerStaffDraftRoutes({ app, deps });
   registerExchangeRoutes({ app, deps });
   registerInboxRoutes({ app, deps });
   registerReportRoutes({ app, deps });
+  registerTicketRoutes({ app, deps });
   registerUnitRoutes({ app, deps });
+  registerZaloRoutes({ app, deps });
   registerAuditRoutes({ app, deps });
 }
 
@@ -132,70 +122,6 @@ function registerLoginRoutes({ app, deps }: { app: Express; deps: ConsoleDeps })
     await deps.audit.record({ actor: account.username, action: 'admin.login', target: account.username });
     const next = typeof body.next === 'string' && /^\/admin(\/|$|\?)/.test(body.next) && !body.next.startsWith('//') ? body.next : '/admin';
     res.redirect(303, next);
-  });
-}
-
-const UNIT_FACTS = [
-  { key: 'address', label: 'Địa chỉ' },
-  { key: 'phone', label: 'Điện thoại' },
-  { key: 'email', label: 'Thư điện tử' },
-  { key: 'hours', label: 'Giờ làm việc (câu trả lời cho người dân)' },
-  { key: 'mapUrl', label: 'Bản đồ (đường dẫn)' },
-] as const;
-
-/** A unit's contact facts and ticket settings: province admins for every unit, a unit admin for their own only. */
-function registerUnitRoutes({ app, deps }: { app: Express; deps: ConsoleDeps }) {
-  const anyone = requireRole('province', 'unit');
-  const mayOpen = (req: ConsoleRequest) => req.session!.account.role === 'province' || req.session!.account.unitId === req.params.id;
-  // A fresh repository per request: its cache would otherwise miss edits made by other processes.
-  const load = async (unitId: string) => (await createUnitsRepository({ db: deps.db }).findUnit({ unitId }))?.unit;
-
-  app.get('/admin/units/:id', anyone, async (req: ConsoleRequest, res) => {
-    if (!mayOpen(req)) return forbidden(res);
-    const unit = await load(String(req.params.id));
-    if (!unit) return res.status(404).type('text/plain').send('Không có đơn vị này.');
-    sendPage(req, res, {
-      title: unit.name,
-      active: 'unit',
-      flash: req.query.ok === 'saved' ? { kind: 'ok', text: 'Đã lưu thông tin đơn vị.' } : undefined,
-      body: html`<h1>${unit.name}</h1>
-<form method="post" action="/admin/units/${unit.id}" class="card">
-  ${csrfField(req.session!.csrfToken)}
-  <div class="field"><label for="u-name">Tên đơn vị</label><input id="u-name" name="name" value="${unit.name}" required maxlength="200"></div>
-  ${UNIT_FACTS.map((f) => html`<div class="field"><label for="u-${f.key}">${f.label}</label><input id="u-${f.key}" name="${f.key}" value="${unit.info[f.key] ?? ''}" maxlength="500"></div>`)}
-  <div class="field"><label for="u-sla">Hạn trả lời phiếu (phút làm việc)</label><input id="u-sla" name="slaMinutes" inputmode="numeric" value="${unit.slaMinutes}"></div>
-  <div class="field"><label for="u-policy">Khi bot không trả lời được</label><select id="u-policy" name="ticketPolicy">
-    <option value="ask_first" ${unit.ticketPolicy === 'ask_first' ? html`selected` : ''}>Hỏi người dân trước khi mở phiếu</option>
-    <option value="open_directly" ${unit.ticketPolicy === 'open_directly' ? html`selected` : ''}>Mở phiếu ngay</option></select></div>
-  <button type="submit" class="primary">Lưu</button>
-</form>`,
-    });
-  });
-
-  app.post('/admin/units/:id', anyone, async (req: ConsoleRequest, res) => {
-    if (!mayOpen(req)) return forbidden(res);
-    const unit = await load(String(req.params.id));
-    if (!unit) return res.status(404).type('text/plain').send('Không có đơn vị này.');
-    const body = req.body as Record<string, unknown>;
-    const name = String(body.name ?? '').trim().slice(0, 200) || unit.name;
-    const info: Record<string, string> = { ...unit.info };
-    for (const { key } of UNIT_FACTS) {
-      const value = String(body[key] ?? '').trim().slice(0, 500);
-      if (value) info[key] = value;
-      else delete info[key];
-    }
-    const sla = Number(body.slaMinutes);
-    const slaMinutes = Number.isInteger(sla) && sla >= 5 && sla <= 10_000 ? sla : unit.slaMinutes;
-    const ticketPolicy = body.ticketPolicy === 'open_directly' ? 'open_directly' : 'ask_first';
-    await createUnitsRepository({ db: deps.db }).updateUnitSettings({ unitId: unit.id, name, info, slaMinutes, ticketPolicy });
-    await deps.audit.record({
-      actor: req.session!.account.username,
-      action: 'unit.update',
-      target: unit.id,
-      before: { name: unit.name, info: unit.info, slaMinutes: unit.slaMinutes, ticketPolicy: unit.ticketPolicy },
-      after: { name, info, slaMinutes, ticketPolicy },
-    });
-    res.redirect(303, `/admin/units/${unit.id}?ok=saved`);
   });
 }
 

@@ -59,7 +59,7 @@ ${clusters.map((c, index) => {
   <h2><span class="count" data-residents="${c.residents}">${c.residents} người hỏi</span> · ${c.questions} câu · <small class="muted">mới nhất ${newest ? formatWhen(newest.askedAt) : ''}</small></h2>
   <p>${(Object.keys(c.reasons) as InboxReason[]).filter((r) => c.reasons[r] > 0).map((r) => html`<span class="badge review">${INBOX_REASON_LABEL[r]}: ${c.reasons[r]}</span> `)}</p>
   <ul class="examples">${c.examples.map(
-    (e) => html`<li>“${e.text}” <small class="muted">${formatWhen(e.askedAt)}${e.unitId ? ` · ${e.unitId}` : ''}${e.ticketCode ? ` · phiếu ${e.ticketCode}` : ''}</small></li>`,
+    (e) => html`<li>“${e.text}” <small class="muted">${formatWhen(e.askedAt)}${e.unitId ? ` · ${e.unitId}` : ''}${e.ticketCode ? html` · phiếu <a href="/admin/tickets/${e.ticketCode}">${e.ticketCode}</a>` : ''}</small></li>`,
   )}</ul>
   ${answer ? html`<p><strong>Cán bộ đã trả lời:</strong> ${answer}</p>` : ''}
   <div class="actions">

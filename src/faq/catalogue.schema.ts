@@ -63,6 +63,33 @@ export const faqEntrySchema = z
     if (entry.reviewDue <= entry.reviewedAt) ctx.addIssue({ code: 'custom', path: ['reviewDue'], message: 'must be after reviewedAt' });
   });
 
+/** A unit's own text for a province entry: any of summary and sections (with their sources). */
+export const entryOverrideSchema = z
+  .object({
+    summary: text.max(600).optional(),
+    sections: z
+      .object(Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionText.optional()])) as Record<
+        (typeof SECTION_NAMES)[number],
+        z.ZodOptional<typeof sectionText>
+      >)
+      .strict()
+      .optional(),
+    sources: z
+      .object(Object.fromEntries(SECTION_NAMES.map((name) => [name, sectionSources.optional()])) as Record<
+        (typeof SECTION_NAMES)[number],
+        z.ZodOptional<typeof sectionSources>
+      >)
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((o) => o.summary !== undefined || Object.values(o.sections ?? {}).some(Boolean), { message: 'changes nothing: give the summary or a section', path: ['(override)'] })
+  .superRefine((o, ctx) => {
+    for (const name of Object.keys(o.sources ?? {}) as Array<(typeof SECTION_NAMES)[number]>) {
+      if (!o.sections?.[name]) ctx.addIssue({ code: 'custom', path: ['sources', name], message: 'names a section the override does not replace' });
+    }
+  });
+
 /** Readable problems ("questions: needs at least 8 …") for one raw entry, or the entry. */
 export function parseFaqEntry(raw: unknown): { entry: FaqEntry } | { problems: string[] } {
   const parsed = faqEntrySchema.safeParse(raw);

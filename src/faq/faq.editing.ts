@@ -5,10 +5,10 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { parseFaqEntry } from './catalogue.schema.js';
+import { entryOverrideSchema, parseFaqEntry } from './catalogue.schema.js';
 import { FaqEntryInvalidError, notifyFaqChanged } from './faq.repository.js';
-import { faqEntriesTable, faqRevisionsTable, type RevisionKind } from './faq.table.js';
-import type { FaqEntry } from './faq.types.js';
+import { faqEntriesTable, faqOverrideRevisionsTable, faqOverridesTable, faqRevisionsTable, type RevisionKind } from './faq.table.js';
+import type { EntryOverride, FaqEntry } from './faq.types.js';
 
 export type FaqEditing = ReturnType<typeof createFaqEditing>;
 
@@ -115,7 +115,40 @@ export function createFaqEditing({ db }: { db: Database }) {
     if (!row) throw new FaqEntryNotFoundError(entryId);
   }
 
-  return { saveDraft, publish, rollback, discardDraft };
+  /**
+   * A unit's own text for a province entry, served to that unit's residents at once (every process
+   * reloads on the NOTIFY). `override` null removes it. Each save is a revision; nothing is deleted.
+   */
+  async function saveOverride({ entryId, unitId, override, author, note }: { entryId: string; unitId: string; override: unknown; author: string; note?: string }) {
+    let data: EntryOverride | null = null;
+    if (override !== null) {
+      const parsed = entryOverrideSchema.safeParse(override);
+      if (!parsed.success) throw new FaqEntryInvalidError(entryId, parsed.error.issues.map((i) => `${i.path.join('.') || '(override)'}: ${i.message}`));
+      data = parsed.data as EntryOverride;
+    }
+    return db.transaction(async (tx) => {
+      const [entry] = await tx.select({ unitId: faqEntriesTable.unitId }).from(faqEntriesTable).where(eq(faqEntriesTable.id, entryId));
+      // A unit's own entry is edited directly; only province entries are overridden.
+      if (!entry || entry.unitId !== null) throw new FaqEntryNotFoundError(entryId);
+      const [current] = await tx
+        .select()
+        .from(faqOverridesTable)
+        .where(and(eq(faqOverridesTable.entryId, entryId), eq(faqOverridesTable.unitId, unitId)))
+        .for('update');
+      const revision = (current?.revision ?? 0) + 1;
+      await tx.insert(faqOverrideRevisionsTable).values({ entryId, unitId, revision, data, author, note: note ?? null });
+      if (current) {
+        await tx
+          .update(faqOverridesTable)
+          .set({ data, revision, updatedBy: author, updatedAt: new Date() })
+          .where(and(eq(faqOverridesTable.entryId, entryId), eq(faqOverridesTable.unitId, unitId)));
+      } else await tx.insert(faqOverridesTable).values({ entryId, unitId, data, revision, updatedBy: author });
+      await notifyFaqChanged(tx);
+      return { before: (current?.data ?? null) as EntryOverride | null, after: data, revision };
+    });
+  }
+
+  return { saveDraft, publish, rollback, discardDraft, saveOverride };
 }
 
 async function loadRevision(tx: Tx, entryId: string, revision: number) {

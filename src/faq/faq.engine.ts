@@ -13,7 +13,7 @@ import { compileLexicon, normalizeForSearch, type LexiconFile, type NormalizedTe
 import { parseFaqAction, renderDecision, renderEntry, type UnitFacts } from './faq.render.js';
 import { compileSmalltalk, type SmalltalkFile } from './faq.smalltalk.js';
 import { THRESHOLDS, type Thresholds } from './faq.thresholds.js';
-import { searchTextsOf, type FaqEntry } from './faq.types.js';
+import { searchTextsOf, withOverride, type FaqEntry, type UnitOverride } from './faq.types.js';
 import { createTextPreparer } from './text.normalize.js';
 
 export type LocalFaqEngine = FaqEngine & {
@@ -33,9 +33,12 @@ export function createFaqEngine({
   smalltalk: smalltalkFile,
   unit: unitFacts,
   officeHours,
+  overrides = [],
   thresholds = THRESHOLDS,
 }: {
   entries: FaqEntry[];
+  /** Units' own text for province entries, used when rendering for a resident of that unit. */
+  overrides?: UnitOverride[];
   lexicon: LexiconFile;
   smalltalk: SmalltalkFile;
   unit: UnitFacts;
@@ -44,6 +47,9 @@ export function createFaqEngine({
   thresholds?: Thresholds;
 }): LocalFaqEngine {
   const unit: UnitFacts = { ...(officeHours ? openingFacts(officeHours) : {}), ...unitFacts };
+  // Per unit, its own facts (the console's settings page edits them; setUnits after each change).
+  let factsByUnit = new Map<string, UnitFacts>();
+  const factsFor = (unitId: string | null | undefined): UnitFacts => (unitId ? factsByUnit.get(unitId) : undefined) ?? unit;
   const smalltalk = compileSmalltalk(smalltalkFile);
   // The lexicon learns the catalogue's word pairs (to tell "can cuoc" from "can giay"), so it is
   // rebuilt with the index whenever entries change.
@@ -55,6 +61,24 @@ export function createFaqEngine({
     return { lexicon, index: createFaqIndex({ entries: list, lexicon, prepare }), details: createAnswerDetails({ entries: list, lexicon, prepare }) };
   };
   let { lexicon, index, details } = build(entries);
+  // Per unit, the entries with that unit's overrides laid over; built on first use after a reload.
+  let overridesByUnit = groupOverrides(overrides);
+  let unitEntries = new Map<string, ReadonlyMap<string, FaqEntry>>();
+  const entriesFor = (unitId: string | null | undefined): ReadonlyMap<string, FaqEntry> => {
+    const own = unitId ? overridesByUnit.get(unitId) : undefined;
+    if (!unitId || !own) return index.entries;
+    let map = unitEntries.get(unitId);
+    if (!map) {
+      const merged = new Map(index.entries);
+      for (const [entryId, override] of own) {
+        const entry = merged.get(entryId);
+        if (entry) merged.set(entryId, withOverride(entry, override));
+      }
+      map = merged;
+      unitEntries.set(unitId, map);
+    }
+    return map;
+  };
   const decideAnalysed = (analysis: Analysis) => {
     const decision = applyPolicy(analysis, thresholds);
     return analysis.final ? decision : withAnswerDetails({ decision, query: analysis.query, details });
@@ -69,16 +93,31 @@ export function createFaqEngine({
       return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
     },
     normalise: ({ text }) => normalizeForSearch(text, lexicon),
-    render: ({ decision, maxTextLength }) => renderDecision({ decision, entries: index.entries, unit, smalltalk, maxTextLength }),
-    renderAction({ action, maxTextLength }) {
+    render: ({ decision, maxTextLength, unitId }) => renderDecision({ decision, entries: entriesFor(unitId), unit: factsFor(unitId), smalltalk, maxTextLength }),
+    renderAction({ action, maxTextLength, unitId }) {
       const parsed = parseFaqAction(action);
-      const entry = parsed && index.entries.get(parsed.entryId);
+      const entry = parsed && entriesFor(unitId).get(parsed.entryId);
       if (!parsed || !entry) return null;
-      return renderEntry({ entry, first: parsed.section, unit, maxTextLength });
+      return renderEntry({ entry, first: parsed.section, unit: factsFor(unitId), maxTextLength });
     },
-    reload({ entries: next }) {
+    setUnits({ units }) {
+      factsByUnit = new Map(units.map((u) => [u.id, { ...(u.officeHours ? openingFacts(u.officeHours as OfficeHours) : {}), ...u.facts }]));
+    },
+    reload({ entries: next, overrides: nextOverrides }) {
       ({ lexicon, index, details } = build(next));
+      if (nextOverrides) overridesByUnit = groupOverrides(nextOverrides);
+      unitEntries = new Map();
     },
     index: () => index,
   };
+}
+
+function groupOverrides(overrides: UnitOverride[]): Map<string, Map<string, UnitOverride['override']>> {
+  const byUnit = new Map<string, Map<string, UnitOverride['override']>>();
+  for (const { unitId, entryId, override } of overrides) {
+    let own = byUnit.get(unitId);
+    if (!own) byUnit.set(unitId, (own = new Map()));
+    own.set(entryId, override);
+  }
+  return byUnit;
 }

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, count, desc, eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { parseFaqEntry } from './catalogue.schema.js';
-import { faqEntriesTable, faqRevisionsTable, type FaqEntryRow } from './faq.table.js';
-import type { FaqEntry } from './faq.types.js';
+import { entryOverrideSchema, parseFaqEntry } from './catalogue.schema.js';
+import { faqEntriesTable, faqOverrideRevisionsTable, faqOverridesTable, faqRevisionsTable, type FaqEntryRow } from './faq.table.js';
+import type { EntryOverride, FaqEntry, UnitOverride } from './faq.types.js';
 
 export type FaqRepository = ReturnType<typeof createFaqRepository>;
 
@@ -83,13 +83,45 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { entries, invalid };
   }
 
-  /** Cheap signature of the published catalogue: the TTL check reloads only when it moved. */
+  /** Cheap signature of the published catalogue and the units' overrides: the TTL check reloads only when it moved. */
   async function publishedSignature(): Promise<{ signature: string }> {
     const [row] = await db
       .select({ n: count(), last: max(faqEntriesTable.updatedAt) })
       .from(faqEntriesTable)
       .where(eq(faqEntriesTable.status, 'published'));
-    return { signature: `${row?.n ?? 0}:${row?.last?.getTime() ?? 0}` };
+    const [own] = await db.select({ n: count(), last: max(faqOverridesTable.updatedAt), revisions: sql<string>`sum(${faqOverridesTable.revision})` }).from(faqOverridesTable);
+    return { signature: `${row?.n ?? 0}:${row?.last?.getTime() ?? 0}:${own?.n ?? 0}:${own?.last?.getTime() ?? 0}:${own?.revisions ?? 0}` };
+  }
+
+  /** Every unit's override in force (a row the schema refuses is reported, never served). */
+  async function listOverrides(): Promise<{ overrides: UnitOverride[]; invalid: Array<{ id: string; problems: string[] }> }> {
+    const rows = await db.select().from(faqOverridesTable).orderBy(asc(faqOverridesTable.entryId), asc(faqOverridesTable.unitId));
+    const overrides: UnitOverride[] = [];
+    const invalid: Array<{ id: string; problems: string[] }> = [];
+    for (const row of rows) {
+      if (!row.data) continue;
+      const parsed = entryOverrideSchema.safeParse(row.data);
+      if (parsed.success) overrides.push({ entryId: row.entryId, unitId: row.unitId, override: parsed.data as EntryOverride });
+      else invalid.push({ id: `${row.entryId}@${row.unitId}`, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+    }
+    return { overrides, invalid };
+  }
+
+  /** The overrides of one entry, per unit (removed ones included, with data null). */
+  async function overridesOf({ entryId }: { entryId: string }) {
+    const rows = await db.select().from(faqOverridesTable).where(eq(faqOverridesTable.entryId, entryId)).orderBy(asc(faqOverridesTable.unitId));
+    return { overrides: rows };
+  }
+
+  /** One unit's override of one entry with its revisions, newest first. */
+  async function getOverride({ entryId, unitId }: { entryId: string; unitId: string }) {
+    const [row] = await db.select().from(faqOverridesTable).where(and(eq(faqOverridesTable.entryId, entryId), eq(faqOverridesTable.unitId, unitId)));
+    const revisions = await db
+      .select()
+      .from(faqOverrideRevisionsTable)
+      .where(and(eq(faqOverrideRevisionsTable.entryId, entryId), eq(faqOverrideRevisionsTable.unitId, unitId)))
+      .orderBy(desc(faqOverrideRevisionsTable.revision));
+    return { row, revisions };
   }
 
   /**
@@ -220,7 +252,7 @@ export function createFaqRepository({ db }: { db: Database }) {
     return { revision: row };
   }
 
-  return { listPublished, publishedSignature, catalogueSignature, seed, listForConsole, getEntry, listWorkingCopies, listRevisions, listRevisionSummaries, getRevision };
+  return { listPublished, listOverrides, overridesOf, getOverride, publishedSignature, catalogueSignature, seed, listForConsole, getEntry, listWorkingCopies, listRevisions, listRevisionSummaries, getRevision };
 }
 
 async function revisionData(db: Pick<Database, 'select'>, entryId: string, revision: number): Promise<Record<string, unknown>> {

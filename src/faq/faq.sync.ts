@@ -18,7 +18,7 @@ export async function startFaqSync({
   ttlMs = FAQ_TTL_MS,
 }: {
   database: Pick<DatabaseHandle, 'listen'>;
-  repository: Pick<FaqRepository, 'listPublished' | 'publishedSignature'>;
+  repository: Pick<FaqRepository, 'listPublished' | 'listOverrides' | 'publishedSignature'>;
   engine: Pick<FaqEngine, 'reload'>;
   logger: Logger;
   ttlMs?: number;
@@ -30,10 +30,11 @@ export async function startFaqSync({
   const reloadNow = async () => {
     const next = (await repository.publishedSignature()).signature;
     const { entries, invalid } = await repository.listPublished();
-    for (const { id, problems } of invalid) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
-    engine.reload({ entries });
+    const { overrides, invalid: badOverrides } = await repository.listOverrides();
+    for (const { id, problems } of [...invalid, ...badOverrides]) logger.error({ entryId: id, problems }, 'FAQ entry in the database is invalid and is not served');
+    engine.reload({ entries, overrides });
     signature = next;
-    logger.info({ entries: entries.length }, 'FAQ catalogue reloaded');
+    logger.info({ entries: entries.length, overrides: overrides.length }, 'FAQ catalogue reloaded');
   };
   // Notifications arriving during a reload are folded into one more reload after it.
   const reload = (): Promise<void> => {

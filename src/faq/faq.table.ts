@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from '../db/columns.js';
 
 /**
@@ -51,3 +51,40 @@ export const faqRevisionsTable = pgTable(
 
 export type FaqEntryRow = typeof faqEntriesTable.$inferSelect;
 export type FaqRevisionRow = typeof faqRevisionsTable.$inferSelect;
+
+/**
+ * A unit's own text for a province entry (entryOverrideSchema): served to that unit's residents as
+ * soon as it is saved (it changes nothing for other units). `data` null: removed. Every save is a
+ * row of faq_override_revisions.
+ */
+export const faqOverridesTable = pgTable(
+  'faq_overrides',
+  {
+    entryId: text('entry_id')
+      .notNull()
+      .references(() => faqEntriesTable.id, { onDelete: 'cascade' }),
+    unitId: text('unit_id').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    revision: integer('revision').notNull().default(1),
+    updatedBy: text('updated_by'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.unitId] })],
+);
+
+export const faqOverrideRevisionsTable = pgTable(
+  'faq_override_revisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entryId: text('entry_id').notNull(),
+    unitId: text('unit_id').notNull(),
+    revision: integer('revision').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    author: text('author'),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('faq_override_revisions_key').on(t.entryId, t.unitId, t.revision)],
+);
+
+export type FaqOverrideRow = typeof faqOverridesTable.$inferSelect;

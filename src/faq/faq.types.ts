@@ -37,6 +37,28 @@ export type FaqEntry = {
   reviewDue: string;
 };
 
+/**
+ * A unit's own text for a province entry (a local fee note, the address, the hours): the fields
+ * given replace the entry's for residents of that unit; retrieval still reads the province entry.
+ */
+export type EntryOverride = {
+  summary?: string;
+  sections?: Partial<Record<SectionName, string>>;
+  sources?: Partial<Record<SectionName, FaqSource[]>>;
+};
+export type UnitOverride = { entryId: string; unitId: string; override: EntryOverride };
+
+/** The entry as a unit's residents see it: the override's fields laid over the province entry's. */
+export function withOverride(entry: FaqEntry, override: EntryOverride | undefined): FaqEntry {
+  if (!override) return entry;
+  return {
+    ...entry,
+    summary: override.summary ?? entry.summary,
+    sections: { ...entry.sections, ...override.sections },
+    sources: { ...entry.sources, ...override.sources },
+  };
+}
+
 export type Candidate = { id: string; title: string; score: number };
 
 export type HandoffReason = 'explicit_request' | 'complaint' | 'emergency' | 'personal_case' | 'out_of_scope' | 'low_confidence';

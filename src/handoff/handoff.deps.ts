@@ -74,6 +74,8 @@ export type HandoffDeps = {
   channels: HandoffChannels;
   clock: Clock;
   logger: Logger;
+  /** The ticket's page in the console, linked from its cards (PUBLIC_URL set); absent: no link. */
+  ticketLink?: (args: { code: string }) => string;
 };
 
 /** Meta the handoff attaches to every outbox row, handed back in onSent/onFailed. */

@@ -237,6 +237,8 @@ export function ticketCardText(args: {
   dueAt: string | null;
   outOfHours: string | null;
   status: CardStatus;
+  /** The ticket's page in the console (PUBLIC_URL set), or null. */
+  link?: string | null;
 }): string {
   const lines = [
     `${STATUS_ICON[args.status.kind]} Phiếu ${args.code} · ${args.residentName?.trim() || 'Người dân'} (${channelLabel(args.channel)})`,
@@ -249,6 +251,7 @@ export function ticketCardText(args: {
   lines.push(args.onDuty.length > 0 ? `Cán bộ trực: ${names(args.onDuty)}` : 'Hôm nay không có cán bộ trực theo lịch.');
   lines.push(statusLine(args.status));
   if (args.status.kind !== 'closed') lines.push(cardHowTo(args));
+  if (args.link) lines.push(`Xem và trả lời trên trang quản trị: ${args.link}`);
   return lines.join('\n');
 }
 
@@ -260,6 +263,14 @@ function cardHowTo(args: { code: string; inOwnThread: boolean; hasButtons: boole
   }
   const reply = `trả lời (reply/trích dẫn) tin này hoặc gõ #${args.code} nội dung`;
   return args.hasButtons ? `Cách làm: bấm Nhận, rồi ${reply}.` : `Cách làm: gõ /nhan ${args.code} để nhận; ${reply}; gõ /dong ${args.code} khi xong.`;
+}
+
+/**
+ * Into the ticket's staff threads when a staff member answered from the console: colleagues in the
+ * group see what the resident was sent, and that it was not typed there.
+ */
+export function consoleAnsweredText({ code, staffName, username, text }: { code: string; staffName: string; username: string; text: string }) {
+  return `🖥️ ${staffName} đã trả lời phiếu ${code} từ trang quản trị (tài khoản ${username}):\n${clip(text, 3000)}`;
 }
 
 /** Under the card posted again in a topic the bot had to re-create. */

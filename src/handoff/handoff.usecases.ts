@@ -14,6 +14,7 @@ import { interceptResidentMessage, openTicket } from './resident/resident.usecas
 import { choosePrivateAnswers, deliverHeldReplies, handleOfficerInGroup } from './resident/resident.groups.js';
 import { createStaffThreads } from './staff/staff.threads.js';
 import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff/staff.usecases.js';
+import { answerFromConsole, type ConsoleAnswerResult } from './staff/console-reply.usecases.js';
 import { createTicketLinksRepository, type TicketLinksRepository } from './tickets/ticket-links.repository.js';
 import { getTicketMetrics, type TicketMetricsRow } from './tickets/tickets.metrics.js';
 import { createTicketsRepository, type TicketsRepository } from './tickets/tickets.repository.js';
@@ -25,6 +26,8 @@ export type Handoff = HandoffPort & {
   /** Per configured staff group: did the last message to it get through? Read from the outbox, for /healthz. */
   staffGroupHealth(): Promise<GroupHealth>;
   getTicketMetrics(args: { unitId?: string; from: Date; to: Date }): Promise<{ units: TicketMetricsRow[]; staff: TicketMetricsRow[] }>;
+  /** A registered staff member answers from the console's ticket page: relayed exactly as if typed in the staff group. */
+  answerFromConsole(args: { ticketId: number; staffId: string; username: string; text: string }): Promise<ConsoleAnswerResult>;
   readonly tickets: TicketsRepository;
   readonly links: TicketLinksRepository;
   /** The collaborators the SLA worker shares: units filtered to reachable staff groups, the staff threads (one lock per ticket). */
@@ -104,6 +107,7 @@ export function createHandoff({
       return health;
     },
     getTicketMetrics: (args) => getTicketMetrics({ db, ...args }),
+    answerFromConsole: (args) => answerFromConsole(ctx, args),
     tickets,
     links,
     staffSide: { deps: ctxDeps, tickets, threads },

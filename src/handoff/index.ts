@@ -13,5 +13,15 @@ export { ticketStateProbes } from './tickets/tickets.repository.js';
 export { ACTIVE_TICKET_STATUSES } from './tickets/tickets.models.js';
 export { ticketEventsTable, ticketFaqDraftsTable, ticketMessageLinksTable, ticketThreadsTable, ticketsTable } from './tickets/tickets.table.js';
 
+// The console's ticket list and ticket page (answering goes through Handoff.answerFromConsole).
+export { createTicketViewsRepository, TICKET_SLA_OUTCOMES } from './tickets/ticket-views.repository.js';
+export type { TicketListFilter, TicketListRow, TicketSlaOutcome, TicketViewsRepository, TranscriptLine } from './tickets/ticket-views.repository.js';
+export { TICKET_STATUSES } from './tickets/tickets.models.js';
+export type { TicketStatus } from './tickets/tickets.models.js';
+export type { Ticket, TicketsRepository } from './tickets/tickets.repository.js';
+export type { TicketEventRow } from './tickets/tickets.table.js';
+export { CONSOLE_ANSWER_MAX } from './staff/console-reply.usecases.js';
+export type { ConsoleAnswerResult } from './staff/console-reply.usecases.js';
+
 // The console's review of staff `/faq` suggestions.
 export { setStaffFaqDraftStatus } from './tickets/ticket-links.repository.js';

@@ -38,7 +38,17 @@ type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** Text columns keep '' (media without caption) as '', anything else becomes the marker. */
 const redact = (column: SQLWrapper) => sql`case when ${column} = '' then '' else ${REDACTED_TEXT} end`;
 
-export function createPrivacyRepository({ db }: { db: Database }) {
+/**
+ * `uploadFiles`: where web chat uploads keep their bytes (src/web/uploads.files.ts). The rows go in
+ * the erasing transaction; their files are removed once it committed (a crash in between leaves
+ * files no row names, which the uploads sweep removes at the next start).
+ */
+export function createPrivacyRepository({ db, uploadFiles }: { db: Database; uploadFiles?: { remove(args: { keys: string[] }): Promise<void> } }) {
+  const removeFiles = async (keys: Array<string | null>) => {
+    const named = keys.filter((k): k is string => k !== null);
+    if (named.length > 0 && uploadFiles) await uploadFiles.remove({ keys: named });
+  };
+
   /** Records that the notice was shown; true only the first time for this conversation. */
   async function recordNoticeShown({ conversationId, version, at }: { conversationId: number; version: string; at: Date }): Promise<{ firstTime: boolean }> {
     const rows = await db.insert(privacyNoticesTable).values({ conversationId, version, shownAt: at }).onConflictDoNothing().returning();
@@ -69,14 +79,14 @@ export function createPrivacyRepository({ db }: { db: Database }) {
 
   /** Erases one resident conversation everywhere, in one transaction. Idempotent. */
   async function eraseConversation({ conversationId, at }: { conversationId: number; at: Date }): Promise<{ erased: boolean }> {
-    return db.transaction(async (tx) => {
+    const { erased, fileKeys } = await db.transaction(async (tx) => {
       const [conversation] = await tx.select().from(conversationsTable).where(eq(conversationsTable.id, conversationId));
-      if (!conversation) return { erased: false };
+      if (!conversation) return { erased: false, fileKeys: [] };
       await tx
         .update(messagesTable)
         .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null })
         .where(eq(messagesTable.conversationId, conversationId));
-      await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
+      const { fileKeys } = await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
       // The query log's rows go, and regression cases an admin saved from them (they copy the text).
       const logged = tx.select({ id: queryLogTable.id }).from(queryLogTable).where(eq(queryLogTable.conversationId, conversationId));
@@ -86,8 +96,10 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .update(privacyRequestsTable)
         .set({ status: 'done', completedAt: at })
         .where(and(eq(privacyRequestsTable.conversationId, conversationId), eq(privacyRequestsTable.status, 'pending')));
-      return { erased: true };
+      return { erased: true, fileKeys };
     });
+    await removeFiles(fileKeys);
+    return { erased };
   }
 
   /**
@@ -97,7 +109,7 @@ export function createPrivacyRepository({ db }: { db: Database }) {
    * Staff-group conversations keep their ref (the group id is configuration, not a person). Returns what changed.
    */
   async function eraseOlderThan({ cutoff, at = new Date() }: { cutoff: Date; at?: Date }) {
-    return db.transaction(async (tx) => {
+    const { fileKeys, ...result } = await db.transaction(async (tx) => {
       const messages = await tx
         .update(messagesTable)
         .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null })
@@ -125,14 +137,14 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .set({ text: REDACTED_TEXT })
         .where(and(lt(ticketEventsTable.createdAt, cutoff), isNotNull(ticketEventsTable.text), ne(ticketEventsTable.text, ''), ne(ticketEventsTable.text, REDACTED_TEXT)));
 
-      const uploads = await tx.delete(webUploadsTable).where(lt(webUploadsTable.createdAt, cutoff)).returning({ id: webUploadsTable.id });
+      const uploads = await tx.delete(webUploadsTable).where(lt(webUploadsTable.createdAt, cutoff)).returning({ key: webUploadsTable.storageKey });
 
       const staffRefs = tx.select({ ref: staffGroupsTable.conversationRef }).from(staffGroupsTable);
       const stale = await tx
         .select({ id: conversationsTable.id, conversationRef: conversationsTable.conversationRef })
         .from(conversationsTable)
         .where(and(lt(conversationsTable.lastSeenAt, cutoff), notLike(conversationsTable.conversationRef, 'deleted:%'), notInArray(conversationsTable.conversationRef, staffRefs)));
-      await eraseConversationIdentity(tx, stale, at);
+      const identities = await eraseConversationIdentity(tx, stale, at);
 
       const outbox = await tx
         .delete(outboxTable)
@@ -140,8 +152,11 @@ export function createPrivacyRepository({ db }: { db: Database }) {
         .returning({ id: outboxTable.id });
       await tx.delete(unitChoicePromptsTable).where(lt(unitChoicePromptsTable.askedAt, cutoff));
       const queries = await tx.delete(queryLogTable).where(lt(queryLogTable.askedAt, cutoff)).returning({ id: queryLogTable.id });
-      return { queries: queries.length, messages: messages.length, conversations: stale.length, tickets: tickets.length, outboxRows: outbox.length, uploads: uploads.length };
+      const fileKeys = [...uploads.map((u) => u.key), ...identities.fileKeys];
+      return { queries: queries.length, messages: messages.length, conversations: stale.length, tickets: tickets.length, outboxRows: outbox.length, uploads: uploads.length + identities.fileKeys.length, fileKeys };
     });
+    await removeFiles(fileKeys);
+    return result;
   }
 
   return { recordNoticeShown, createDeleteRequest, findPendingDeleteRequest, closeDeleteRequest, eraseConversation, eraseOlderThan };
@@ -152,7 +167,8 @@ export function createPrivacyRepository({ db }: { db: Database }) {
  * A ticket still active is closed (closed_at = now, by no staff member, a system 'close' event saying
  * why): nobody can be answered any more, and the SLA must stop reminding staff about it.
  */
-async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: number; conversationRef: string }>, at: Date): Promise<void> {
+async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: number; conversationRef: string }>, at: Date): Promise<{ fileKeys: Array<string | null> }> {
+  const fileKeys: Array<string | null> = [];
   for (const { id, conversationRef } of conversations) {
     const erasedRef = erasedConversationRef(id);
     const closed = await tx
@@ -197,7 +213,8 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       })
       .where(and(sql`${outboxTable.meta}->>'requesterRef' = ${conversationRef}`, inArray(outboxTable.status, ['sent', 'failed'])));
     // Photos and files they sent from the web chat.
-    await tx.delete(webUploadsTable).where(eq(webUploadsTable.conversationRef, conversationRef));
+    const uploads = await tx.delete(webUploadsTable).where(eq(webUploadsTable.conversationRef, conversationRef)).returning({ key: webUploadsTable.storageKey });
+    fileKeys.push(...uploads.map((u) => u.key));
     // Copies of the resident's photos/files into staff groups name the source message and hold its
     // link (a Zalo CDN URL): both go; the row itself stays for the group's delivery history.
     await tx
@@ -215,6 +232,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null })
       .where(eq(conversationsTable.id, id));
   }
+  return { fileKeys };
 }
 
 /**

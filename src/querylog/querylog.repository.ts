@@ -4,10 +4,10 @@
  * What happened next is read, not stored: the following two questions of the conversation
  * (window functions) and the ticket opened after the question and before the next one.
  */
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/client.js';
 import { LOW_CONFIDENCE, type InboxReason, type QueryLogInsert } from './querylog.models.js';
-import { regressionCasesTable } from './querylog.table.js';
+import { queryLogTable, regressionCasesTable } from './querylog.table.js';
 
 export type QueryLogRepository = ReturnType<typeof createQueryLogRepository>;
 
@@ -169,6 +169,18 @@ export function createQueryLogRepository({ db }: { db: Database }) {
     return { text: rowsOf<{ text: string | null }>(result)[0]?.text ?? null };
   }
 
+  /** What the bot decided for a conversation's questions in [from, to) (a ticket page's "what the bot tried"), oldest first. */
+  async function listForConversation({ conversationId, from, to, limit = 50 }: { conversationId: number; from: Date; to: Date | null; limit?: number }) {
+    const q = queryLogTable;
+    const rows = await db
+      .select({ id: q.id, askedAt: q.askedAt, text: q.text, via: q.via, decision: q.decision, reason: q.reason, entryId: q.entryId, aspect: q.aspect, confidence: q.confidence, candidates: q.candidates })
+      .from(q)
+      .where(and(eq(q.conversationId, conversationId), gte(q.askedAt, from), to ? lt(q.askedAt, to) : undefined))
+      .orderBy(asc(q.askedAt), asc(q.id))
+      .limit(limit);
+    return { rows };
+  }
+
   async function addRegressionCase(args: { text: string; expectedDecision: string; expectedEntryId: string | null; unitId: string | null; createdBy: string; sourceQueryId: number | null }) {
     const [row] = await db.insert(regressionCasesTable).values(args).returning();
     return { regressionCase: row! };
@@ -182,5 +194,5 @@ export function createQueryLogRepository({ db }: { db: Database }) {
     await db.delete(regressionCasesTable).where(and(eq(regressionCasesTable.id, id)));
   }
 
-  return { insertMany, inboxGroups, resolve, staffAnswerOf, addRegressionCase, listRegressionCases, removeRegressionCase };
+  return { insertMany, inboxGroups, resolve, staffAnswerOf, listForConversation, addRegressionCase, listRegressionCases, removeRegressionCase };
 }

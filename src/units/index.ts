@@ -8,7 +8,8 @@ export type { WorkingCalendar } from './calendar.models.js';
 export { createUnitChoice } from './unit-choice.usecases.js';
 export { createUnitsRepository, unitStateProbes } from './units.repository.js';
 export type { UnitsRepository } from './units.repository.js';
-export { syncUnitsFromData } from './units.sync.js';
+export { replaceUnit, syncUnitsFromData } from './units.sync.js';
+export { parseUnits, UnitsDataError, type UnitData } from './units.schema.js';
 
 // Tables read in other modules' single-transaction statements: the privacy erasure (one transaction
 // across modules) and `cli units recent`. Nothing else may touch them outside this module.

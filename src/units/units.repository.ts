@@ -11,7 +11,7 @@ import { unitsTable } from '../db/units.table.js';
 import { pickOnDuty, type OnDutySource } from './roster.models.js';
 import { createNoUnitsError, createUnitNotFoundError, UnitsError } from './units.errors.js';
 import { holidaysTable, rosterShiftsTable, staffGroupsTable, staffMembersTable, unitChoicePromptsTable, unitSettingsTable } from './units.table.js';
-import type { StaffChannel, StaffGroup, StaffMember, StaffRole, Unit } from './units.types.js';
+import type { RosterShift, StaffChannel, StaffGroup, StaffMember, StaffRole, Unit } from './units.types.js';
 import { createWorkingCalendar, DEFAULT_OFFICE_HOURS, DEFAULT_TIMEZONE, type WorkingCalendar } from './calendar.models.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 
@@ -331,6 +331,12 @@ export function createUnitsRepository({ db, clock = systemClock }: { db: Databas
     return { holidays: rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, unitId: r.unitId })) };
   }
 
+  /** A unit's duty roster as stored, in order (the console's settings page). */
+  async function listRoster({ unitId }: { unitId: string }): Promise<{ roster: RosterShift[] }> {
+    const rows = await db.select().from(rosterShiftsTable).where(eq(rosterShiftsTable.unitId, unitId)).orderBy(asc(rosterShiftsTable.id));
+    return { roster: rows.map((r) => ({ unitId: r.unitId, weekday: r.weekday, date: r.date, from: r.startTime, to: r.endTime, staffIds: r.staffIds })) };
+  }
+
   /** The console's unit page: name, templated facts and ticket settings, in one transaction; every process is told. */
   async function updateUnitSettings({
     unitId,
@@ -358,6 +364,7 @@ export function createUnitsRepository({ db, clock = systemClock }: { db: Databas
     /** For main.ts: LISTEN on this and call `invalidate` on each notification. */
     changeChannel: UNITS_CHANGED_CHANNEL,
     invalidate,
+    listRoster,
     listUnits,
     findUnit,
     getUnit,

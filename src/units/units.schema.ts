@@ -178,7 +178,16 @@ function zodProblems(error: z.ZodError): string[] {
 
 /** Parses and checks data/units.yaml, including cross-references (lead, roster ids, unique ids and groups). */
 export function parseUnitsFile({ text, file }: { text: string; file: string }): { units: UnitData[] } {
-  const parsed = unitsFileSchema.safeParse(parseYamlText(text, file));
+  return parseUnits({ raw: parseYamlText(text, file), file });
+}
+
+/**
+ * The same checks on an already-read value (`{ units: [...] }`): the console's settings page builds
+ * one unit from its form and judges it here, so the page and data/units.yaml cannot disagree.
+ * `file` names the source in the error.
+ */
+export function parseUnits({ raw: input, file }: { raw: unknown; file: string }): { units: UnitData[] } {
+  const parsed = unitsFileSchema.safeParse(input);
   if (!parsed.success) throw new UnitsDataError(file, zodProblems(parsed.error));
 
   const problems: string[] = [];

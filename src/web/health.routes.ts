@@ -1,4 +1,11 @@
-/** GET /healthz: database reachability, version and each channel's state. 503 when the database is down. */
+/**
+ * Health reports. The public port answers `GET /healthz` with the minimum a load balancer or the
+ * container healthcheck needs: `status` (ok/unhealthy, 503 when the database does not answer) and
+ * the version. The details (database latency, each channel's state, the outbox backlog, every
+ * staff group with its last error) name groups and errors an outsider must not see: they are served
+ * only by `registerHealthDetailsRoutes`, which main.ts mounts on its own listener (HEALTH_PORT, bound
+ * to 127.0.0.1 by default).
+ */
 import type { Express } from 'express';
 import type { ChannelStatus } from '../bot/core/channel.port.js';
 import { withTimeout } from '../shared/async.js';
@@ -13,35 +20,55 @@ export type HealthDeps = {
   staffGroups?: () => Promise<Record<string, { ok: boolean; lastError?: string; at: Date }>>;
 };
 
-export function registerHealthRoutes({ app, health }: { app: Express; health: HealthDeps }): void {
+const TIMEOUT_MS = 3000;
+
+/** The public minimum: status and version. */
+export function registerHealthRoutes({ app, health }: { app: Express; health: Pick<HealthDeps, 'version' | 'database'> }): void {
   app.get('/healthz', async (_req, res) => {
-    let database: { kind: string; ok: boolean; latencyMs?: number; error?: string };
-    try {
-      const { latencyMs } = await withTimeout(health.database.ping(), 3000, noAnswer);
-      database = { kind: health.database.kind, ok: true, latencyMs };
-    } catch (error) {
-      database = { kind: health.database.kind, ok: false, error: (error as Error).message };
-    }
+    const { ok } = await pingDatabase(health);
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unhealthy', version: health.version });
+  });
+}
+
+/** Everything an operator needs, for the admin-only listener. */
+export function registerHealthDetailsRoutes({ app, health }: { app: Express; health: HealthDeps }): void {
+  app.get('/healthz', async (_req, res) => {
+    const database = await pingDatabase(health);
     let outbox: { pending: number } | undefined;
     if (database.ok && health.outboxPending) {
-      outbox = await withTimeout(health.outboxPending(), 3000, noAnswer).then(
+      outbox = await withTimeout(health.outboxPending(), TIMEOUT_MS, noAnswer).then(
         ({ count }) => ({ pending: count }),
         () => undefined,
       );
     }
     let staffGroups: Record<string, { ok: boolean; lastError?: string; at: Date }> | undefined;
     if (database.ok && health.staffGroups) {
-      staffGroups = await withTimeout(health.staffGroups(), 3000, noAnswer).catch(() => undefined);
+      staffGroups = await withTimeout(health.staffGroups(), TIMEOUT_MS, noAnswer).catch(() => undefined);
     }
-    res.status(database.ok ? 200 : 503).json({
-      status: database.ok ? 'ok' : 'unhealthy',
-      version: health.version,
-      database,
-      channels: health.channels(),
-      ...(outbox ? { outbox } : {}),
-      ...(staffGroups ? { staffGroups } : {}),
-    });
+    res
+      .status(database.ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({
+        status: database.ok ? 'ok' : 'unhealthy',
+        version: health.version,
+        database,
+        channels: health.channels(),
+        ...(outbox ? { outbox } : {}),
+        ...(staffGroups ? { staffGroups } : {}),
+      });
   });
 }
 
-const noAnswer = () => new Error('no answer within 3000 ms');
+async function pingDatabase(health: Pick<HealthDeps, 'database'>): Promise<{ kind: string; ok: boolean; latencyMs?: number; error?: string }> {
+  try {
+    const { latencyMs } = await withTimeout(health.database.ping(), TIMEOUT_MS, noAnswer);
+    return { kind: health.database.kind, ok: true, latencyMs };
+  } catch (error) {
+    return { kind: health.database.kind, ok: false, error: (error as Error).message };
+  }
+}
+
+const noAnswer = () => new Error(`no answer within ${TIMEOUT_MS} ms`);

@@ -1,14 +1,15 @@
 /**
- * How a web chat upload is taken in: the body is read as a stream with the size limit enforced while
- * reading (a too-big file is refused at the header or at the first byte over, never buffered whole),
- * its type decided from its own first bytes (file-type), only JPG, PNG and PDF kept, and its name
- * cleaned. A gate bounds the uploads read at once, per resident and in total, so the chat and
+ * How a web chat upload is taken in: the body is read as a stream straight into a file (uploads.files.ts)
+ * with the size limit enforced while reading (a too-big file is refused at the header or at the first
+ * byte over, never buffered whole), its type decided from its own first bytes (file-type) before
+ * anything is written, only JPG, PNG and PDF kept, and its name cleaned. A gate bounds the uploads read at once, per resident and in total, so the chat and
  * /healthz stay responsive under a burst; uploads over the total wait their turn (their bytes stay
  * in the socket meanwhile), up to a bounded queue.
  */
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { sanitizeText } from '../bot/core/text-sanitize.js';
+import type { UploadFileWriter, UploadFiles } from './uploads.files.js';
 
 /** What a resident may send of their papers, by the type the bytes show. */
 export const UPLOAD_KINDS = [
@@ -21,27 +22,65 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const SNIFF_BYTES = 4_100;
 
 export type UploadRefusal = 'file_empty' | 'file_too_large' | 'bad_file';
-export type ReadUpload = { ok: true; data: Buffer; mimeType: string; ext: string } | { ok: false; refusal: UploadRefusal };
+export type ReceivedUpload = { ok: true; key: string; size: number; mimeType: string; ext: string } | { ok: false; refusal: UploadRefusal };
 
-export async function readUpload({ body, declaredLength, maxBytes = MAX_UPLOAD_BYTES }: { body: Readable; declaredLength?: number; maxBytes?: number }): Promise<ReadUpload> {
+/**
+ * Reads the body into a new upload file: the first bytes are held until the type is known (a wrong
+ * type is refused before anything is written), the rest goes to disk chunk by chunk, and the limit
+ * is checked at every chunk. On a refusal or an error the partial file is removed.
+ */
+export async function receiveUpload({
+  body,
+  files,
+  declaredLength,
+  maxBytes = MAX_UPLOAD_BYTES,
+}: {
+  body: Readable;
+  files: Pick<UploadFiles, 'begin'>;
+  declaredLength?: number;
+  maxBytes?: number;
+}): Promise<ReceivedUpload> {
   if (declaredLength !== undefined && declaredLength > maxBytes) return { ok: false, refusal: 'file_too_large' };
-  const chunks: Buffer[] = [];
+  let head: Buffer[] = [];
   let size = 0;
   let kind: (typeof UPLOAD_KINDS)[number] | undefined;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) return { ok: false, refusal: 'file_too_large' };
-    chunks.push(chunk);
-    if (!kind && size >= SNIFF_BYTES) {
-      kind = await sniff(Buffer.concat(chunks));
-      if (!kind) return { ok: false, refusal: 'bad_file' };
+  let writer: UploadFileWriter | undefined;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) return await refused('file_too_large');
+      if (writer) {
+        await writer.write(chunk);
+        continue;
+      }
+      head.push(chunk);
+      if (size >= SNIFF_BYTES) {
+        kind = await sniff(Buffer.concat(head));
+        if (!kind) return await refused('bad_file');
+        writer = await files.begin();
+        for (const part of head) await writer.write(part);
+        head = [];
+      }
     }
+    if (size === 0) return { ok: false, refusal: 'file_empty' };
+    if (!writer) {
+      // Smaller than the sniffing window: the whole file is the head.
+      kind = await sniff(Buffer.concat(head));
+      if (!kind) return { ok: false, refusal: 'bad_file' };
+      writer = await files.begin();
+      await writer.write(Buffer.concat(head));
+    }
+    const { key } = await writer.finish();
+    return { ok: true, key, size, mimeType: kind!.mimeType, ext: kind!.ext };
+  } catch (error) {
+    await writer?.abort();
+    throw error;
   }
-  if (size === 0) return { ok: false, refusal: 'file_empty' };
-  const data = Buffer.concat(chunks, size);
-  kind ??= await sniff(data);
-  if (!kind) return { ok: false, refusal: 'bad_file' };
-  return { ok: true, data, mimeType: kind.mimeType, ext: kind.ext };
+
+  async function refused(refusal: UploadRefusal): Promise<ReceivedUpload> {
+    await writer?.abort();
+    return { ok: false, refusal };
+  }
 }
 
 async function sniff(head: Buffer) {

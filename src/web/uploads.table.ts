@@ -8,8 +8,11 @@ const bytes = customType<{ data: Buffer; driverData: Uint8Array }>({
 });
 
 /**
- * Photos and files residents send from the web chat. Kept in the database (not on disk) so every
- * process can hand them to the staff-group adapters, and erased with the resident's other data.
+ * Photos and files residents send from the web chat: the metadata, and the key of the file that holds
+ * the bytes under UPLOADS_DIR (uploads.files.ts). Erased with the resident's other data.
+ *
+ * `data`: the bytes of uploads stored before the files folder existed (migration 0010); each start
+ * moves them to files and clears the column, and reads fall back to it meanwhile.
  */
 export const webUploadsTable = pgTable(
   'web_uploads',
@@ -19,10 +22,11 @@ export const webUploadsTable = pgTable(
     fileName: text('file_name').notNull(),
     mimeType: text('mime_type').notNull(),
     size: integer('size').notNull(),
-    data: bytes('data').notNull(),
+    storageKey: text('storage_key'),
+    data: bytes('data'),
     createdAt: createdAt(),
   },
-  (t) => [index('web_uploads_conversation_idx').on(t.conversationRef), index('web_uploads_created_idx').on(t.createdAt)],
+  (t) => [index('web_uploads_conversation_idx').on(t.conversationRef), index('web_uploads_created_idx').on(t.createdAt), index('web_uploads_storage_key_idx').on(t.storageKey)],
 );
 
 export type WebUpload = typeof webUploadsTable.$inferSelect;

@@ -157,11 +157,79 @@ describe.runIf(existsSync(CHROMIUM))('admin console in a browser', () => {
     await published.locator('.decision').waitFor();
     expect(await published.locator('.decision').textContent()).toMatch(/Trả lời: gio-lam-viec|Hỏi lại/);
     expect(await published.locator('code').textContent()).toContain('thu');
-    expect(await published.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await published.locator('table.candidates tbody tr').count()).toBeGreaterThan(0);
+    // explain(): the weighted parts of the confidence and the policy's comparisons with their thresholds.
+    expect(await published.locator('table.candidates tbody tr').first().textContent()).toMatch(/= [\d.]+ \+ [\d.]+ \+ [\d.]+ -[\d.]+/);
+    expect(await published.locator('details.checks tbody tr').count()).toBeGreaterThan(0);
+    expect(await published.locator('details.checks').textContent()).toMatch(/độ tin cậy đủ để trả lời|độ tin cậy đủ để hỏi lại/);
+    expect(await page.locator('[data-catalogue="Bản nháp"] .decision').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'console-try.png') });
-    await published.locator('tbody tr', { hasText: 'Giờ làm việc' }).locator('button', { hasText: 'Thêm làm câu hỏi phụ' }).click();
+    await published.locator('table.candidates tbody tr', { hasText: 'Giờ làm việc' }).locator('button', { hasText: 'Thêm làm câu hỏi phụ' }).click();
     await page.locator('.flash.ok', { hasText: 'Đã thêm câu hỏi' }).waitFor();
     expect(await page.locator('.chips .chip span').allTextContents()).toContain('thu 7 co lam ko');
+  }, 60_000);
+
+  it('gives one unit its own text for a province entry: that unit’s residents get it at once, then it is removed', async () => {
+    const LOCAL = 'Riêng phường Mẫu: sáng thứ Bảy tiếp nhận hồ sơ từ 7:30 đến 11:30 (thử nghiệm).';
+    await page.goto(`${server.url}/admin/entries/gio-lam-viec`);
+    const row = page.locator('section.overrides tr[data-unit="phuong-mau"]');
+    await row.locator('a', { hasText: 'Thêm nội dung riêng' }).click();
+    await page.locator('h1', { hasText: 'Nội dung riêng' }).waitFor();
+    await page.locator('#o-summary').fill(LOCAL);
+    await page.locator('#o-note').fill('giờ thứ Bảy của phường');
+    await page.locator('button', { hasText: 'Lưu và áp dụng' }).click();
+    await page.locator('.flash.ok', { hasText: 'nhận nội dung này ngay bây giờ' }).waitFor();
+    expect(await page.locator('aside.editor-side').textContent()).toContain(LOCAL);
+    await page.screenshot({ path: join(SHOTS, 'console-override.png') });
+    const savedAt = Date.now();
+    let reply = await askWebChat({ url: server.url, text: QUESTION });
+    while (!reply.includes(LOCAL) && Date.now() - savedAt < 2_000) reply = await askWebChat({ url: server.url, text: QUESTION });
+    expect(reply).toContain(LOCAL);
+    if (second) expect(await askWebChat({ url: second.url, text: QUESTION })).toContain(LOCAL);
+    await page.goto(`${server.url}/admin/entries/gio-lam-viec`);
+    expect(await row.locator('td').nth(1).textContent()).toBe('Tóm tắt');
+    await row.locator('a', { hasText: 'Sửa' }).click();
+    await page.locator('button', { hasText: 'Bỏ nội dung riêng' }).click();
+    await page.locator('.flash.ok', { hasText: 'dùng lại nội dung chung' }).waitFor();
+    expect(await page.locator('table.list tbody tr').count()).toBe(2);
+  }, 60_000);
+
+  it('imports a file with JavaScript switched off (plain form), previews it, and confirms', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    await context.addCookies(await page.context().cookies());
+    const plain = await context.newPage();
+    const exported = await (await plain.request.get(`${server.url}/admin/export?format=yaml`)).body();
+    const edited = exported.toString('utf8').replace(/^title: (Giờ làm việc.*)$/m, 'title: $1 (nhập thử)');
+    await plain.goto(`${server.url}/admin/import`);
+    await plain.locator('input[type=file]').setInputFiles({ name: 'hoi-dap.yaml', mimeType: 'application/yaml', buffer: Buffer.from(edited) });
+    await plain.locator('button', { hasText: 'Xem trước' }).click();
+    await plain.locator('h2', { hasText: '1 mục sẽ thành bản nháp' }).waitFor();
+    expect(await plain.locator('.import-preview li', { hasText: 'Có thay đổi' }).textContent()).toContain('gio-lam-viec: Tiêu đề');
+    await plain.locator('button', { hasText: 'Xác nhận' }).click();
+    await plain.locator('.flash.ok', { hasText: 'Đã lưu 1 mục thành bản nháp' }).waitFor();
+    const { draft } = await server.deps.faq.getEntry({ id: 'gio-lam-viec' });
+    expect(String(draft!.data.title)).toContain('(nhập thử)');
+    await context.close();
+  }, 60_000);
+
+  it('edits the centre’s hours and staff without a restart, with a Vietnamese problem first', async () => {
+    await page.goto(`${server.url}/admin/units/phuong-mau`);
+    await page.locator('.now .on-duty').waitFor();
+    expect(await page.locator('.now').textContent()).toMatch(/Đang trực bây giờ:.+(Đang trong giờ làm việc|Giờ làm việc tiếp theo)/s);
+    await page.locator('#u-hours\\.sat').fill('7h30 đến 11h');
+    await page.locator('button', { hasText: 'Lưu cài đặt' }).click();
+    await page.locator('.flash.error li', { hasText: 'Giờ mở cửa, Thứ Bảy' }).waitFor();
+    expect(await page.locator('#u-hours\\.sat').inputValue()).toBe('7h30 đến 11h');
+    await page.locator('#u-hours\\.sat').fill('07:30-11:30');
+    const blank = page.locator('.staff-table tbody tr').filter({ has: page.locator('input[aria-label="Họ tên"][value=""]') }).first();
+    await blank.locator('input[aria-label="Họ tên"]').fill('Phạm Thị Thu');
+    await blank.locator('input[aria-label="Mã Telegram"]').fill('100000009');
+    await page.locator('#u-roster').fill(`${await page.locator('#u-roster').inputValue()}\nsat: pham-thi-thu`);
+    await page.locator('button', { hasText: 'Lưu cài đặt' }).click();
+    await page.locator('.flash.ok', { hasText: 'Đã lưu cài đặt đơn vị' }).waitFor();
+    expect(await page.locator('#u-hours\\.sat').inputValue()).toBe('07:30-11:30');
+    expect(await page.locator('.staff-table input[aria-label="Mã cán bộ"]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toContain('pham-thi-thu');
+    await page.screenshot({ path: join(SHOTS, 'console-unit.png') });
   }, 60_000);
 
   it('works on a phone-sized screen', async () => {

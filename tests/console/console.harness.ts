@@ -77,19 +77,27 @@ export async function startConsoleServer({ database, now }: { database: TestData
   };
 }
 
+/** A new web chat session, as the page starts it: the cookie to send with each chat request. */
+export async function startWebChatSession({ url }: { url: string }): Promise<string> {
+  const res = await fetch(`${url}/api/chat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (res.status !== 200 || !cookie) throw new Error(`web chat gave no session: ${res.status}`);
+  return cookie;
+}
+
 /** Asks the web chat one question in a fresh session and returns the bot's replies once an FAQ answer (📋 …) is among them. */
 export async function askWebChat({ url, text, timeoutMs = 10_000 }: { url: string; text: string; timeoutMs?: number }): Promise<string> {
-  const sessionId = randomUUID();
+  const cookie = await startWebChatSession({ url });
   const posted = await fetch(`${url}/api/chat/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId, clientMessageId: randomUUID(), text }),
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ clientMessageId: randomUUID(), text }),
   });
   if (posted.status !== 202) throw new Error(`web chat refused the message: ${posted.status} ${await posted.text()}`);
   const deadline = Date.now() + timeoutMs;
   let replies: string[] = [];
   while (Date.now() < deadline) {
-    const res = await fetch(`${url}/api/chat/messages?sessionId=${sessionId}&after=0&wait=2`);
+    const res = await fetch(`${url}/api/chat/messages?after=0&wait=2`, { headers: { cookie } });
     const { items } = (await res.json()) as { items: Array<{ from: string; text: string }> };
     replies = items.filter((i) => i.from === 'bot').map((i) => i.text);
     if (replies.some((r) => r.startsWith('📋'))) return replies.join('\n\n');

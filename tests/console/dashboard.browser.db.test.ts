@@ -16,7 +16,7 @@ import { rowsOf } from '../../src/db/client.js';
 import { createConversationsRepository } from '../../src/db/conversations.repository.js';
 import { toQueryLogRow } from '../../src/querylog/querylog.models.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { askWebChat, startConsoleServer, type ConsoleServer } from './console.harness.js';
+import { askWebChat, startConsoleServer, startWebChatSession, type ConsoleServer } from './console.harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.DASHBOARD_SCREENSHOTS ?? '/tmp/dashboard-screenshots';
@@ -59,10 +59,11 @@ const UNANSWERABLE = [
 ];
 
 async function post(url: string, text: string): Promise<void> {
+  const cookie = await startWebChatSession({ url });
   const res = await fetch(`${url}/api/chat/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sessionId: randomUUID(), clientMessageId: randomUUID(), text }),
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ clientMessageId: randomUUID(), text }),
   });
   if (res.status !== 202) throw new Error(`web chat refused: ${res.status}`);
 }

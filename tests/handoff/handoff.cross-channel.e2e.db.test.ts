@@ -17,6 +17,7 @@ import { saveZaloCredentials } from '../../src/bot/adapters/zalo/zalo.credential
 import type { InboundMessage } from '../../src/bot/core/message.types.js';
 import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.js';
 import { createWebChatHistory } from '../../src/web/chat.history.js';
+import { createUploadFiles } from '../../src/web/uploads.files.js';
 import { createWebUploadsRepository, type WebUploadsRepository } from '../../src/web/uploads.repository.js';
 import { createFakeZalo, createRecordingSleep, OWN_ID, savedCredentials } from '../bot/adapters/zalo/zalo.fakes.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
@@ -31,6 +32,7 @@ let web: WebAdapter | undefined;
 let zalo: ZaloAdapter | undefined;
 let h: HandoffHarness | undefined;
 let dir: string | undefined;
+let uploadsDir: string | undefined;
 afterEach(async () => {
   await telegram?.stop();
   await web?.stop();
@@ -38,6 +40,8 @@ afterEach(async () => {
   await h?.close();
   await fake?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (uploadsDir) rmSync(uploadsDir, { recursive: true, force: true });
+  uploadsDir = undefined;
   fake = telegram = web = zalo = h = dir = undefined;
 });
 
@@ -73,7 +77,9 @@ async function setup({ withZalo = false } = {}) {
     replace: { telegram, web, ...(zalo ? { zalo } : {}) },
   });
   const harness = h;
-  const store = (uploads = createWebUploadsRepository({ db: h.db }));
+  uploadsDir = mkdtempSync(join(tmpdir(), 'mcb-uploads-'));
+  const files = createUploadFiles({ dir: uploadsDir });
+  const store = (uploads = createWebUploadsRepository({ db: h.db, files }));
   const handled: InboundMessage[] = [];
   const onMessage = async (message: InboundMessage) => {
     await harness.pipeline.handle(message);
@@ -112,7 +118,8 @@ async function setup({ withZalo = false } = {}) {
     async upload(file: { data: Buffer; fileName: string; mimeType: string }) {
       const before = handled.length;
       const at = harness.clock.now();
-      const { ref } = await store.saveUpload({ conversationRef: 'web:sess-1', ...file, at });
+      const { key } = await files.writeAll(file.data);
+      const { ref } = await store.saveUpload({ conversationRef: 'web:sess-1', fileName: file.fileName, mimeType: file.mimeType, size: file.data.length, storageKey: key, at });
       await w.receive(toInboundUpload({ upload: { sessionId: 'sess-1', clientMessageId: `u${before}`, ref, fileName: file.fileName, mimeType: file.mimeType }, receivedAt: at }));
       await until(before + 1);
     },

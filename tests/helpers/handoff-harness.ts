@@ -130,6 +130,7 @@ export async function createHandoffHarness({
   logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   unconfigured = [],
   communityGroups,
+  publicUrl,
 }: {
   groups?: StaffGroupsSetup;
   slaMinutes?: number;
@@ -143,6 +144,8 @@ export async function createHandoffHarness({
   unconfigured?: ChannelName[];
   /** Residents' groups and their policies (BOT_COMMUNITY_GROUPS in production). */
   communityGroups?: Parameters<typeof assemblePipeline>[0]['communityGroups'];
+  /** PUBLIC_URL: cards link to the ticket's console page. */
+  publicUrl?: string;
 } = {}) {
   const database = await createTestDatabase();
   const { db } = database;
@@ -177,6 +180,7 @@ export async function createHandoffHarness({
     retentionDays: 365,
     ...(communityGroups ? { communityGroups } : {}),
     outboxRetryPolicy: { baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 3 },
+    publicUrl,
   });
   const { pipeline, outbox, outboxWorker: worker, units, handoff, sla, conversations } = assembly;
 

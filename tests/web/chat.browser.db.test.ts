@@ -1,12 +1,16 @@
 /**
  * The web chat in a real browser (Debian chromium driven by playwright-core): a resident types a
  * question and sees the answer; buttons work; text is never interpreted as HTML; the transcript
- * survives a page reload and a server restart.
+ * survives a page reload and a server restart; the session is an HttpOnly cookie no URL carries, and
+ * "Cuộc trò chuyện mới" leaves the next person on the device nothing of the previous transcript;
+ * the page runs under the app's strict CSP without a violation.
  *
  * Everything is real: the FAQ engine and the shipped catalogue and units in data/, the production
  * wiring (assemblePipeline: pipeline, privacy, unit choice, handoff, outbox) and the database.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -21,6 +25,8 @@ import { syncUnitsFromData } from '../../src/units/units.sync.js';
 import { createApp } from '../../src/web/app.js';
 import { createWebChatHistory } from '../../src/web/chat.history.js';
 import { registerChatRoutes } from '../../src/web/chat.routes.js';
+import { sessionIdOfToken } from '../../src/web/chat.session.js';
+import { createUploadFiles } from '../../src/web/uploads.files.js';
 import { createWebUploadsRepository } from '../../src/web/uploads.repository.js';
 import { webUploadsTable } from '../../src/web/uploads.table.js';
 import { loadCatalogueFiles } from '../../src/faq/catalogue.loader.js';
@@ -43,6 +49,8 @@ const logger = createLogger({ level: 'silent' });
 type Running = { server: Server; webAdapter: WebAdapter; assembly: PipelineAssembly };
 
 /** Everything main.ts builds for the web chat, on the given database and port. */
+const uploadsDir = mkdtempSync(join(tmpdir(), 'mcb-browser-uploads-'));
+
 async function startServer({ database, port }: { database: TestDatabase; port: number }): Promise<Running> {
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
@@ -60,7 +68,7 @@ async function startServer({ database, port }: { database: TestDatabase; port: n
           history: createWebChatHistory({ conversations, outbox: repository }),
           logger,
           unitName: 'Trung tâm Phục vụ hành chính công phường Mẫu',
-          uploads: createWebUploadsRepository({ db: database.db }),
+          uploads: createWebUploadsRepository({ db: database.db, files: createUploadFiles({ dir: uploadsDir }) }),
         }),
     ],
   });
@@ -92,6 +100,9 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
   let browser: Browser;
   let page: Page;
   let url: string;
+  /** Every request the page made, and every CSP violation or script error it reported. */
+  const requests: Array<{ method: string; url: string }> = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -104,12 +115,28 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     // A mid-range phone.
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     page = await context.newPage();
+    page.on('request', (r) => requests.push({ method: r.method(), url: r.url() }));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // "Cuộc trò chuyện mới" asks first; the resident agrees.
+    page.on('dialog', (d) => void d.accept());
   });
   afterAll(async () => {
     await browser?.close();
     if (running) await stopServer(running);
     await database?.close();
+    rmSync(uploadsDir, { recursive: true, force: true });
   });
+
+  /** This device's session cookie, and the session id the server derives from it. */
+  async function currentSession() {
+    const cookies = await page.context().cookies();
+    const cookie = cookies.find((c) => c.name === 'motcua_chat');
+    expect(cookie).toBeDefined();
+    return { cookie: cookie!, sessionId: sessionIdOfToken(cookie!.value.slice(2)) };
+  }
 
   it('a resident types a question and sees the answer', async () => {
     await page.goto(url);
@@ -128,6 +155,29 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     expect(await answer.locator('a[href^="https://"]').count()).toBeGreaterThan(0);
     expect(await answer.locator('time').textContent()).toMatch(/^\d\d:\d\d$/);
     await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('keeps the session in an HttpOnly, SameSite=Strict cookie that no URL carries, under a strict CSP', async () => {
+    const { cookie, sessionId } = await currentSession();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/chat' });
+    expect(cookie.value).toMatch(/^t\.[A-Za-z0-9_-]{43}$/);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe('');
+    // The conversation is the derived id's, not the cookie's.
+    const { conversation } = await running.assembly.conversations.findConversationByRef({ conversationRef: `web:${sessionId}` });
+    expect(conversation).toBeDefined();
+    const polls = requests.filter((r) => r.method === 'GET' && r.url.includes('/api/chat/messages'));
+    expect(polls.length).toBeGreaterThan(0);
+    for (const r of requests) {
+      expect(r.url).not.toContain(sessionId);
+      expect(r.url).not.toContain(cookie.value.slice(2));
+      expect(new URL(r.url).search).not.toMatch(/session/i);
+    }
+    const res = await page.request.get(url);
+    expect(res.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers()['cache-control']).toBe('no-cache');
+    expect(res.headers()['etag']).toBeTruthy();
+    expect(pageErrors).toEqual([]);
   });
 
   it('on a phone, the newest answer is scrolled to its start, the notice is one line with a link, quick replies are collapsed', async () => {
@@ -211,7 +261,8 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
     await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(botBubbles);
     expect(withoutTime((await bubbles(page, 'me')).at(-1)!)).toBe('📷 Đã gửi một ảnh');
     const [stored] = await database.db.select().from(webUploadsTable);
-    expect(stored).toMatchObject({ fileName: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', data: jpeg });
+    expect(stored).toMatchObject({ fileName: 'giay-chung-sinh.jpg', mimeType: 'image/jpeg', data: null, size: jpeg.length });
+    expect(readFileSync(join(uploadsDir, stored!.storageKey!))).toEqual(jpeg);
     // After a reload the transcript shows the same bubble.
     await page.reload();
     await page.getByText('📷 Đã gửi một ảnh').waitFor({ timeout: 10_000 });
@@ -222,10 +273,44 @@ describe.runIf(existsSync(CHROMIUM))('web chat in a browser', () => {
       const res = await fetch('/api/chat/messages', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sessionId: crypto.randomUUID(), clientMessageId: crypto.randomUUID(), text: 'x'.repeat(9000) }),
+        body: JSON.stringify({ clientMessageId: crypto.randomUUID(), text: 'x'.repeat(9000) }),
       });
       return { status: res.status, body: await res.json() };
     });
     expect(status).toMatchObject({ status: 413, body: { error: { code: 'web.too_large', message: expect.stringMatching(/quá dài/) } } });
+  });
+
+  it('"Cuộc trò chuyện mới": the next person on this device sees nothing of the previous transcript; it stays on the server', async () => {
+    const before = await currentSession();
+    const previous = await page.locator('.msg').allTextContents();
+    const previousMine = (await bubbles(page, 'me')).map(withoutTime);
+    expect(previousMine.length).toBeGreaterThan(2);
+    await page.getByRole('button', { name: 'Cuộc trò chuyện mới' }).click();
+    await expect.poll(() => page.locator('.msg').count()).toBe(0);
+    expect(await page.locator('#intro').isVisible()).toBe(true);
+    const after = await currentSession();
+    expect(after.sessionId).not.toBe(before.sessionId);
+
+    // A reload (the next person arrives) still shows nothing of it.
+    await page.reload();
+    await page.locator('#intro').waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await page.locator('.msg').count()).toBe(0);
+    await page.locator('#input').fill('giờ làm việc');
+    await page.locator('#input').press('Enter');
+    await expect.poll(async () => (await bubbles(page, 'bot')).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Only the new question is the resident's; none of the previous person's messages or answers came back.
+    await expect.poll(async () => (await bubbles(page, 'bot')).some((t) => t.includes('Giờ') || t.includes('giờ'))).toBe(true);
+    expect((await bubbles(page, 'me')).map(withoutTime)).toEqual(['giờ làm việc']);
+    expect(await page.getByText(EXPECTED_ANSWER).count()).toBe(0);
+    expect(await page.getByText('📷 Đã gửi một ảnh').count()).toBe(0);
+    expect((await bubbles(page, 'bot'))[0]).toMatch(/^Xin chào anh\/chị!/); // a first contact again
+
+    // The old transcript is still the old session's, on the server (its erasure and retention rules apply).
+    const { conversation } = await running.assembly.conversations.findConversationByRef({ conversationRef: `web:${before.sessionId}` });
+    expect(conversation).toBeDefined();
+    const { messages } = await running.assembly.conversations.listMessages({ conversationId: conversation!.id, limit: 100 });
+    expect(messages.length).toBeGreaterThanOrEqual(previous.length);
+    for (const r of requests) expect(r.url).not.toContain(after.sessionId);
   });
 });

@@ -350,7 +350,7 @@ export function createPipeline({
     };
 
     if (message.action === HANDOFF_REQUEST_ACTION) return toStaff(acceptOffer({ offer: context.offer }));
-    if (message.action) return handleAction({ message: resident, action: message.action, reply });
+    if (message.action) return handleAction({ message: resident, action: message.action, reply, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
 
     if (message.kind !== 'text' && text === '') {
       if (quiet) return;
@@ -406,7 +406,7 @@ export function createPipeline({
       if (earlier) return repeatPointer({ message, earlierQuestionId: earlier.questionId });
     }
 
-    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength });
+    const rendered = faq.render({ decision, maxTextLength: reply.maxTextLength, unitId: unit && 'unitId' in unit ? unit.unitId : state.unitId });
     await reply.send([decision.kind === 'handoff' || decision.kind === 'clarify' ? reply.withHandoff(rendered) : rendered]);
   }
 
@@ -414,13 +414,16 @@ export function createPipeline({
     message,
     action,
     reply,
+    unitId,
   }: {
     message: InboundMessage;
     action: string;
     reply: ReturnType<typeof replierFor>;
+    /** The resident's centre: its own text for province entries is shown. */
+    unitId: string | null;
   }): Promise<void> {
     if (action === HELP_ACTION) return reply.send([{ parts: [texts.help], buttons: [handoffButton] }]);
-    const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength });
+    const rendered = faq.renderAction({ action, maxTextLength: reply.maxTextLength, unitId });
     if (!rendered) return reply.send([{ parts: [texts.staleAction], buttons: [handoffButton] }]);
     // A tapped entry becomes the context for a follow-up such as "còn lệ phí?".
     const entryId = parseFaqAction(action)?.entryId;

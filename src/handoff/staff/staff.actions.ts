@@ -149,10 +149,9 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
   const residentChat = target.kind === 'direct' ? target.conversationRef : target.groupRef;
   const sameChannel = channelOf(residentChat) === message.channel;
   const canCopy = hasMedia && sameChannel && ctx.deps.outbox.canCopy({ channel: message.channel });
-  const replyText = staffReplyToResidentText({ text: text || staffTexts.mediaOnlyReply({ kind: message.kind }), unitName });
   if (text || canCopy) {
-    const { held } = await sendToResident(ctx, { ticket, send: { text: replyText, role: 'staff_reply' } });
-    if (held) return holdForPrivateChat(ctx, args, { ticket: result.ticket, previous: result.previous, text: replyText });
+    const { held } = await queueStaffAnswer(ctx, { ticket: result.ticket, unitName, text: text || staffTexts.mediaOnlyReply({ kind: message.kind }), staffId: staff.id });
+    if (held) return holdForPrivateChat(ctx, args, { ticket: result.ticket, previous: result.previous });
   }
   if (canCopy) {
     // Right behind the signed text, as its own outbox row (retried, kept across a restart).
@@ -175,13 +174,28 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
 }
 
 /**
- * A staff answer to a personal case asked in a group, while the bot cannot write to the member
- * privately: the group gets a pointer, the answer waits (a `reply_held` event) and is delivered the
- * moment the member writes to the bot (deliverHeldReplies).
+ * The staff answer as the resident receives it, signed with the centre's name, through the outbox
+ * (role staff_reply: linked to the ticket when sent, the ticket turns undeliverable if it bounces).
+ * The one way an answer reaches a resident, typed in the staff group or written in the console.
+ * A personal case asked in a group whose member has no private chat with the bot yet: the group
+ * gets only a pointer, the answer waits (a `reply_held` event) and is delivered the moment the
+ * member writes to the bot (deliverHeldReplies); `held: true` tells the caller to say so to staff.
  */
-async function holdForPrivateChat(ctx: HandoffContext, args: StaffActionArgs, { ticket, previous, text }: { ticket: Ticket; previous: Ticket; text: string }) {
-  await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'reply_held', actor: { kind: 'staff', staffId: args.staff.id }, text, isInternal: true, at: ctx.deps.clock.now() });
+export async function queueStaffAnswer(
+  ctx: HandoffContext,
+  { ticket, unitName, text, staffId = null }: { ticket: Ticket; unitName: string; text: string; staffId?: string | null },
+): Promise<{ held: boolean }> {
+  const signed = staffReplyToResidentText({ text, unitName });
+  const { held } = await sendToResident(ctx, { ticket, send: { text: signed, role: 'staff_reply' } });
+  if (!held) return { held };
+  const actor = staffId ? { kind: 'staff' as const, staffId } : { kind: 'system' as const };
+  await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'reply_held', actor, text: signed, isInternal: true, at: ctx.deps.clock.now() });
   await sendToResident(ctx, { ticket, send: { text: heldReplyPointerText({ code: ticket.code }), role: 'staff_reply', safeForGroup: true } });
+  return { held };
+}
+
+/** Staff hear why the resident saw only a pointer; the auto-claim is announced as after any reply. */
+async function holdForPrivateChat(ctx: HandoffContext, args: StaffActionArgs, { ticket, previous }: { ticket: Ticket; previous: Ticket }) {
   await args.reply(staffTexts.heldForPrivate({ code: ticket.code }), ticket.id);
   if (previous.status === 'open') {
     await announce(ctx, args, { ticket, text: claimedText({ code: ticket.code, staffName: args.staff.name, auto: true }) });

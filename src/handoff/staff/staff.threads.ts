@@ -162,6 +162,7 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
       dueAt: ticket.slaDueAt ? at(ticket.slaDueAt) : null,
       outOfHours: describeOutOfHours({ calendar, at: ticket.openedAt }),
       status,
+      link: deps.ticketLink?.({ code: ticket.code }) ?? null,
     });
     return { text, buttons: cardButtons(ticket), mentions: mentionsOf(onDuty) };
   }

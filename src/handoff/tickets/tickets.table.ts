@@ -83,6 +83,13 @@ export const ticketsTable = pgTable(
     index('tickets_conversation_opened_idx').on(t.conversationId, t.openedAt),
     // The state probe: a group member's ticket answered in their private chat.
     index('tickets_deliver_to_idx').on(t.deliverToRef).where(sql`${t.deliverToRef} is not null`),
+    // The console's ticket list: newest first within a unit, or of one staff member.
+    index('tickets_unit_opened_idx').on(t.unitId, t.openedAt),
+    index('tickets_assignee_opened_idx').on(t.assigneeStaffId, t.openedAt),
+    // "Quá hạn": active tickets still waiting for their first staff reply, by due time.
+    index('tickets_awaiting_reply_due_idx')
+      .on(t.slaDueAt)
+      .where(sql`${t.firstStaffReplyAt} is null and ${t.status} in ('open', 'claimed')`),
   ],
 );
 

@@ -1,10 +1,11 @@
 // Web chat client: no build step, no framework. All text reaches the page through textContent
 // (never innerHTML), so nothing a resident or the bot writes can inject markup.
-/* global window, document, fetch, setTimeout, clearTimeout */
+/* global window, document, fetch, setTimeout, clearTimeout, AbortController */
 'use strict';
 
 (function () {
-  var SESSION_KEY = 'motcua.sessionId';
+  // Before the session cookie, the page kept its own session id here; sent once to be adopted, then dropped.
+  var LEGACY_SESSION_KEY = 'motcua.sessionId';
   var API = '/api/chat';
   var log = document.getElementById('log');
   var intro = document.getElementById('intro');
@@ -15,9 +16,15 @@
   var sendButton = document.getElementById('send');
   var attach = document.getElementById('attach');
   var fileInput = document.getElementById('file');
+  var newChat = document.getElementById('new-chat');
   var MAX_UPLOAD = 10 * 1024 * 1024;
 
-  var sessionId = loadSession();
+  // Who is chatting is an HttpOnly cookie the server sets (this script never sees it, no URL carries
+  // it). sessionReady: the request that makes sure the cookie exists, shared by everything sent.
+  var sessionReady = null;
+  // Bumped by "Cuộc trò chuyện mới": answers of the previous session's requests are ignored.
+  var generation = 0;
+  var pollAbort = null;
   var lastId = 0;
   var loadedOnce = false; // the first merge is the stored history: jump to its end
   var rendered = new Map(); // server message id -> element
@@ -36,14 +43,30 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
-  function loadSession() {
-    var id = null;
-    try { id = window.localStorage.getItem(SESSION_KEY); } catch { /* private mode */ }
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) {
-      id = uuid();
-      try { window.localStorage.setItem(SESSION_KEY, id); } catch { /* keeps working for this tab */ }
+
+  // ---- session ---------------------------------------------------------------------------
+  function postJson(path, body) {
+    return fetch(API + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  }
+  function ensureSession() {
+    if (!sessionReady) {
+      var legacy = null;
+      try { legacy = window.localStorage.getItem(LEGACY_SESSION_KEY); } catch { /* private mode */ }
+      sessionReady = postJson('/session', legacy && /^[0-9a-f-]{36}$/i.test(legacy) ? { legacySessionId: legacy } : {}).then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        try { window.localStorage.removeItem(LEGACY_SESSION_KEY); } catch { /* private mode */ }
+      });
+      sessionReady.catch(function () { sessionReady = null; });
     }
-    return id;
+    return sessionReady;
+  }
+  /** A request with the session cookie; once more after a 401 (the cookie expired or was cleared). */
+  function withSession(request) {
+    return ensureSession().then(request).then(function (res) {
+      if (res.status !== 401) return res;
+      sessionReady = null;
+      return ensureSession().then(request);
+    });
   }
 
   // ---- rendering ------------------------------------------------------------------------
@@ -240,13 +263,9 @@
     if (!text && !message.action) return;
     var clientMessageId = uuid();
     var el = showPending(clientMessageId, text);
-    var body = { sessionId: sessionId, clientMessageId: clientMessageId, text: text };
+    var body = { clientMessageId: clientMessageId, text: text };
     if (message.action) body.action = message.action;
-    return fetch(API + '/messages', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(settle(el, 'Chưa gửi được. Anh/chị vui lòng thử lại.'), offline(el));
+    return withSession(function () { return postJson('/messages', body); }).then(settle(el, 'Chưa gửi được. Anh/chị vui lòng thử lại.'), offline(el));
   }
 
   /** What a finished POST does to its bubble: nothing when it went through, "failed" and the server's reason otherwise. */
@@ -269,37 +288,82 @@
     };
   }
 
-  /** A photo or PDF of the resident's papers: the bytes are the body, the names in the query. */
+  /** A photo or PDF of the resident's papers: the bytes are the body, the names in headers (never the URL). */
   function sendFile(file) {
     if (!file) return;
     if (file.size > MAX_UPLOAD) { setStatus('Tệp quá lớn (tối đa 10 MB). Anh/chị vui lòng chụp lại ảnh nhỏ hơn hoặc gửi từng trang.'); return; }
     var clientMessageId = uuid();
     // The same words the transcript keeps (chat.history.ts), so a reload shows the same bubble.
     var el = showPending(clientMessageId, file.type.indexOf('image/') === 0 ? '📷 Đã gửi một ảnh' : '📎 Đã gửi một tệp');
-    var query = 'sessionId=' + encodeURIComponent(sessionId) + '&clientMessageId=' + encodeURIComponent(clientMessageId) + '&fileName=' + encodeURIComponent(file.name);
-    return fetch(API + '/uploads?' + query, { method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file }).then(
+    var headers = { 'Content-Type': file.type || 'application/octet-stream', 'X-Client-Message-Id': clientMessageId, 'X-File-Name': encodeURIComponent(file.name) };
+    return withSession(function () { return fetch(API + '/uploads', { method: 'POST', headers: headers, body: file }); }).then(
       settle(el, 'Chưa gửi được tệp. Anh/chị vui lòng thử lại.'),
       offline(el),
     );
   }
 
   function poll(wait) {
-    var url = API + '/messages?sessionId=' + encodeURIComponent(sessionId) + '&after=' + lastId + '&wait=' + wait;
-    fetch(url, { cache: 'no-store' })
+    var gen = generation;
+    var aborter = new AbortController();
+    pollAbort = aborter;
+    withSession(function () { return fetch(API + '/messages?after=' + lastId + '&wait=' + wait, { cache: 'no-store', signal: aborter.signal }); })
       .then(function (res) {
         if (!res.ok) throw new Error('HTTP ' + res.status);
         return res.json();
       })
       .then(function (body) {
+        if (gen !== generation) return; // a new conversation started meanwhile: its own poll runs
         if (statusLine.dataset.offline) { setStatus(''); delete statusLine.dataset.offline; }
         merge(body.items || []);
         poll(25);
       })
       .catch(function () {
+        if (gen !== generation) return;
         statusLine.dataset.offline = '1';
         setStatus('Đang kết nối lại…');
-        setTimeout(function () { poll(0); }, 3000);
+        setTimeout(function () { if (gen === generation) poll(0); }, 3000);
       });
+  }
+
+  /** The page as on a first visit: nothing of the previous conversation stays on screen. */
+  function clearTranscript() {
+    rendered.forEach(function (el) { el.remove(); });
+    pending.forEach(function (el) { el.remove(); });
+    rendered.clear();
+    pending.clear();
+    lastId = 0;
+    loadedOnce = false;
+    setTyping(false);
+    showButtons([]);
+    setStatus('');
+    delete statusLine.dataset.offline;
+    input.value = '';
+    autosize();
+    intro.hidden = false;
+  }
+
+  /**
+   * "Cuộc trò chuyện mới" (a shared phone, a kiosk at the centre): the server gives this device a new
+   * session; the old transcript stays on the server (the resident's own erasure and retention apply)
+   * but this device can no longer open it.
+   */
+  function startNewConversation() {
+    if (!window.confirm('Bắt đầu cuộc trò chuyện mới? Cuộc trò chuyện hiện tại sẽ không còn hiện trên máy này.')) return;
+    generation += 1;
+    if (pollAbort) pollAbort.abort();
+    clearTranscript();
+    sessionReady = postJson('/session/new', {}).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+    });
+    sessionReady.then(
+      function () { poll(0); },
+      function () {
+        sessionReady = null;
+        setStatus('Chưa bắt đầu được cuộc trò chuyện mới. Anh/chị kiểm tra mạng rồi bấm lại giúp.');
+        poll(0);
+      },
+    );
+    input.focus();
   }
 
   // ---- wiring ----------------------------------------------------------------------------
@@ -328,13 +392,15 @@
     btn.addEventListener('click', function () { send({ text: btn.textContent }); });
   });
 
+  newChat.addEventListener('click', startNewConversation);
+
   fileInput.addEventListener('change', function () {
     var file = fileInput.files && fileInput.files[0];
     fileInput.value = '';
     sendFile(file);
   });
 
-  fetch(API + '/info').then(function (r) { return r.json(); }).then(function (info) {
+  fetch(API + '/info', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (info) {
     if (info && info.unitName) document.getElementById('unit-name').textContent = info.unitName;
     if (info && info.uploads) attach.hidden = false;
   }, function () {});
