@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     faq,
     logger,
     openGroups: config.bot.openGroups,
+    communityGroups: new Map(config.bot.communityGroups.map((g) => [g.conversationRef, { answer: g.answer, staffInGroup: g.staffInGroup, community: true, ...(g.unitId ? { unitId: g.unitId } : {}) }])),
     retentionDays: config.privacy.retentionDays,
     clock,
     uploadFiles,

@@ -62,6 +62,16 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     return { conversation: row };
   }
 
+  /** An inbound message by its platform id, with the conversation it was stored in (a group member's requester conversation). */
+  async function findInboundByExternalId({ channel, externalId }: { channel: string; externalId: string }) {
+    const [row] = await db
+      .select({ message: messagesTable, conversationRef: conversationsTable.conversationRef })
+      .from(messagesTable)
+      .innerJoin(conversationsTable, eq(conversationsTable.id, messagesTable.conversationId))
+      .where(and(eq(messagesTable.channel, channel), eq(messagesTable.externalId, externalId), eq(messagesTable.direction, 'in')));
+    return row ? { message: row.message, conversationRef: row.conversationRef } : undefined;
+  }
+
   /**
    * Stores an inbound message. Idempotent: a redelivered (channel, externalId) returns
    * `{ duplicate: true }` and stores nothing.
@@ -237,7 +247,7 @@ export function createConversationsRepository<K extends string = never>({ db, pr
   }
 
   return {
-    residentFlowWrite, upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
+    residentFlowWrite, upsertConversation, findConversationByRef, findInboundByExternalId, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, readStoredState };
 }
 
 /** postgres.js parses jsonb; a driver that hands back text is read the same way. */

@@ -48,6 +48,14 @@ export function privacyNoticeText({ retentionDays, unitName, channel }: { retent
   ].join('\n');
 }
 
+/**
+ * The data line of a residents' group's notice. Honest about what is kept: every group message the
+ * bot receives (it needs them to see which question an officer answered), each member erases their own.
+ */
+export function groupPrivacyLine({ retentionDays }: { retentionDays: number }): string {
+  return `• Bot lưu tên hiển thị và các tin nhắn trong nhóm mà bot nhận được ${formatRetention(retentionDays)} để trả lời và chuyển cán bộ; muốn xóa dữ liệu của mình, gõ /xoadulieu.`;
+}
+
 function confirmPrompt(how: string): string {
   return (
     'Anh/chị muốn xóa toàn bộ tin nhắn và thông tin cá nhân của mình tại đây? Việc này không hoàn tác được.\n' +

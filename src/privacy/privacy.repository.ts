@@ -188,7 +188,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
     }
     const tickets = await tx
       .update(ticketsTable)
-      .set({ residentRef: erasedRef, residentName: null, question: redact(ticketsTable.question) })
+      .set({ residentRef: erasedRef, residentName: null, question: redact(ticketsTable.question), deliverToRef: null })
       .where(eq(ticketsTable.conversationId, id))
       .returning({ id: ticketsTable.id });
     if (tickets.length > 0) {
@@ -209,6 +209,14 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       .update(outboxTable)
       .set({ conversationRef: erasedRef, payload: sql`jsonb_set(jsonb_set(${outboxTable.payload}, '{text}', ${JSON.stringify(REDACTED_TEXT)}::jsonb), '{conversationRef}', ${JSON.stringify(erasedRef)}::jsonb)` })
       .where(and(eq(outboxTable.conversationRef, conversationRef), inArray(outboxTable.status, ['sent', 'failed'])));
+    // A group member's answers, receipts and mentions sit in the group's queue, tagged with their requester ref.
+    await tx
+      .update(outboxTable)
+      .set({
+        payload: sql`jsonb_set(${outboxTable.payload} - 'mentions', '{text}', ${JSON.stringify(REDACTED_TEXT)}::jsonb)`,
+        meta: sql`${outboxTable.meta} - 'requesterRef'`,
+      })
+      .where(and(sql`${outboxTable.meta}->>'requesterRef' = ${conversationRef}`, inArray(outboxTable.status, ['sent', 'failed'])));
     // Photos and files they sent from the web chat.
     const uploads = await tx.delete(webUploadsTable).where(eq(webUploadsTable.conversationRef, conversationRef)).returning({ key: webUploadsTable.storageKey });
     fileKeys.push(...uploads.map((u) => u.key));

@@ -14,6 +14,7 @@ import {
   isDeleteRequest,
   PRIVACY_NOTICE_VERSION,
   privacyConfirmButtons,
+  groupPrivacyLine,
   privacyNoticeText,
   privacyTexts,
 } from './privacy.models.js';
@@ -40,6 +41,12 @@ export function createPrivacyUsecases({
   async function firstContactNotice({ conversationId, unitName, channel }: { conversationId: number; unitName?: string; channel?: string }): Promise<{ notice?: string }> {
     const { firstTime } = await privacyRepository.recordNoticeShown({ conversationId, version: PRIVACY_NOTICE_VERSION, at: clock.now() });
     return firstTime ? { notice: privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}), ...(channel ? { channel } : {}) }) } : {};
+  }
+
+  /** A residents' group's notice (its data line), the first time the group is seen (recorded on the group's own conversation). */
+  async function groupNotice({ conversationId, howTo }: { conversationId: number; howTo: string }): Promise<{ notice?: string }> {
+    const { firstTime } = await privacyRepository.recordNoticeShown({ conversationId, version: PRIVACY_NOTICE_VERSION, at: clock.now() });
+    return firstTime ? { notice: `${howTo}\n${groupPrivacyLine({ retentionDays })}` } : {};
   }
 
   /** The notice text without recording anything (for /start, /help or a web page). */
@@ -97,5 +104,5 @@ export function createPrivacyUsecases({
     return { cutoff, ...result };
   }
 
-  return { firstContactNotice, noticeText, handleMessage, purgeExpired, retentionDays };
+  return { firstContactNotice, groupNotice, noticeText, handleMessage, purgeExpired, retentionDays };
 }

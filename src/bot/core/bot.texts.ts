@@ -32,6 +32,13 @@ export type BotTexts = {
   handoffHint: string;
   handoffButton: string;
   helpButton: string;
+  /**
+   * Posted once in each residents' group the bot is in (pinned where it may): how to ask, what is
+   * personal, what is stored. The per-resident notice goes to private chats only.
+   */
+  groupNotice: string;
+  /** A question the bot answered in this group minutes ago: it quotes that answer instead of repeating it. */
+  groupRepeat: string;
   /** Only while no staff group is configured (handoff module not wired): where to get a person instead. */
   noStaff: string;
 };
@@ -74,6 +81,13 @@ export const defaultBotTexts: BotTexts = {
   handoffHint: 'Muốn gặp cán bộ, anh/chị nhắn «gặp cán bộ».',
   handoffButton: HANDOFF_BUTTON_LABEL,
   helpButton: 'Hướng dẫn',
+  groupNotice: [
+    '📌 Trợ lý tự động của bộ phận một cửa đã có trong nhóm.',
+    '• Hỏi về thủ tục: nhắc tên bot (@) hoặc trả lời vào tin nhắn của bot, ví dụ «@bot làm khai sinh cần gì».',
+    '• Việc riêng (hồ sơ của mình, số điện thoại, số căn cước): xin đừng gửi trong nhóm, hãy nhắn riêng cho bot.',
+    '• Cần cán bộ, nhắn «gặp cán bộ»: câu trả lời sẽ trả lời vào đúng tin nhắn của anh/chị. Muốn nhận riêng, gõ /rieng.',
+  ].join('\n'),
+  groupRepeat: 'Dạ, câu này bot vừa trả lời ở tin nhắn được trích dẫn, anh/chị xem giúp ạ.',
   noStaff:
     'Hiện chưa có cán bộ trực trả lời qua kênh này. Anh/chị vui lòng gọi điện hoặc đến trực tiếp Trung tâm Phục vụ hành chính công trong giờ làm việc. Xin cảm ơn!',
 };

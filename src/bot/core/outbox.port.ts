@@ -46,6 +46,8 @@ export type OutboxPort = {
   canCopy(args: { channel: ChannelName }): boolean;
   /** See InboundUnit. `messageId` is the stored inbound message (messages.id); `alsoHandled`: others it answers too. */
   openInboundUnit(args: { messageId: number; alsoHandled?: number[] }): InboundUnit;
+  /** The bot's sent reply to a message of a group (rows carry `meta.answerTo`): a repeated question quotes it. */
+  findSentAnswer?(args: { conversationRef: string; answerTo: string }): Promise<{ externalMessageId: string } | undefined>;
   /** Throws outbox.unknown_channel when no adapter for the channel is configured. */
   capabilitiesOf(args: { channel: ChannelName }): ChannelCapabilities;
 };

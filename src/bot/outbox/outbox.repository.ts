@@ -280,6 +280,17 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return { row };
   }
 
+  /** The first sent row of a group reply to `answerTo` (meta.answerTo), for quoting it. */
+  async function findSentAnswer({ conversationRef, answerTo }: { conversationRef: string; answerTo: string }) {
+    const [row] = await db
+      .select({ externalMessageId: outboxTable.externalMessageId })
+      .from(outboxTable)
+      .where(and(eq(outboxTable.conversationRef, conversationRef), eq(outboxTable.status, 'sent'), sql`${outboxTable.meta}->>'answerTo' = ${answerTo}`))
+      .orderBy(asc(outboxTable.id))
+      .limit(1);
+    return { externalMessageId: row?.externalMessageId ?? undefined };
+  }
+
   /** Sent rows of one conversation by the ids the channel gave them (the web chat reads buttons back from these). */
   async function findSentByExternalIds({ conversationRef, externalMessageIds }: { conversationRef: string; externalMessageIds: string[] }) {
     if (externalMessageIds.length === 0) return { rows: [] as OutboxRow[] };
@@ -312,6 +323,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     markRetry,
     markFailed,
     findSentByExternalId,
+    findSentAnswer,
     findSentByExternalIds,
     countUnfinished,
     findById,

@@ -133,6 +133,10 @@ export function createOutbox({
       const { row } = await repository.findSentByExternalId(args);
       return row ? { meta: row.meta ?? null, row } : undefined;
     },
+    async findSentAnswer(args) {
+      const { externalMessageId } = await repository.findSentAnswer(args);
+      return externalMessageId ? { externalMessageId } : undefined;
+    },
     pendingCount: () => repository.countUnfinished(),
     onEnqueued(listener) {
       listeners.add(listener);

@@ -211,7 +211,7 @@ describe('pipeline', () => {
   });
 
   it('in a group answers only when addressed (quoting the resident), unless the group is configured open', async () => {
-    const h = setup({ groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: conversationRef === 'memory:open-group' }) });
+    const h = setup({ groupPolicy: ({ conversationRef }) => ({ answer: conversationRef === 'memory:open-group' ? 'every' : 'addressed' }) });
     const ref = 'memory:group';
     await h.say({ conversationRef: ref, chatType: 'group', text: 'khai sinh cần gì', addressedToBot: false });
     expect(await h.flush(ref)).toEqual([]);

@@ -336,6 +336,16 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: sent.message_id }) };
     },
 
+    /** A user's private chat with a bot has the user's id as its chat id (Bot API: Chat.id of a private chat). */
+    privateRefOf: ({ userId }) => toTelegramRef({ chatId: Number(userId) }),
+
+    /** pinChatMessage needs the bot to be an administrator with "Pin messages"; quiet, so members get no extra ping. */
+    async pinMessage({ conversationRef, externalMessageId }) {
+      const target = validated('pinChatMessage', () => parseTelegramRef(conversationRef));
+      const { messageId } = validated('pinChatMessage', () => parseTelegramMessageId(externalMessageId));
+      await call('pinChatMessage', { chat_id: target.chatId, message_id: messageId, disable_notification: true });
+    },
+
     async sendTyping({ conversationRef }) {
       await call('sendChatAction', validated('sendChatAction', () => toTypingPayload({ conversationRef })));
     },

@@ -22,7 +22,7 @@ import { createZaloSession } from './zalo.client.js';
 import { buildCopyContent, fetchMediaOverHttp, toCopySource, toUploadContent, type MediaFetcher } from './zalo.copy.js';
 import { credentialsFingerprint, readZaloCredentials, saveZaloCredentials, snapshotZaloCredentials } from './zalo.credentials.js';
 import { classifyLoginFailure, translateZaloError } from './zalo.errors.js';
-import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions } from './zalo.mapper.js';
+import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions, toZaloUserRef } from './zalo.mapper.js';
 import type { CreateZaloSession, ZaloApi, ZaloCredentials, ZaloSession } from './zalo.ports.js';
 import { withTimeout } from '../../../shared/async.js';
 import { describeError } from '../../../shared/errors.js';
@@ -451,6 +451,8 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     send,
     sendTyping,
     copyMessage,
+    /** A group member's uid as this account sees it is also the thread id of a private chat with them. */
+    privateRefOf: toZaloUserRef,
 
     /** Returns at once: login and reconnects run in the background, visible through status(). */
     async start({ onMessage: handler }) {
