@@ -83,6 +83,22 @@ const variables = {
     default: '',
     hint: 'a comma-separated list of group conversation refs where the bot answers every message, not only when mentioned (default: none)',
   },
+  BOT_COMMUNITY_GROUPS: {
+    schema: z.string().transform((v, ctx) => {
+      const groups: CommunityGroup[] = [];
+      for (const entry of v.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+        const parsed = parseCommunityGroup(entry);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        groups.push(parsed);
+      }
+      return groups;
+    }),
+    default: '',
+    hint: 'comma-separated residents\' groups, each a group ref with options after ";", e.g. telegram:-1001234;unit=phuong-mau;answer=sure;staff=in_group (answer: addressed|sure, staff: group|in_group; default: none)',
+  },
   ZALO_CREDENTIALS_PATH: {
     schema: z.string().min(1),
     default: '.data/zalo-credentials.json',
@@ -162,7 +178,7 @@ export type Config = {
   telegram: { botToken: string | undefined; webhookUrl: string | undefined; webhookSecret: string; apiRoot: string | undefined };
   zalo: { enabled: boolean; credentialsPath: string };
   /** Groups where the bot answers unaddressed messages too (refs as logged). */
-  bot: { openGroups: string[] };
+  bot: { openGroups: string[]; communityGroups: CommunityGroup[] };
   /** express "trust proxy": which X-Forwarded-* headers to believe (client address, https). */
   trustProxy: boolean | number | string;
   /** Where the console is reached from outside (no trailing slash); cards link to `${publicUrl}/admin/tickets/HS-…`. */
@@ -172,6 +188,28 @@ export type Config = {
   /** How far the bot's clock runs from real time (CLOCK_OFFSET), for trying out-of-hours flows; 0 normally. */
   clockOffsetMs: number;
 };
+
+/**
+ * A residents' group the bot is a member of, and its manners (src/bot/core/pipeline.ts GroupPolicy):
+ * `answer` 'addressed' (default) or 'sure'; `unitId` the centre it belongs to; `staffInGroup` the
+ * centre's officers answer in the group itself.
+ */
+export type CommunityGroup = { conversationRef: string; answer: 'addressed' | 'sure'; unitId?: string; staffInGroup: boolean };
+
+/** "telegram:-100123;unit=phuong-mau;answer=sure;staff=in_group" → a CommunityGroup, or why not. */
+export function parseCommunityGroup(entry: string): CommunityGroup | string {
+  const [ref = '', ...options] = entry.split(';').map((part) => part.trim());
+  if (!/^(telegram:-?\d+(:topic:\d+)?|zalo:group:\d+)$/.test(ref)) return `"${ref}" is not a group ref like telegram:-1001234 or zalo:group:123`;
+  const group: CommunityGroup = { conversationRef: ref, answer: 'addressed', staffInGroup: false };
+  for (const option of options) {
+    const [key, value = ''] = option.split('=').map((part) => part.trim());
+    if (key === 'answer' && (value === 'addressed' || value === 'sure')) group.answer = value;
+    else if (key === 'unit' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(value)) group.unitId = value;
+    else if (key === 'staff' && (value === 'group' || value === 'in_group')) group.staffInGroup = value === 'in_group';
+    else return `"${option}" (in ${ref}) is not an option: use answer=addressed|sure, unit=<unit id>, staff=group|in_group`;
+  }
+  return group;
+}
 
 /** Thrown when the environment cannot be turned into a Config; `problems` holds one readable line each. */
 export class ConfigError extends Error {
@@ -231,7 +269,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
       apiRoot: v.TELEGRAM_API_ROOT,
     },
     zalo: { enabled: v.ZALO_ENABLED, credentialsPath: v.ZALO_CREDENTIALS_PATH },
-    bot: { openGroups: v.BOT_OPEN_GROUPS },
+    bot: { openGroups: v.BOT_OPEN_GROUPS, communityGroups: v.BOT_COMMUNITY_GROUPS },
     trustProxy: v.TRUST_PROXY,
     publicUrl: v.PUBLIC_URL,
     privacy: { retentionDays: v.RETENTION_DAYS },

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   const webUploads = createWebUploadsRepository({ db: database.db, files: uploadFiles });
   const uploadsUpkeep = startUploadsHousekeeping({ uploads: webUploads, logger });
   stoppers.unshift({ name: 'uploads upkeep', stop: () => uploadsUpkeep.stop() });
+  // One clock for everything: adapters' received times, tickets, SLA, office hours (CLOCK_OFFSET moves it).
+  const clock = createOffsetClock({ offsetMs: config.clockOffsetMs });
   const webAdapter = createWebAdapter();
   const adapters = new Map<ChannelName, ChannelAdapter>([['web', webAdapter]]);
   let telegram: TelegramAdapter | undefined;
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
       webhook: webhookUrl ? { url: webhookUrl, secret: webhookSecret || randomBytes(24).toString('base64url') } : undefined,
       logger,
       loadMedia: webUploads.loadMedia,
+      clock,
     });
     adapters.set('telegram', telegram);
   }
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     if (zaloLock.acquired) {
       // Loaded only when used: zca-js alone takes a second or more to import, which every restart would pay.
       const { createZaloAdapter } = await import('./bot/adapters/zalo/zalo.adapter.js');
-      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia }));
+      adapters.set('zalo', createZaloAdapter({ credentialsPath: config.zalo.credentialsPath, logger, loadMedia: webUploads.loadMedia, clock }));
       stoppers.unshift({ name: 'Zalo lock', stop: () => zaloLock.release() });
     } else {
       zaloStandby = true;
@@ -137,8 +140,9 @@ async function main(): Promise<void> {
     faq,
     logger,
     openGroups: config.bot.openGroups,
+    communityGroups: new Map(config.bot.communityGroups.map((g) => [g.conversationRef, { answer: g.answer, staffInGroup: g.staffInGroup, community: true, ...(g.unitId ? { unitId: g.unitId } : {}) }])),
     retentionDays: config.privacy.retentionDays,
-    clock: createOffsetClock({ offsetMs: config.clockOffsetMs }),
+    clock,
     uploadFiles,
     publicUrl: config.publicUrl,
   });
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
           logger,
           unitName: catalogue.unit.name,
           uploads: webUploads,
+          clock,
         }),
     ],
   });
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
   });
   // Messages a crash left stored but unhandled are handled first (in their conversation's order), then
   // the channels start; the platforms' redeliveries of them are duplicates by then.
-  const { recovered } = await pipeline.recover({ since: new Date(Date.now() - RECOVERY_WINDOW_MS) });
+  const { recovered } = await pipeline.recover({ since: new Date(clock.now().getTime() - RECOVERY_WINDOW_MS) });
   if (recovered > 0) logger.warn({ recovered }, 'handling messages a crash left unhandled');
   mark('recovery');
   for (const [name, adapter] of adapters) {

@@ -9,7 +9,7 @@
 import type { ChannelAdapter } from './bot/core/channel.port.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { ChannelName } from './bot/core/message.types.js';
-import { createPipeline, type PipelineLimits, type PipelineStateKey } from './bot/core/pipeline.js';
+import { createPipeline, type GroupPolicy, type PipelineLimits, type PipelineStateKey } from './bot/core/pipeline.js';
 import { defaultBotTexts, greetingText } from './bot/core/bot.texts.js';
 import { createOutbox } from './bot/outbox/outbox.js';
 import { createOutboxRepository } from './bot/outbox/outbox.repository.js';
@@ -45,9 +45,11 @@ export async function assemblePipeline({
   logger,
   clock = systemClock,
   openGroups = [],
+  communityGroups = new Map(),
   retentionDays,
   limits,
   outboxRetryPolicy,
+  queryLogOn = true,
   uploadFiles,
   publicUrl,
 }: {
@@ -58,11 +60,15 @@ export async function assemblePipeline({
   clock?: Clock;
   /** Group refs where the bot answers every message (BOT_OPEN_GROUPS). */
   openGroups?: readonly string[];
+  /** Residents' groups and their manners (BOT_COMMUNITY_GROUPS): see GroupPolicy. */
+  communityGroups?: ReadonlyMap<string, ReturnType<GroupPolicy>>;
   retentionDays: number;
   /** Production keeps the defaults; the benchmark lifts the per-resident throttle. */
   limits?: PipelineLimits;
   /** Production keeps the default; tests shorten the delays. */
   outboxRetryPolicy?: RetryPolicy;
+  /** Production keeps the query log on; the pipeline bench turns it off to measure what it costs. */
+  queryLogOn?: boolean;
   /** Where web chat uploads keep their bytes: erasure removes their files too (main.ts always passes it). */
   uploadFiles?: Pick<UploadFiles, 'remove'>;
   /** PUBLIC_URL: staff-group cards link to the ticket's console page under it. */
@@ -103,6 +109,15 @@ export async function assemblePipeline({
   const handoff = createHandoff({ db, conversations, outboxHistory: outboxRepository, units, outbox, channels: adapters, clock, logger, ...(ticketLink ? { ticketLink } : {}) });
   outboxWorker.onSent((row) => handoff.handleOutboxSent(row));
   outboxWorker.onFailed((row, failure) => handoff.handleOutboxFailed(row, failure));
+  // A residents' group's notice is pinned once it is out, where the bot may (a refusal is only logged).
+  outboxWorker.onSent(async (row) => {
+    const meta = row.meta as { pinAfter?: boolean } | null;
+    const adapter = adapters.get(row.channel as ChannelName);
+    if (!meta?.pinAfter || !row.externalMessageId || !adapter?.pinMessage) return;
+    await adapter.pinMessage({ conversationRef: row.conversationRef, externalMessageId: row.externalMessageId }).catch((error: unknown) => {
+      logger.warn({ err: error, conversationRef: row.conversationRef }, 'could not pin the group notice (the bot may lack the admin right); it stays unpinned');
+    });
+  });
   // The SLA worker posts through the handoff's own staff threads (reachable groups only, one lock per ticket).
   const sla = createSlaWorker({ handoff });
 
@@ -112,6 +127,11 @@ export async function assemblePipeline({
   const open = new Set(openGroups);
   // The greeting names the centre when there is one; with several, the resident is asked which first.
   const { units: served } = await units.listUnits();
+  for (const [ref, policy] of communityGroups) {
+    if (policy.unitId && !served.some((u) => u.id === policy.unitId)) {
+      logger.warn({ group: ref, unitId: policy.unitId }, `BOT_COMMUNITY_GROUPS: ${ref} names unit "${policy.unitId}", which data/units.yaml does not have; its members are asked which centre instead`);
+    }
+  }
   const texts = served.length === 1 ? { ...defaultBotTexts, greeting: greetingText({ centreName: served[0]!.name }) } : defaultBotTexts;
   const pipeline = createPipeline({
     texts,
@@ -121,10 +141,10 @@ export async function assemblePipeline({
     outbox,
     logger,
     clock,
-    groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: open.has(conversationRef) }),
+    groupPolicy: ({ conversationRef }) => communityGroups.get(conversationRef) ?? { answer: open.has(conversationRef) ? 'every' : 'addressed' },
     privacy,
     unitChoice: createUnitChoice({ unitsRepository: units }),
-    queryLog,
+    ...(queryLogOn ? { queryLog } : {}),
     // Several processes on one Postgres: one conversation at a time across them (order, throttle, context).
     lock: { shared: database.shared, run: ({ key, work }) => database.withLock({ key, work }) },
     ...(limits ? { limits } : {}),

@@ -17,6 +17,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { DATA_DIR: 'elsewhere' } }).dataDir).toBe('elsewhere');
   });
 
+  it('reads residents\' groups with their manners (BOT_COMMUNITY_GROUPS), and refuses an unknown option by name', () => {
+    const env = { BOT_COMMUNITY_GROUPS: 'telegram:-1001234;unit=phuong-mau;answer=sure;staff=in_group, zalo:group:987' };
+    expect(loadConfig({ env }).bot.communityGroups).toEqual([
+      { conversationRef: 'telegram:-1001234', answer: 'sure', unitId: 'phuong-mau', staffInGroup: true },
+      { conversationRef: 'zalo:group:987', answer: 'addressed', staffInGroup: false },
+    ]);
+    expect(loadConfig({ env: {} }).bot.communityGroups).toEqual([]);
+    expect(() => loadConfig({ env: { BOT_COMMUNITY_GROUPS: 'zalo:group:987;answer=always' } })).toThrow(/"answer=always" \(in zalo:group:987\) is not an option/);
+    expect(() => loadConfig({ env: { BOT_COMMUNITY_GROUPS: 'zalo:user:987' } })).toThrow(/BOT_COMMUNITY_GROUPS=.*is not a group ref/);
+  });
+
   it('reports every bad variable on its own readable line naming the fix', () => {
     let error: unknown;
     try {

@@ -91,7 +91,7 @@ export async function runConsoleBench({ dataDir = 'data' }: { dataDir?: string }
   }
 }
 
-async function signIn(base: string): Promise<string> {
+export async function signIn(base: string, username = 'bench'): Promise<string> {
   const login = await fetch(`${base}/admin/login`);
   const loginCookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const token = /name="_login" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
@@ -99,14 +99,14 @@ async function signIn(base: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
-    body: new URLSearchParams({ _login: token, username: 'bench', password: 'mat-khau-thu-2026' }).toString(),
+    body: new URLSearchParams({ _login: token, username, password: 'mat-khau-thu-2026' }).toString(),
   });
   const session = res.headers.getSetCookie().find((c) => c.startsWith('mc_admin='));
   if (!session) throw new Error(`bench sign-in failed: ${res.status}`);
   return session.split(';')[0]!;
 }
 
-async function fetchPage(base: string, path: string, cookie: string): Promise<number> {
+export async function fetchPage(base: string, path: string, cookie: string): Promise<number> {
   const started = performance.now();
   const res = await fetch(`${base}${path}`, { headers: { cookie } });
   const body = await res.text();

@@ -10,6 +10,7 @@
  * handled), many residents at once. Latency: messages then arrive at the target rate from many
  * residents (an open loop), so the percentiles are those of a loaded but not saturated bot.
  * Baseline beside it: the raw cost of one INSERT into messages on the same database.
+ * Each backend runs twice, without and with the query log, and prints the change in throughput.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,20 +86,30 @@ export async function runPipelineBench({
   const engine = engineCostMs === undefined ? 'real FAQ engine' : `real FAQ decisions memoised, ${engineCostMs} ms CPU each`;
   log(`pipeline bench: ${messages} messages from ${residents} residents at once, then a steady stream at the target rate; ${engine} (${catalogue.entries.length} entries)`);
   for (const backend of backends) {
-    const { handle, dispose } = await backend.open();
-    try {
-      const result = await benchOne({ handle, backend: backend.name, dataDir, questions, catalogue, messages, residents, engineCostMs });
-      results.push(result);
-      const target = TARGETS[backend.name];
-      log(
-        `  ${backend.name.padEnd(8)} ${result.messagesPerSecond.toFixed(0).padStart(5)} msg/s (target ≥${target}${result.messagesPerSecond >= target ? ' ✓' : ' ✗'})` +
-          `  | at ${result.latencyRate} msg/s: p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms (target ≤${TARGETS.p99Ms}${result.p99Ms <= TARGETS.p99Ms ? ' ✓' : ' ✗'})` +
-          `  | baseline: 1 insert p50 ${result.insertP50Ms.toFixed(2)} ms, ${result.insertsPerSecond.toFixed(0)} inserts/s sequential` +
-          `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later  | CPU ${result.cpuMsPerMessage.toFixed(2)} ms/msg, ${result.statementsPerMessage.toFixed(1)} statements/msg (worker's included)`,
-      );
-    } finally {
-      await handle.close();
-      await dispose();
+    // Without and with the query log, each on a fresh database, printed one under the other.
+    const pair: PipelineBenchResult[] = [];
+    for (const queryLogOn of [false, true]) {
+      const { handle, dispose } = await backend.open();
+      try {
+        const result = await benchOne({ handle, backend: backend.name, dataDir, questions, catalogue, messages, residents, engineCostMs, queryLogOn });
+        results.push(result);
+        pair.push(result);
+        const target = TARGETS[backend.name];
+        log(
+          `  ${backend.name.padEnd(8)} query log ${queryLogOn ? 'on ' : 'off'} ${result.messagesPerSecond.toFixed(0).padStart(5)} msg/s (target ≥${target}${result.messagesPerSecond >= target ? ' ✓' : ' ✗'})` +
+            `  | at ${result.latencyRate} msg/s: p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms (target ≤${TARGETS.p99Ms}${result.p99Ms <= TARGETS.p99Ms ? ' ✓' : ' ✗'})` +
+            `  | baseline: 1 insert p50 ${result.insertP50Ms.toFixed(2)} ms, ${result.insertsPerSecond.toFixed(0)} inserts/s sequential` +
+            `  | outbox drained ${result.outboxDrainMs.toFixed(0)} ms later  | CPU ${result.cpuMsPerMessage.toFixed(2)} ms/msg, ${result.statementsPerMessage.toFixed(2)} statements/msg (worker's and query log's included)`,
+        );
+      } finally {
+        await handle.close();
+        await dispose();
+      }
+    }
+    const [off, on] = pair;
+    if (off && on) {
+      const change = (on.messagesPerSecond / off.messagesPerSecond - 1) * 100;
+      log(`  ${backend.name.padEnd(8)} query log on vs off: throughput ${change >= 0 ? '+' : ''}${change.toFixed(1)} % (limit −10 %${change >= -10 ? ' ✓' : ' ✗'}), statements/msg ${off.statementsPerMessage.toFixed(2)} → ${on.statementsPerMessage.toFixed(2)}`);
     }
   }
   return results;
@@ -113,7 +124,9 @@ async function benchOne({
   messages,
   residents,
   engineCostMs,
+  queryLogOn,
 }: {
+  queryLogOn: boolean;
   handle: DatabaseHandle;
   backend: 'pglite' | 'postgres';
   dataDir: string;
@@ -131,7 +144,8 @@ async function benchOne({
   await syncUnitsFromData({ db: handle.db, dataDir });
   // The same wiring as main.ts: handoff, privacy and unit choice are asked about every message.
   const counted = countStatements(handle.db);
-  const { pipeline, outbox, outboxWorker: worker, unitsListener } = await assemblePipeline({
+  const { pipeline, outbox, outboxWorker: worker, unitsListener, queryLog } = await assemblePipeline({
+    queryLogOn,
     database: { ...handle, db: counted.db },
     adapters,
     faq: engineCostMs === undefined ? createFaqEngine(catalogue) : createMemoizedEngine({ catalogue, questions, costMs: engineCostMs }),
@@ -165,6 +179,8 @@ async function benchOne({
   const drainStarted = performance.now();
   while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
   const outboxDrainMs = performance.now() - drainStarted;
+  // The query log's last batch belongs to the throughput phase too.
+  await queryLog.flush();
   // This process's CPU (pipeline, engine, outbox worker, driver; PGlite's database too) per message handled.
   const cpu = process.cpuUsage(cpuBefore);
   const statementsPerMessage = (counted.counter.statements - statementsBefore) / handled;
@@ -188,6 +204,7 @@ async function benchOne({
   );
   while ((await outbox.pendingCount()).count > 0) await new Promise((r) => setTimeout(r, 20));
   await worker.stop();
+  await queryLog.stop();
   await unitsListener.stop();
 
   latencies.sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- faq|pipeline|console|uploads|dashboard] [--pg postgres://…]`: prints the benchmarks with their baselines.
+ * dashboard: `[--small]` a 20-unit quarter instead of the province year, `[--db scale_year]` keep and reuse the generated database, `[--rounds 20]` requests per page.
  * The pipeline part runs on PGlite and, with --pg (or DATABASE_URL), on Postgres too.
  */
 export async function run(args: string[]): Promise<number> {
@@ -28,7 +29,14 @@ export async function run(args: string[]): Promise<number> {
   }
   if (only === 'dashboard') {
     const { runDashboardBench } = await import('../bench/dashboard.bench.js');
-    await runDashboardBench({ databaseUrl, ...(args.includes('--small') ? { units: 20, days: 90 } : {}) });
+    const dbIndex = args.indexOf('--db');
+    const roundsIndex = args.indexOf('--rounds');
+    await runDashboardBench({
+      databaseUrl,
+      small: args.includes('--small'),
+      ...(dbIndex >= 0 && args[dbIndex + 1] ? { keep: args[dbIndex + 1] } : {}),
+      ...(roundsIndex >= 0 && Number(args[roundsIndex + 1]) > 0 ? { rounds: Number(args[roundsIndex + 1]) } : {}),
+    });
   }
   return 0;
 }

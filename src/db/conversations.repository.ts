@@ -9,6 +9,7 @@ import { conversationsTable } from './conversations.table.js';
 import { isUniqueViolation } from './db.errors.js';
 import { messagesTable } from './messages.table.js';
 import type { StateProbes } from './state-probe.js';
+import { toUnitWrite, type UnitWrite } from './unit-write.js';
 
 export type Conversation = typeof conversationsTable.$inferSelect;
 export type StoredMessage = typeof messagesTable.$inferSelect;
@@ -71,6 +72,16 @@ export function createConversationsRepository<K extends string = never>({ db, pr
   async function findConversationByRef({ conversationRef }: { conversationRef: string }) {
     const [row] = await db.select().from(conversationsTable).where(eq(conversationsTable.conversationRef, conversationRef));
     return { conversation: row };
+  }
+
+  /** An inbound message by its platform id, with the conversation it was stored in (a group member's requester conversation). */
+  async function findInboundByExternalId({ channel, externalId }: { channel: string; externalId: string }) {
+    const [row] = await db
+      .select({ message: messagesTable, conversationRef: conversationsTable.conversationRef })
+      .from(messagesTable)
+      .innerJoin(conversationsTable, eq(conversationsTable.id, messagesTable.conversationId))
+      .where(and(eq(messagesTable.channel, channel), eq(messagesTable.externalId, externalId), eq(messagesTable.direction, 'in')));
+    return row ? { message: row.message, conversationRef: row.conversationRef } : undefined;
   }
 
   /**
@@ -138,7 +149,19 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     receivedAt: Date;
     /** Kept with the row until it is handled, so a restart can handle it again (see listUnhandled). */
     replay: Record<string, unknown>;
-  }): Promise<{ conversationId: number; created: boolean; messageId: number | null; duplicate: boolean; state: ConversationState<NoInfer<K>>; context: unknown }> {
+    /** A media message's platform handle, kept after handling (earlier media follow a ticket's card). */
+    attachment?: StoredMessage['attachment'];
+  }): Promise<{
+    conversationId: number;
+    created: boolean;
+    messageId: number | null;
+    duplicate: boolean;
+    state: ConversationState<NoInfer<K>>;
+    /** conversations.resident_flow as last written (null: none). */
+    residentFlow: Record<string, unknown> | null;
+    /** conversations.flood_state as last written (null: none). */
+    floodState: Record<string, unknown> | null;
+  }> {
     const name = args.residentName ?? null;
     const who = args.residentExternalId ?? null;
     const at = args.receivedAt.toISOString();
@@ -151,16 +174,18 @@ export function createConversationsRepository<K extends string = never>({ db, pr
           last_seen_at = greatest(conversations.last_seen_at, excluded.last_seen_at),
           resident_name = coalesce(excluded.resident_name, conversations.resident_name),
           resident_external_id = coalesce(excluded.resident_external_id, conversations.resident_external_id)
-        returning id, unit_id, context, (xmax = 0) as inserted
+        returning id, unit_id, resident_flow, flood_state, (xmax = 0) as inserted
       ), msg as (
-        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay)
-        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb from conv
+        insert into messages (conversation_id, direction, channel, external_id, sender_external_id, sender_name, kind, text, received_at, handled_at, replay, attachment)
+        select conv.id, 'in', ${args.channel}, ${args.externalId}, ${who}, ${name}, ${args.kind}, ${args.text}, ${at}::timestamptz, null, ${JSON.stringify(args.replay)}::jsonb, ${args.attachment ? JSON.stringify(args.attachment) : null}::jsonb from conv
         on conflict (channel, external_id) where direction = 'in' do nothing
         returning id
       )
-      select conv.id, conv.inserted, conv.unit_id, conv.context, (select id from msg) as message_id${sql.join(flags)}
+      select conv.id, conv.inserted, conv.unit_id, conv.resident_flow, conv.flood_state, (select id from msg) as message_id${sql.join(flags)}
       from conv`);
-    const rows = rowsOf<{ id: number | string; inserted: boolean; unit_id: string | null; context: unknown; message_id: number | string | null } & Record<K, boolean>>(result);
+    const rows = rowsOf<
+      { id: number | string; inserted: boolean; unit_id: string | null; resident_flow: Record<string, unknown> | string | null; flood_state: Record<string, unknown> | string | null; message_id: number | string | null } & Record<K, boolean>
+    >(result);
     const row = rows[0];
     if (!row) throw new Error(`storeInbound for ${args.conversationRef} returned nothing`);
     const messageId = row.message_id === null ? null : Number(row.message_id);
@@ -170,7 +195,8 @@ export function createConversationsRepository<K extends string = never>({ db, pr
       messageId,
       duplicate: messageId === null,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
-      context: row.context,
+      residentFlow: jsonOf(row.resident_flow),
+      floodState: jsonOf(row.flood_state),
     };
   }
 
@@ -230,12 +256,20 @@ export function createConversationsRepository<K extends string = never>({ db, pr
     /** Also the conversation's older unhandled messages (as listUnhandledOf), in the same statement. */
     withOlder?: boolean;
   }): Promise<
-    | { conversationId: number; created: boolean; handled: boolean; state: ConversationState<NoInfer<K>>; context: unknown; older: UnhandledMessage[] }
+    | {
+        conversationId: number;
+        created: boolean;
+        handled: boolean;
+        state: ConversationState<NoInfer<K>>;
+        residentFlow: Record<string, unknown> | null;
+        floodState: Record<string, unknown> | null;
+        older: UnhandledMessage[];
+      }
     | undefined
   > {
     const flags = probeEntries.map(([key, probe]) => sql`, ${probe(sql`m.conversation_id`)} as ${sql.identifier(key)}`);
     const result = await db.execute(sql`
-      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id, c.context,
+      select m.conversation_id as id, (m.handled_at is not null) as handled, c.unit_id, c.resident_flow, c.flood_state,
         ${
           withOlder
             ? sql`(select coalesce(json_agg(json_build_object('id', o.id, 'replay', o.replay) order by o.id), '[]'::json) from messages o
@@ -245,17 +279,79 @@ export function createConversationsRepository<K extends string = never>({ db, pr
         not exists (select 1 from messages e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id) as first${sql.join(flags)}
       from messages m join conversations c on c.id = m.conversation_id
       where m.id = ${messageId}`);
-    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null; context: unknown; older: unknown } & Record<K, boolean>>(result)[0];
+    type Json = Record<string, unknown> | string | null;
+    const row = rowsOf<{ id: number | string; handled: boolean; first: boolean; unit_id: string | null; resident_flow: Json; flood_state: Json; older: unknown } & Record<K, boolean>>(result)[0];
     if (!row) return undefined;
     return {
       conversationId: Number(row.id),
       created: row.first,
       handled: row.handled,
       state: { unitId: row.unit_id, ...Object.fromEntries(probeEntries.map(([key]) => [key, row[key] === true])) } as ConversationState<K>,
-      context: row.context,
+      residentFlow: jsonOf(row.resident_flow),
+      floodState: jsonOf(row.flood_state),
       older: parseJson<Array<{ id: number | string; replay: unknown }>>(row.older).map((o) => toUnhandled(o.id, o.replay)),
     };
   }
 
-  return { upsertConversation, findConversationByRef, recordInbound, recordOutbound, listMessages, storeInbound, listUnhandled, listUnhandledOf, readStoredState };
+  /**
+   * The write of conversations.resident_flow, handed to the outbox's inbound unit: it commits in
+   * the statement that queues the message's replies (an offer is saved exactly when the reply that
+   * makes it is queued). `null` forgets it.
+   */
+  function residentFlowWrite({ conversationId, residentFlow }: { conversationId: number; residentFlow: Record<string, unknown> | null }): UnitWrite {
+    return conversationStateWrite({ conversationId, residentFlow });
+  }
+
+  /**
+   * One write of a conversation's resident flow and flood state (either may be left out: it stays as
+   * it is), for the inbound unit. One UPDATE for both: two data-modifying WITHs of one statement must
+   * not update the same row.
+   */
+  function conversationStateWrite({
+    conversationId,
+    residentFlow,
+    floodState,
+  }: {
+    conversationId: number;
+    residentFlow?: Record<string, unknown> | null;
+    floodState?: Record<string, unknown> | null;
+  }): UnitWrite {
+    const json = (value: Record<string, unknown> | null) => (value === null ? sql`null` : sql`${JSON.stringify(value)}::jsonb`);
+    const sets = [
+      ...(residentFlow !== undefined ? [sql`resident_flow = ${json(residentFlow)}`] : []),
+      ...(floodState !== undefined ? [sql`flood_state = ${json(floodState)}`] : []),
+    ];
+    if (sets.length === 0) throw new Error(`conversationStateWrite for conversation ${conversationId} sets nothing`);
+    return toUnitWrite(sql`update conversations set ${sql.join(sets, sql`, `)} where id = ${conversationId}`);
+  }
+
+  /**
+   * The flood throttle holds an inbound message (it stays unhandled) until `until`: kept in its replay,
+   * so any process on the database, or the next start, sees when its pause ends (listUnhandledOf).
+   */
+  function heldWrite({ messageId, until }: { messageId: number; until: Date }): UnitWrite {
+    return toUnitWrite(sql`update messages set replay = replay || jsonb_build_object('heldUntil', ${until.toISOString()}::text) where id = ${messageId}::bigint`);
+  }
+
+  return {
+    residentFlowWrite,
+    conversationStateWrite,
+    heldWrite,
+    upsertConversation,
+    findConversationByRef,
+    findInboundByExternalId,
+    recordInbound,
+    recordOutbound,
+    listMessages,
+    storeInbound,
+    listUnhandled,
+    listUnhandledOf,
+    readStoredState,
+  };
+}
+
+/** postgres.js parses jsonb; a driver that hands back text is read the same way. */
+function jsonOf(value: Record<string, unknown> | string | null): Record<string, unknown> | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
 }

@@ -19,11 +19,18 @@ export const conversationsTable = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /**
-     * The pipeline's short-lived context (clarify options, the entry answered last, the question an
-     * offer of a person refers to), opaque here. Read with every stored message and written in the
-     * statement that queues the message's replies, so a restart or another process keeps it.
+     * The resident's open question a "Gặp cán bộ" refers back to, the last clarify options and the
+     * entry answered last (src/bot/core/conversation-context.ts), with the time it was written. Read
+     * by the statement that stores each message, written by the one that queues its replies: a
+     * restart loses no offer. It holds the resident's words, so erasure clears it.
      */
-    context: jsonb('context').$type<Record<string, unknown>>(),
+    residentFlow: jsonb('resident_flow').$type<Record<string, unknown>>(),
+    /**
+     * The flood throttle's recent arrivals in this conversation, per sender (src/bot/core/throttle.ts),
+     * opaque here. Read and written like resident_flow, so the limit holds across restarts and across
+     * processes on one database. Keyed by the senders' platform ids, so erasure clears it.
+     */
+    floodState: jsonb('flood_state').$type<Record<string, unknown>>(),
   },
   (t) => [index('conversations_last_seen_idx').on(t.lastSeenAt)],
 );

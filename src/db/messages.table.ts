@@ -32,6 +32,12 @@ export const messagesTable = pgTable(
     handledAt: timestamp('handled_at', { withTimezone: true, mode: 'date' }).defaultNow(),
     /** The mapped InboundMessage (no raw payload) while unhandled; cleared when handled or erased. */
     replay: jsonb('replay').$type<Record<string, unknown>>(),
+    /**
+     * An inbound photo/file/voice note's platform handle (a Zalo CDN link, a web upload ref), so media
+     * sent shortly before a ticket opened can still be uploaded into another platform's staff group.
+     * Kept after handling (unlike `replay`); cleared by erasure and retention with the text.
+     */
+    attachment: jsonb('attachment').$type<{ ref: string; mimeType?: string; fileName?: string }>(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -8,7 +8,7 @@ import type { FaqIndex, RankedEntry } from './faq.index.js';
 import { ASPECT_WORDS, asksHowTo, detectAspect, detectHandoffIntent, findOutOfScopeTopics, isFormalRegister } from './faq.intents.js';
 import { normalizeForSearch, type Lexicon, type NormalizedText } from './faq.lexicon.js';
 import type { Smalltalk } from './faq.smalltalk.js';
-import { storyFeatures, storyProbability } from './faq.story.js';
+import { isQuestion, storyFeatures, storyProbability } from './faq.story.js';
 import type { Thresholds } from './faq.thresholds.js';
 import type { Aspect, FaqDecision } from './faq.types.js';
 
@@ -108,10 +108,13 @@ export function analyse({ text, context = {} }: { text: string; context?: Decide
   const offTopic =
     outOfScope.length > 0 && (best.topic < FULL_TOPIC || outOfScope.some((phrase) => index.namedWithin({ entryId: best.entryId, phrase })));
   const unknownShare = index.unknownShare(query);
-  const story = storyFeatures({ words: query.expanded, best, unknownShare });
+  const story = storyFeatures({ words: query.expanded, best, unknownShare, asks: isQuestion({ words: query.words, questionMark: text.includes('?') }) });
   const bare = aspect === null && !asksHowTo(query.expanded) && query.words.filter((w) => !lexicon.stopFolded.has(w)).length <= BARE_WORDS;
   const focused = questionFocus(text, lexicon);
-  const focus = focused && { ranked: index.search({ query: focused, limit: 5 }), unknownShare: index.unknownShare(focused) };
+  const focusRanked = focused && index.search({ query: focused, limit: 5 });
+  // The story may hold the qualifier that picks the sibling ("người Campuchia" … "đăng ký kết hôn ở xã"): the asking sentences alone lose it.
+  const refinedByStory = focusRanked?.[0] !== undefined && index.refines({ specific: best.entryId, general: focusRanked[0].entryId });
+  const focus = focused && focusRanked && !refinedByStory ? { ranked: focusRanked, unknownShare: index.unknownShare(focused) } : null;
   return { final: null, ranked, unknownShare, aspect, offTopic, topicNotEnough: outOfScope.length > 0 || isFormalRegister(query.expanded), story, query, focus, bare };
 }
 

@@ -17,8 +17,9 @@ export type FaqEngine = {
   /**
    * Vietnamese text a resident sees for a decision (handoff text says a person will reply).
    * `unitId`: the resident's centre; its overrides of province entries are used.
+   * `buttons`: the channel shows buttons (capabilities.buttons; default true), so a text may say «bấm».
    */
-  render(args: { decision: FaqDecision; maxTextLength: number; unitId?: string | null }): RenderedReply;
+  render(args: { decision: FaqDecision; maxTextLength: number; unitId?: string | null; buttons?: boolean }): RenderedReply;
   /** Resolves a button's `data` (e.g. "faq:khai-sinh:fee") into a reply, or null when it is not an FAQ action. */
   renderAction(args: { action: string; maxTextLength: number; unitId?: string | null }): RenderedReply | null;
   /**

@@ -93,7 +93,8 @@ export function createFaqEngine({
       return explainAnalysis({ analysis, thresholds, decision: decideAnalysed(analysis) });
     },
     normalise: ({ text }) => normalizeForSearch(text, lexicon),
-    render: ({ decision, maxTextLength, unitId }) => renderDecision({ decision, entries: entriesFor(unitId), unit: factsFor(unitId), smalltalk, maxTextLength }),
+    render: ({ decision, maxTextLength, unitId, buttons }) =>
+      renderDecision({ decision, entries: entriesFor(unitId), unit: factsFor(unitId), smalltalk, maxTextLength, ...(buttons === undefined ? {} : { buttons }) }),
     renderAction({ action, maxTextLength, unitId }) {
       const parsed = parseFaqAction(action);
       const entry = parsed && entriesFor(unitId).get(parsed.entryId);

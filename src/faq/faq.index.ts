@@ -32,6 +32,8 @@ export type FaqIndex = {
   unknownShare(query: NormalizedText): number;
   /** True when the entry's title, questions or keywords contain the folded phrase. */
   mentions(args: { entryId: string; phrase: string }): boolean;
+  /** True when `specific`'s title is `general`'s plus a qualifier ("… có yếu tố nước ngoài"), see `refinements`. */
+  refines(args: { specific: string; general: string }): boolean;
   /** True when the folded phrase contains the entry's title or one of its keywords ("the tam tru" holds "tam tru"). */
   namedWithin(args: { entryId: string; phrase: string }): boolean;
 };
@@ -59,6 +61,11 @@ const MAX_TYPO_TERMS = 4;
 const MIN_TOPIC_IDF = 4;
 /** Candidates are ordered mostly by entry-level evidence, with BM25 (relative to the best) breaking ties. */
 const RANK_WEIGHTS = { coverage: 0.4, topic: 0.4, bm25: 0.2 };
+/**
+ * A general entry whose sibling refines it (see `refinements`) keeps this share of its rank when the
+ * message names the sibling's qualifier: below the policy's ambiguity ratios, above its clarify ratio.
+ */
+const REFINED_RANK = 0.8;
 
 /** What one catalogue text adds to its entry; computed once per distinct text in a build. */
 type TextFacts = {
@@ -92,6 +99,7 @@ export function createFaqIndex({
   const expandedText = new Map<string, string>(); // entryId → " all | expanded | texts "
   const topicTerms = new Map<string, string[][]>(); // entryId → title and keywords as term lists
   const topicWords = new Map<string, string[]>(); // entryId → title and keywords as folded words (" a b ")
+  const titleWords = new Map<string, string[]>(); // entryId → the title's folded content words, in order
   // Entries share many texts (keywords, common questions): each distinct text is normalised once.
   const factsByText = new Map<string, TextFacts>();
   const factsOf = (text: string): TextFacts => {
@@ -125,6 +133,7 @@ export function createFaqIndex({
       fuseDocs.push({ entryId: entry.id, text: facts.fuseText });
       for (const w of facts.words) words.add(w);
       for (const w of facts.accented) accented.add(w);
+      if (text === entry.title) titleWords.set(entry.id, facts.spaced.trim().split(' ').filter(Boolean));
       if (topicTexts.has(text) && facts.words.length > 0) {
         topics.push(facts.words);
         topicWordList.push(facts.spaced);
@@ -168,6 +177,59 @@ export function createFaqIndex({
   const topicPhrases = new Map(
     [...topicTerms].map(([id, phrases]) => [id, phrases.map((terms) => ({ terms, total: terms.reduce((s, t) => s + idf(t), 0) }))]),
   );
+  /**
+   * Siblings that refine another entry: the specific title is the general one plus a qualifier before
+   * or after it ("Đăng ký kết hôn" + "có yếu tố nước ngoài"); the qualifier's word pairs ("nuoc_ngoai")
+   * name the refinement. A title that holds the general one in the middle of a list ("Liên thông:
+   * đăng ký khai sinh – đăng ký thường trú – …") refines nothing. Computed from the titles, once per build.
+   */
+  const refinements = new Map<string, Array<{ specific: string; qualifier: Set<string> }>>();
+  // Only titles sharing the first or the last word can hold one another at an end (bounded work at 2,000 entries).
+  const byEnd = new Map<string, string[]>();
+  for (const [id, words] of titleWords) {
+    for (const key of new Set([`^${words[0]}`, `$${words.at(-1)}`])) {
+      const ids = byEnd.get(key);
+      if (ids) ids.push(id);
+      else byEnd.set(key, [id]);
+    }
+  }
+  for (const [general, words] of titleWords) {
+    if (words.length === 0) continue;
+    const others = new Set([...(byEnd.get(`^${words[0]}`) ?? []), ...(byEnd.get(`$${words.at(-1)}`) ?? [])]);
+    for (const specific of others) {
+      const longer = titleWords.get(specific)!;
+      if (specific === general || longer.length <= words.length) continue;
+      const prefix = words.every((w, i) => longer[i] === w);
+      const suffix = words.every((w, i) => longer[longer.length - words.length + i] === w);
+      if (!prefix && !suffix) continue;
+      const rest = prefix ? longer.slice(words.length) : longer.slice(0, longer.length - words.length);
+      const qualifier = new Set(rest.slice(1).map((w, i) => `${rest[i]}_${w}`));
+      if (qualifier.size > 0) refinements.set(general, [...(refinements.get(general) ?? []), { specific, qualifier }]);
+    }
+  }
+
+  /**
+   * A message naming a general entry's topic and a refining sibling's qualifier names the sibling's
+   * topic as fully: the sibling takes the general entry's topic recall, and at the top the general
+   * entry gives way to it (keeping REFINED_RANK of its rank).
+   */
+  function preferRefinement(ranked: RankedEntry[], queryTerms: Set<string>): RankedEntry[] {
+    const named = (general: RankedEntry) =>
+      refinements.get(general.entryId)?.find(({ specific, qualifier }) => ranked.some((r) => r.entryId === specific) && [...qualifier].some((p) => queryTerms.has(p)));
+    let out = ranked;
+    for (const general of ranked) {
+      const sibling = named(general);
+      if (!sibling) continue;
+      const specific = out.find((r) => r.entryId === sibling.specific)!;
+      const top = out[0] === general || out.indexOf(general) < out.indexOf(specific);
+      const promoted = { ...specific, topic: Math.max(specific.topic, general.topic), rank: top ? Math.max(general.rank, specific.rank) : specific.rank };
+      const demoted = top ? { ...general, rank: general.rank * REFINED_RANK } : general;
+      out = out.map((r) => (r === specific ? promoted : r === general ? demoted : r)).sort((a, b) => b.rank - a.rank);
+      break;
+    }
+    return out;
+  }
+
   function topicRecall(entryId: string, queryTerms: Set<string>): number {
     let best = 0;
     for (const { terms, total } of topicPhrases.get(entryId) ?? []) {
@@ -218,7 +280,7 @@ export function createFaqIndex({
     const totalIdf = [...unigrams, ...pairs].reduce((sum, w) => sum + idf(w), 0);
     const maxBm25 = Math.max(...[...perEntry.values()].map((e) => e.bm25), 1e-9);
     const queryTerms = new Set([...unigrams, ...pairs]);
-    const ranked = [...perEntry]
+    const scored = [...perEntry]
       .sort((a, b) => b[1].bm25 - a[1].bm25)
       .slice(0, CANDIDATES)
       .map(([entryId, { bm25, matched }]) => {
@@ -236,8 +298,8 @@ export function createFaqIndex({
         };
       })
       .map((r) => ({ ...r, rank: RANK_WEIGHTS.coverage * r.coverage + RANK_WEIGHTS.topic * r.topic + RANK_WEIGHTS.bm25 * (r.bm25 / maxBm25) }))
-      .sort((a, b) => b.rank - a.rank)
-      .slice(0, limit);
+      .sort((a, b) => b.rank - a.rank);
+    const ranked = preferRefinement(scored, queryTerms).slice(0, limit);
     const similarity = fuse.similarity({ query: query.unigrams.join(' '), entryIds: ranked.slice(0, RESCORE_TOP).map((r) => r.entryId) });
     for (const r of ranked) r.fuse = similarity.get(r.entryId) ?? 0;
     return ranked;
@@ -252,6 +314,7 @@ export function createFaqIndex({
       const unknown = terms.filter((t) => !documentFrequency.has(t)).reduce((sum, t) => sum + idf(t), 0);
       return total > 0 ? unknown / total : 0;
     },
+    refines: ({ specific, general }) => refinements.get(general)?.some((r) => r.specific === specific) ?? false,
     mentions: ({ entryId, phrase }) => expandedText.get(entryId)?.includes(` ${phrase} `) ?? false,
     namedWithin: ({ entryId, phrase }) => (topicWords.get(entryId) ?? []).some((words) => ` ${phrase} `.includes(words)),
   };

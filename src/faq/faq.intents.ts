@@ -39,12 +39,14 @@ export const ASPECT_WORDS = new Set(
 );
 
 const EXPLICIT_REQUEST = ['gap can bo', 'gap nguoi', 'nguoi that', 'noi chuyen voi nguoi', 'noi chuyen truc tiep', 'nhan vien', 'chuyen cho can bo', 'chuyen can bo', 'can bo truc', 'gap truc tiep', 'tu van vien', 'gap admin', 'goi lai cho toi', 'goi dien lai', 'goi cho toi', 'nguoi tra loi', 'gap lanh dao', 'tong dai vien', 'muon gap', 'can gap', 'gap truong', 'gap ngay', 'so dien thoai rieng', 'so rieng', 'sdt rieng', 'zalo rieng', 'cho gap', 'can nguoi', 'nguoi truc', 'hoi can bo', 'gap chu tich'];
-const EMERGENCY = ['chay nha', 'hoa hoan', 'dang chay', 'tai nan', 'cap cuu', 'cuop', 'trom', 'danh nhau', 'bao luc', 'bi danh', 'danh dap', 'tu tu', 'mat tich', 'lu lut', 'ngap lut', 'sat lo', 'ngat xiu', 'nguy hiem', 'cuu voi', 'cuu toi', 'dot nhap', 'chay rung', 'dien giat', 'khan cap', 'bat coc', 'de doa', 'hanh hung', 'bi thuong', 'dot quy'];
+const EMERGENCY = ['chay nha', 'hoa hoan', 'dang chay', 'tai nan', 'cap cuu', 'cuop', 'trom', 'danh nhau', 'bao luc', 'bi danh', 'danh dap', 'tu tu', 'mat tich', 'lu lut', 'ngap lut', 'sat lo', 'ngat xiu', 'nguy hiem', 'cuu voi', 'cuu toi', 'dot nhap', 'chay rung', 'dien giat', 'khan cap', 'bat coc', 'de doa', 'hanh hung', 'bi thuong nang', 'dang bi thuong', 'dot quy'];
 const COMPLAINT = ['thai do', 'hach sach', 'nhung nhieu', 'tham nhung', 'doi tien', 'boi duong', 'hoi lo', 'buc xuc', 'qua te', 'te qua', 'coc can', 'lam kho', 'vo trach nhiem', 'to cao', 'bo mac', 'quat thao', 'chui', 'vo le', 'thieu ton trong', 'khong nghe may', 'hen lan hen', 'di lai nhieu lan', 'lam sai', 'noi chuyen hon', 'rat hon', 'khieu nai chi', 'khieu nai anh', 'khieu nai ong', 'khieu nai ba', 'khieu nai can bo', 'khong ai tra loi', 'ko ai tra loi'];
 /** How-to wording: "khiếu nại thì làm thế nào" asks for the procedure, it is not a complaint. */
 const HOW_TO = ['the nao', 'nhu the nao', 'lam sao', 'cach', 'o dau', 'thu tuc', 'huong dan', 'quy trinh', 'duong day nong', 'so dien thoai'];
 const OWN_CASE = ['ho so cua toi', 'ho so cua em', 'ho so cua minh', 'ho so cua bac', 'ho so cua chau', 'ho so nha toi', 'ho so nha em', 'ho so toi', 'ho so em', 'ho so minh', 'ma ho so', 'giay hen', 'phieu hen', 'bien nhan', 'bo sung ho so', 'ho so bi', 'ho so nop', 'cua nha toi', 'cua nha em', 'nha toi nop', 'toi da nop', 'em da nop', 'toi nop tu', 'em nop tu', 'toi nop ho so', 'em nop ho so'];
-const STILL_WAITING = ['chua', 'sao', 'bao gio', 'den dau', 'toi dau', 'lau the', 'qua han', 'tre hen', 'lau qua', 'van chua', 'bi tra', 'bi loi', 'tu choi', 'that lac', 'mat ho so', 'chua xong', 'cu hen', 'van chua', 'vo ly', 'chua nhan duoc'];
+const STILL_WAITING = ['chua', 'sao', 'bao gio', 'den dau', 'toi dau', 'lau the', 'qua han', 'tre hen', 'lau qua', 'van chua', 'bi tra', 'bi loi', 'tu choi', 'that lac', 'mat ho so', 'chua xong', 'cu hen', 'van chua', 'vo ly', 'chua nhan duoc', 'duyet chua', 'xong chua', 'co chua', 'duoc chua'];
+/** "hồ sơ tạm hoãn nghĩa vụ của con tôi": a dossier (named by its procedure) that belongs to the resident's family. */
+const OWN_DOSSIER = /\bho so(?: \S+){0,6} cua (?:(?:con|bo|me|ba|ma|chong|vo|ong|anh|chi|em) )?(?:toi|em|minh|tui)\b/;
 /** A dossier or receipt number written by the resident (HS-0042, 000.00.00.H01-…). */
 const CASE_NUMBER = /\b(?:hs\s?\d{2,}|\d{3}\s\d{2}\s\d{2}\s[a-z]\d{2})\b/;
 
@@ -62,9 +64,10 @@ export const OUT_OF_SCOPE_TOPICS = [
   'nguoi su dung lao dong', 'huong bao hiem', 'co phan', 'von dieu le',
   'nha dau tu', 'dien luc', 'mat dien', 'mat nuoc', 'cap nuoc', 'gia xang', 'vay tien', 'cho vay', 'khoa hoc', 'den bu', 'tien dien', 'tien nuoc', 'internet cap', 'bang dai hoc', 'van bang', 'bang tot nghiep', 'the tam tru', 'the thuong tru', 'hoan thue', 'xuat khau', 'nhap khau hang', 'thue nhap khau', 'giay phep nhap khau', 'hang nhap khau', 'thuong mai', 'hang hoa', 'duoc pham', 'giao vien', 'can bo cong chuc',
   'vien chuc', 'ky luat', 'luan van', 'bai van', 'bai tap', 'dang vien', 'ket nap', 'tam giam', 'hinh su', 'an phi', 'phap nhan',
-  // Commune procedures the catalogue does not hold yet: a person answers them.
-  'con nuoi', 'nhan con nuoi', 'nuoi con nuoi',
 ];
+
+/** Advertising pasted into the chat (land plots, "fast papers"): never answered with a procedure, whatever topic it names. */
+const ADVERTISING = ['lien he ngay', 'gia re', 'gia soc', 'inbox', 'bao dau', 'dat nen', 'nhan lam giay to', 'nhan lam so', 'khuyen mai', 'uu dai lon'];
 
 /**
  * Words of the official register (laws, agencies, procedure codes) that residents chatting with
@@ -92,9 +95,10 @@ export function detectHandoffIntent(words: string[]): HandoffReason | null {
   const text = ` ${words.join(' ')} `;
   if (has(text, EMERGENCY)) return 'emergency';
   if (has(text, EXPLICIT_REQUEST)) return 'explicit_request';
+  if (has(text, ADVERTISING)) return 'out_of_scope';
   const howTo = has(text, HOW_TO);
   if (has(text, COMPLAINT) && !howTo) return 'complaint';
   if (CASE_NUMBER.test(text)) return 'personal_case';
-  if (has(text, OWN_CASE) && has(text, STILL_WAITING) && !howTo) return 'personal_case';
+  if ((has(text, OWN_CASE) || OWN_DOSSIER.test(text)) && has(text, STILL_WAITING) && !howTo) return 'personal_case';
   return null;
 }

@@ -33,7 +33,15 @@ export type LexiconFile = z.infer<typeof lexiconFileSchema>;
 type AmbiguousRule = { prev?: string; next?: string; means: string[] };
 
 export type Lexicon = {
+  /** Abbreviations by their folded key (for words typed without tone or vowel marks). */
   abbreviations: Map<string, string[]>;
+  /** Abbreviations whose key is written with tone or vowel marks ("hông", "mún"), by that key. */
+  accentedAbbreviations: Map<string, string[]>;
+  /**
+   * Words the catalogue writes with tone or vowel marks ("hồng", "cả"): typed so, they are the word
+   * itself and not an unaccented abbreviation that folds the same ("sổ hồng" is not "sổ không").
+   */
+  catalogueAccented: Set<string>;
   /** Regional words by their accented, lowercase form → folded words (see lexiconFileSchema). */
   regional: Map<string, string[]>;
   ambiguous: Map<string, { default: string[]; rules: AmbiguousRule[] }>;
@@ -55,6 +63,8 @@ export type Lexicon = {
 };
 
 const VOWEL_MARK = /[\u0300-\u036f]/;
+/** Tone or vowel marks (not the bar of "đ", which abbreviations such as "đk" carry). */
+const hasVowelMark = (word: string) => VOWEL_MARK.test(word.normalize('NFD'));
 const foldWords = (text: string) => splitTokens(foldDiacritics(cleanText(text)));
 
 /**
@@ -73,6 +83,12 @@ export function compileLexicon(
   const stopAccented = new Set(file.stopwords.flatMap((w) => splitTokens(cleanText(w))));
   const stopFolded = new Set([...stopAccented].map(foldDiacritics));
   const abbreviations = new Map(Object.entries(file.abbreviations).map(([k, v]) => [foldWords(k).join(' '), foldWords(v)]));
+  const accentedAbbreviations = new Map(
+    Object.entries(file.abbreviations)
+      .filter(([k]) => hasVowelMark(k))
+      .map(([k, v]) => [cleanText(k), foldWords(v)]),
+  );
+  const catalogueAccented = new Set<string>();
   // Which folded stopwords collide with catalogue content words, and which word pairs the catalogue uses.
   const contentFolds = new Set<string>();
   const contentPairs = new Set<string>();
@@ -93,9 +109,12 @@ export function compileLexicon(
     for (let i = 0; i < accentedWords.length; i++) {
       const w = accentedWords[i]!;
       const f = folded[i]!;
+      const marked = w !== f && hasVowelMark(w);
+      if (marked) catalogueAccented.add(w);
       if (stopAccented.has(w) || (w === f && stopFolded.has(w))) learn(null);
       else {
-        const expansion = abbreviations.get(f);
+        // The catalogue's own accented words are themselves (see expandTyped).
+        const expansion = marked ? accentedAbbreviations.get(w) : abbreviations.get(f);
         if (expansion === undefined) learn(f);
         else for (const word of expansion) learn(word);
       }
@@ -108,6 +127,8 @@ export function compileLexicon(
     contentPairs,
     stopPhrases: byFirstWord(stopPhrases.map(foldWords).filter((p) => p.length > 0), (p) => p),
     abbreviations,
+    accentedAbbreviations,
+    catalogueAccented,
     regional: new Map(Object.entries(file.regional).map(([k, v]) => [cleanText(k), foldWords(v)])),
     ambiguous: new Map(
       Object.entries(file.ambiguous).map(([k, v]) => [
@@ -160,11 +181,16 @@ export type NormalizedText = {
 
 /** Expands abbreviations; ambiguous ones look at their already-expanded neighbours.
  * `from` is the index of the input token a word is (unchanged), or null for expansion words. */
-function expandWithOrigin(tokens: string[], lexicon: Lexicon, regionalOf: (i: number) => string[] | undefined): Array<{ word: string; from: number | null }> {
+function expandWithOrigin(
+  tokens: string[],
+  typedWords: string[],
+  lexicon: Lexicon,
+  regionalOf: (i: number) => string[] | undefined,
+): Array<{ word: string; from: number | null }> {
   const out: Array<{ word: string; from: number | null }> = [];
   const done: string[] = [];
   tokens.forEach((token, i) => {
-    const words = regionalOf(i) ?? expandOne(tokens, i, done, lexicon);
+    const words = regionalOf(i) ?? expandTyped(tokens, typedWords[i] ?? token, i, done, lexicon);
     const unchanged = words.length === 1 && words[0] === token;
     for (const word of words) {
       out.push({ word, from: unchanged ? i : null });
@@ -172,6 +198,18 @@ function expandWithOrigin(tokens: string[], lexicon: Lexicon, regionalOf: (i: nu
     }
   });
   return out;
+}
+
+/**
+ * A word typed with tone or vowel marks is expanded only by a key written with the same marks, or,
+ * when the catalogue does not know it as written, by its folded key ("kí" → ký); a catalogue word
+ * as typed stays itself ("hồng" in "sổ hồng" is never "hong" → không).
+ */
+function expandTyped(tokens: string[], typed: string, i: number, done: string[], lexicon: Lexicon): string[] {
+  if (typed === tokens[i] || !hasVowelMark(typed)) return expandOne(tokens, i, done, lexicon);
+  const accented = lexicon.accentedAbbreviations.get(typed);
+  if (accented) return accented;
+  return lexicon.catalogueAccented.has(typed) ? [tokens[i]!] : expandOne(tokens, i, done, lexicon);
 }
 
 function expandOne(tokens: string[], i: number, done: string[], lexicon: Lexicon): string[] {
@@ -231,8 +269,8 @@ export function normalizeForSearch(raw: string, lexicon: Lexicon): NormalizedTex
 export function normalizePrepared({ accented, accentedWords, foldedWords }: PreparedText, lexicon: Lexicon): NormalizedText {
   // Regional words are read as written only when the resident types tone or vowel marks at all
   // (an "đ" inside an abbreviation such as "vpđk" does not count).
-  const accentedMessage = lexicon.regional.size > 0 && accentedWords.some((w) => VOWEL_MARK.test(w.normalize('NFD')));
-  const withOrigin = expandWithOrigin(foldedWords, lexicon, (i) => (accentedMessage ? lexicon.regional.get(accentedWords[i]!) : undefined));
+  const accentedMessage = lexicon.regional.size > 0 && accentedWords.some(hasVowelMark);
+  const withOrigin = expandWithOrigin(foldedWords, accentedWords, lexicon, (i) => (accentedMessage ? lexicon.regional.get(accentedWords[i]!) : undefined));
   const base = withOrigin.map((w) => w.word);
   const typed = new Map<string, string>();
   const stop = withOrigin.map(({ word, from }, i) => {

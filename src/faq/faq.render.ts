@@ -4,6 +4,8 @@
  */
 import { BUTTON_ACTIONS, HANDOFF_BUTTON_LABEL } from '../shared/actions.js';
 import { splitText } from '../shared/text-split.js';
+import { wordFor } from '../shared/wording.js';
+import { HANDOFF_TEXT } from './faq.handoff.texts.js';
 import type { RenderedReply } from './faq.engine.port.js';
 import type { Smalltalk } from './faq.smalltalk.js';
 import { SECTION_NAMES, type FaqDecision, type FaqEntry, type SectionName } from './faq.types.js';
@@ -104,30 +106,21 @@ export function renderEntry({
   };
 }
 
-const HANDOFF_TEXT: Record<string, string> = {
-  emergency:
-    'Nếu đang có nguy hiểm, anh/chị hãy gọi ngay: 113 (Công an), 114 (Cứu hỏa), 115 (Cấp cứu).\nTôi cũng đang báo cho cán bộ trực.',
-  explicit_request: 'Dạ, tôi chuyển anh/chị tới cán bộ trực ngay.',
-  complaint: 'Tôi rất tiếc vì điều anh/chị gặp phải. Tôi chuyển ý kiến này tới cán bộ phụ trách để xem xét và trả lời anh/chị.',
-  personal_case: 'Việc này cần cán bộ xem hồ sơ của anh/chị. Anh/chị nhắn «vâng» để tôi chuyển câu hỏi tới cán bộ trực.',
-  out_of_scope:
-    'Câu hỏi này có thể không thuộc việc của {{unit.name}}, hoặc tôi chưa có thông tin chắc chắn.\nBấm «Gặp cán bộ» (hoặc nhắn «gặp cán bộ») để cán bộ trực trả lời anh/chị.',
-  low_confidence:
-    'Xin lỗi, tôi chưa hiểu rõ câu hỏi. Anh/chị có thể hỏi lại ngắn gọn hơn, ví dụ: «làm giấy khai sinh cần gì».\nHoặc bấm «Gặp cán bộ» (nhắn «gặp cán bộ») để cán bộ trực trả lời.',
-};
-
 export function renderDecision({
   decision,
   entries,
   unit,
   smalltalk,
   maxTextLength,
+  buttons = true,
 }: {
   decision: FaqDecision;
   entries: ReadonlyMap<string, FaqEntry>;
   unit: UnitFacts;
   smalltalk: Smalltalk;
   maxTextLength: number;
+  /** The channel shows buttons (capabilities.buttons): texts that name one are worded for it. */
+  buttons?: boolean;
 }): RenderedReply {
   const fit = (text: string) => splitText({ text: fillUnit(text, unit), maxLength: maxTextLength }).parts;
   switch (decision.kind) {
@@ -153,7 +146,7 @@ export function renderDecision({
       };
     }
     case 'handoff':
-      return { parts: fit(HANDOFF_TEXT[decision.reason] ?? HANDOFF_TEXT.low_confidence!), buttons: [HANDOFF_BUTTON] };
+      return { parts: fit(wordFor(HANDOFF_TEXT[decision.reason] ?? HANDOFF_TEXT.low_confidence!, { buttons })), buttons: [HANDOFF_BUTTON] };
     case 'smalltalk':
       return { parts: fit(smalltalk.reply({ intent: decision.intent })), buttons: [] };
   }

@@ -12,7 +12,7 @@ export type HandoffContext = {
   links: TicketLinksRepository;
   threads: StaffThreads;
   /** For the card's context lines (the resident's previous messages); optional. */
-  conversations?: Pick<ConversationsRepository, 'listMessages'>;
+  conversations?: Pick<ConversationsRepository, 'listMessages'> & Partial<Pick<ConversationsRepository, 'findConversationByRef' | 'findInboundByExternalId'>>;
   log: HandoffDeps['logger'];
 };
 

@@ -64,7 +64,7 @@ export type HandoffUnits = {
 };
 
 /** Thread operations and media copies: optional adapter methods, looked up per channel. */
-export type HandoffChannels = ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage' | 'editMessage' | 'answerAction'>>;
+export type HandoffChannels = ReadonlyMap<ChannelName, Pick<ChannelAdapter, 'capabilities' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage' | 'editMessage' | 'answerAction' | 'privateRefOf' | 'pinMessage'>>;
 
 export type HandoffOutbox = Pick<OutboxPort, 'enqueue' | 'enqueueCopy' | 'canCopy'>;
 
@@ -92,6 +92,10 @@ export type HandoffOutboxMeta = {
   threadRetries?: number;
   /** Close the forum topic once this (the "closed" notice) is sent, so the notice itself gets through. */
   closeThreadAfter?: boolean;
+  /** A group row meant for one member (a requester ref): "delete my data" of that member redacts it too. */
+  requesterRef?: string;
+  /** Pin this message once it is sent (the group's notice), where the channel can. */
+  pinAfter?: boolean;
 };
 
 export type Enqueue = (args: { message: OutboundMessage; meta: HandoffOutboxMeta; chatType?: 'private' | 'group' }) => Promise<void>;

@@ -6,6 +6,7 @@
 import type { OutboundMention } from '../bot/core/message.types.js';
 import type { Candidate } from '../faq/faq.types.js';
 import type { HandoffStaffMember } from './handoff.deps.js';
+import type { Wording } from '../shared/wording.js';
 
 const CHANNEL_LABELS: Record<string, string> = { telegram: 'Telegram', zalo: 'Zalo', web: 'Web', memory: 'thử nghiệm' };
 const MAX_QUOTED = 1500;
@@ -113,6 +114,68 @@ export function followUpAckText({ code, kind }: { code: string; kind: string }):
 
 
 // ---------------------------------------------------------------------------------------------
+// To a member of a residents' group (the group sees these: nothing personal in them)
+
+/** "@Tên" first, so the member sees at a glance that the message is for them. */
+export function groupAddressText({ mention, text }: { mention?: string; text: string }): string {
+  return mention ? `${mention}\n${text.trim()}` : text.trim();
+}
+
+/** The receipt in the group: the code only, never the question (it may hold personal data). */
+export function groupReceiptText({ code, expected }: { code: string; expected: string }): string {
+  return `Dạ, tôi đã chuyển câu hỏi của anh/chị tới cán bộ. Mã phiếu: ${code}. ${expected}`.trim();
+}
+
+/**
+ * A personal case asked in the group: only the code and where the details go. `privately`: the bot
+ * can write to the member's private chat (they have one with the bot), else they are asked to open one.
+ */
+export function personalPointerText({ code, privately }: { code: string; privately: boolean }): string {
+  return privately
+    ? `Dạ, việc này liên quan thông tin cá nhân nên cán bộ sẽ nhắn riêng cho anh/chị (phiếu ${code}).`
+    : `Dạ, việc này liên quan thông tin cá nhân nên xin trao đổi riêng (phiếu ${code}). Anh/chị nhắn riêng cho bot (bấm vào tên bot, chọn Nhắn tin), cán bộ sẽ trả lời ở đó.`;
+}
+
+/** A staff answer to a personal case, waiting for the member's private chat. */
+export function heldReplyPointerText({ code }: { code: string }): string {
+  return `Cán bộ đã trả lời phiếu ${code}. Vì có thông tin cá nhân, anh/chị nhắn riêng cho bot để xem câu trả lời nhé.`;
+}
+
+/** In the private chat, before the answers that waited for it. */
+export function heldRepliesIntroText({ code }: { code: string }): string {
+  return `Đây là câu trả lời của cán bộ cho phiếu ${code} anh/chị hỏi trong nhóm:`;
+}
+
+/** `/rieng` in a group: answers of the member's ticket go to their private chat from now on. */
+export function privateChosenText({ code }: { code: string }): string {
+  return `Dạ, câu trả lời cho phiếu ${code} sẽ được gửi vào tin nhắn riêng của anh/chị.`;
+}
+
+export function privateUnavailableText(): string {
+  return 'Dạ, bot chưa nhắn riêng được cho anh/chị. Anh/chị nhắn riêng cho bot một tin (bấm vào tên bot, chọn Nhắn tin) rồi gõ /rieng trong nhóm lần nữa nhé.';
+}
+
+export function privateNothingOpenText(): string {
+  return 'Dạ, anh/chị chưa có câu hỏi nào đang chờ cán bộ trả lời.';
+}
+
+/**
+ * The card in the residents' group itself (centres whose officers answer there): who is asked and
+ * which message, nothing of its content (the message is quoted right above).
+ */
+export function inGroupCardText({ code, onDuty, privateOnly }: { code: string; onDuty: HandoffStaffMember[]; privateOnly: boolean }): string {
+  const who = onDuty.length > 0 ? names(onDuty) : 'Cán bộ trực';
+  return privateOnly
+    ? `📋 Phiếu ${code} · ${who}: việc riêng của người dân, mời xem phiếu ở nhóm cán bộ hoặc nhắn riêng cho họ.`
+    : `📋 Phiếu ${code} · ${who}: mời cán bộ trả lời tin nhắn trên (trả lời thẳng vào tin nhắn của người dân).`;
+}
+
+/** To the ticket's staff threads: an officer answered the resident in the residents' group. */
+export function answeredInGroupText({ code, staffName, text }: { code: string; staffName: string; text: string }): string {
+  return `💬 ${staffName} đã trả lời phiếu ${code} ngay trong nhóm của người dân:\n${clip(text, 500)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // To the staff group
 
 /** Short staff-side words and replies used by the staff actions. */
@@ -123,6 +186,8 @@ export const staffTexts = {
   resendButton: '📨 Gửi lại',
   nobody: 'chưa ai',
   unclaimed: 'chưa ai nhận',
+  heldForPrivate: ({ code }: { code: string }) =>
+    `Phiếu ${code} là việc riêng hỏi trong nhóm cư dân và người dân chưa nhắn riêng cho bot: nhóm chỉ thấy lời nhắn «cán bộ đã trả lời»; câu trả lời sẽ tới họ ngay khi họ nhắn riêng cho bot.`,
   emptyReply: ({ code }: { code: string }) => `Nội dung trả lời trống. Gõ #${code} rồi nội dung cần gửi người dân.`,
   emptyNote: ({ code }: { code: string }) => `Ghi chú trống. Gõ /ghichu ${code} nội dung.`,
   /** The signed line before a staff member's photo/file sent without a caption. */
@@ -280,12 +345,17 @@ export function closedToStaffText({ code, staffName }: { code: string; staffName
   return `✅ ${staffName} đã đóng phiếu ${code}. Người dân được mời đánh giá 1–5.`;
 }
 
-export function reopenedToStaffText({ code, byResident, undelivered = [] }: { code: string; byResident: boolean; undelivered?: string[] }) {
-  if (!byResident) return `↩️ Phiếu ${code} đã được mở lại.`;
+export function reopenedByStaffText({ code }: { code: string }): string {
+  return `↩️ Phiếu ${code} đã được mở lại.`;
+}
+
+/** The resident wrote again; replies that bounced meanwhile are offered for resending. */
+export function reopenedToStaffText({ code, undelivered = [] }: { code: string; undelivered?: string[] }): Wording {
   const head = `↩️ Người dân của phiếu ${code} đã nhắn lại; phiếu mở lại.`;
   if (undelivered.length === 0) return head;
   const quoted = undelivered.map((t) => `  · ${clip(t, 300)}`).join('\n');
-  return `${head}\n${undelivered.length} tin trả lời trước đó chưa tới được người dân:\n${quoted}\nBấm «Gửi lại» hoặc gõ /guilai ${code} để gửi lại.`;
+  const text = `${head}\n${undelivered.length} tin trả lời trước đó chưa tới được người dân:\n${quoted}`;
+  return { withButtons: `${text}\nBấm «Gửi lại» hoặc gõ /guilai ${code} để gửi lại.`, withoutButtons: `${text}\nGõ /guilai ${code} để gửi lại.` };
 }
 
 export function resentText({ code, count }: { code: string; count: number }) {

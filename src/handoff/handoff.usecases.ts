@@ -11,6 +11,7 @@ import type { HandoffDeps, HandoffUnit } from './handoff.deps.js';
 import { createOutboxEventHandlers, type SentRow } from './handoff.outbox-events.js';
 import type { GroupHealth, OutboxRepository } from '../bot/outbox/outbox.repository.js';
 import { interceptResidentMessage, openTicket } from './resident/resident.usecases.js';
+import { choosePrivateAnswers, deliverHeldReplies, handleOfficerInGroup } from './resident/resident.groups.js';
 import { createStaffThreads } from './staff/staff.threads.js';
 import { answerIdRequest, handleStaffMessage, resolveStaffScope } from './staff/staff.usecases.js';
 import { answerFromConsole, type ConsoleAnswerResult } from './staff/console-reply.usecases.js';
@@ -86,6 +87,12 @@ export function createHandoff({
     answerIdRequest: (args) => answerIdRequest(ctx, args),
     interceptResidentMessage: (args) => interceptResidentMessage(ctx, args),
     openTicket: (args) => openTicket(ctx, args),
+    async handleOfficerInGroup({ message, unitId }) {
+      const id = unitId ?? (deps.units.listUnits ? (await deps.units.listUnits()).units[0]?.id : undefined);
+      return id ? handleOfficerInGroup(ctx, { message, unitId: id }) : { officer: false };
+    },
+    choosePrivateAnswers: (args) => choosePrivateAnswers(ctx, args),
+    deliverHeldReplies: (args) => deliverHeldReplies(ctx, args),
     async opensTicketDirectly({ conversationId, unitId }) {
       const known = unitId && deps.units.listUnits ? (await deps.units.listUnits()).units.find((u) => u.id === unitId) : undefined;
       const unit = known ?? (await units.getResidentUnit({ conversationId })).unit;

@@ -5,6 +5,7 @@
 import type { OutboundButton } from '../bot/core/message.types.js';
 import { BUTTON_ACTIONS } from '../shared/actions.js';
 import { foldForMatching } from '../shared/fold.js';
+import type { ButtonWording } from '../shared/wording.js';
 
 /** Bump when the notice's meaning changes; the version shown is recorded per conversation. */
 export const PRIVACY_NOTICE_VERSION = '2026-01';
@@ -47,12 +48,28 @@ export function privacyNoticeText({ retentionDays, unitName, channel }: { retent
   ].join('\n');
 }
 
-export const privacyTexts = {
-  confirmPrompt:
+/**
+ * The data line of a residents' group's notice. Honest about what is kept: every group message the
+ * bot receives (it needs them to see which question an officer answered), each member erases their own.
+ */
+export function groupPrivacyLine({ retentionDays }: { retentionDays: number }): string {
+  return `• Bot lưu tên hiển thị và các tin nhắn trong nhóm mà bot nhận được ${formatRetention(retentionDays)} để trả lời và chuyển cán bộ; muốn xóa dữ liệu của mình, gõ /xoadulieu.`;
+}
+
+function confirmPrompt(how: string): string {
+  return (
     'Anh/chị muốn xóa toàn bộ tin nhắn và thông tin cá nhân của mình tại đây? Việc này không hoàn tác được.\n' +
     // Honest about the limit: what reached the staff groups on Zalo/Telegram cannot be unsent by the bot.
     'Tin đã chuyển tới nhóm cán bộ trên Zalo/Telegram thì bot không thu hồi được; bản lưu của bot sẽ được xóa.\n' +
-    'Để xóa, bấm nút hoặc nhắn: XÁC NHẬN. Để giữ lại, nhắn: HỦY.',
+    how
+  );
+}
+
+export const privacyTexts = {
+  confirmPrompt: {
+    withButtons: confirmPrompt('Để xóa, bấm nút hoặc nhắn: XÁC NHẬN. Để giữ lại, nhắn: HỦY.'),
+    withoutButtons: confirmPrompt('Để xóa, nhắn: XÁC NHẬN. Để giữ lại, nhắn: HỦY.'),
+  } satisfies ButtonWording,
   done: 'Đã xóa tin nhắn và thông tin cá nhân của anh/chị. Cảm ơn anh/chị đã sử dụng dịch vụ.',
   cancelled: 'Đã hủy. Dữ liệu của anh/chị vẫn được giữ như cũ.',
   expired: 'Yêu cầu xóa dữ liệu đã hết hạn. Nếu vẫn muốn xóa, anh/chị nhắn lại /xoadulieu.',

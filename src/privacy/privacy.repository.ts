@@ -84,7 +84,7 @@ export function createPrivacyRepository({ db, uploadFiles }: { db: Database; upl
       if (!conversation) return { erased: false, fileKeys: [] };
       await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, externalId: null, replay: null, attachment: null })
         .where(eq(messagesTable.conversationId, conversationId));
       const { fileKeys } = await eraseConversationIdentity(tx, [{ id: conversationId, conversationRef: conversation.conversationRef }], at);
       await tx.delete(unitChoicePromptsTable).where(eq(unitChoicePromptsTable.conversationId, conversationId));
@@ -112,11 +112,16 @@ export function createPrivacyRepository({ db, uploadFiles }: { db: Database; upl
     const { fileKeys, ...result } = await db.transaction(async (tx) => {
       const messages = await tx
         .update(messagesTable)
-        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null })
+        .set({ text: redact(messagesTable.text), senderExternalId: null, senderName: null, replay: null, attachment: null })
         .where(
           and(
             lt(messagesTable.createdAt, cutoff),
-            or(and(ne(messagesTable.text, ''), ne(messagesTable.text, REDACTED_TEXT)), isNotNull(messagesTable.senderName), isNotNull(messagesTable.senderExternalId)),
+            or(
+              and(ne(messagesTable.text, ''), ne(messagesTable.text, REDACTED_TEXT)),
+              isNotNull(messagesTable.senderName),
+              isNotNull(messagesTable.senderExternalId),
+              isNotNull(messagesTable.attachment),
+            ),
           ),
         )
         .returning({ id: messagesTable.id });
@@ -183,7 +188,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
     }
     const tickets = await tx
       .update(ticketsTable)
-      .set({ residentRef: erasedRef, residentName: null, question: redact(ticketsTable.question) })
+      .set({ residentRef: erasedRef, residentName: null, question: redact(ticketsTable.question), deliverToRef: null })
       .where(eq(ticketsTable.conversationId, id))
       .returning({ id: ticketsTable.id });
     if (tickets.length > 0) {
@@ -204,6 +209,14 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       .update(outboxTable)
       .set({ conversationRef: erasedRef, payload: sql`jsonb_set(jsonb_set(${outboxTable.payload}, '{text}', ${JSON.stringify(REDACTED_TEXT)}::jsonb), '{conversationRef}', ${JSON.stringify(erasedRef)}::jsonb)` })
       .where(and(eq(outboxTable.conversationRef, conversationRef), inArray(outboxTable.status, ['sent', 'failed'])));
+    // A group member's answers, receipts and mentions sit in the group's queue, tagged with their requester ref.
+    await tx
+      .update(outboxTable)
+      .set({
+        payload: sql`jsonb_set(${outboxTable.payload} - 'mentions', '{text}', ${JSON.stringify(REDACTED_TEXT)}::jsonb)`,
+        meta: sql`${outboxTable.meta} - 'requesterRef'`,
+      })
+      .where(and(sql`${outboxTable.meta}->>'requesterRef' = ${conversationRef}`, inArray(outboxTable.status, ['sent', 'failed'])));
     // Photos and files they sent from the web chat.
     const uploads = await tx.delete(webUploadsTable).where(eq(webUploadsTable.conversationRef, conversationRef)).returning({ key: webUploadsTable.storageKey });
     fileKeys.push(...uploads.map((u) => u.key));
@@ -221,7 +234,7 @@ async function eraseConversationIdentity(tx: Tx, conversations: Array<{ id: numb
       );
     await tx
       .update(conversationsTable)
-      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null, context: null })
+      .set({ conversationRef: erasedRef, residentExternalId: null, residentName: null, residentFlow: null, floodState: null })
       .where(eq(conversationsTable.id, id));
   }
   return { fileKeys };

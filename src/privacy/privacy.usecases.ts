@@ -14,11 +14,13 @@ import {
   isDeleteRequest,
   PRIVACY_NOTICE_VERSION,
   privacyConfirmButtons,
+  groupPrivacyLine,
   privacyNoticeText,
   privacyTexts,
 } from './privacy.models.js';
 import type { PrivacyRepository } from './privacy.repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { wordFor } from '../shared/wording.js';
 
 const DAY_MS = 86_400_000;
 
@@ -41,6 +43,12 @@ export function createPrivacyUsecases({
     return firstTime ? { notice: privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}), ...(channel ? { channel } : {}) }) } : {};
   }
 
+  /** A residents' group's notice (its data line), the first time the group is seen (recorded on the group's own conversation). */
+  async function groupNotice({ conversationId, howTo }: { conversationId: number; howTo: string }): Promise<{ notice?: string }> {
+    const { firstTime } = await privacyRepository.recordNoticeShown({ conversationId, version: PRIVACY_NOTICE_VERSION, at: clock.now() });
+    return firstTime ? { notice: `${howTo}\n${groupPrivacyLine({ retentionDays })}` } : {};
+  }
+
   /** The notice text without recording anything (for /start, /help or a web page). */
   function noticeText({ unitName, channel }: { unitName?: string; channel?: string } = {}): string {
     return privacyNoticeText({ retentionDays, ...(unitName ? { unitName } : {}), ...(channel ? { channel } : {}) });
@@ -55,9 +63,12 @@ export function createPrivacyUsecases({
     conversationId,
     message,
     deleteRequestPending,
+    buttons = true,
   }: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** The channel shows buttons (capabilities.buttons): the prompt names the button only then. */
+    buttons?: boolean;
     /** False: the caller read that nothing awaits confirmation, so the lookup is skipped. */
     deleteRequestPending?: boolean;
   }): Promise<PrivacyHandling> {
@@ -65,7 +76,7 @@ export function createPrivacyUsecases({
     const action = message.action ? { action: message.action } : {};
     if (!message.action && isDeleteRequest({ text: message.text })) {
       await privacyRepository.createDeleteRequest({ conversationId, at: now });
-      return { handled: true, reply: { text: privacyTexts.confirmPrompt, buttons: privacyConfirmButtons } };
+      return { handled: true, reply: { text: wordFor(privacyTexts.confirmPrompt, { buttons }), buttons: privacyConfirmButtons } };
     }
     const pending = deleteRequestPending === false ? undefined : await privacyRepository.findPendingDeleteRequest({ conversationId });
     const confirms = isDeleteConfirmation({ text: message.text, ...action });
@@ -93,5 +104,5 @@ export function createPrivacyUsecases({
     return { cutoff, ...result };
   }
 
-  return { firstContactNotice, noticeText, handleMessage, purgeExpired, retentionDays };
+  return { firstContactNotice, groupNotice, noticeText, handleMessage, purgeExpired, retentionDays };
 }

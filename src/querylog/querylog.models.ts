@@ -81,21 +81,23 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 /**
  * Groups cluster keys by shared words: a key joins the first (largest) cluster whose first key it
  * shares at least `minSimilarity` of its words with. Input sorted by size, largest first; pure and stable.
+ * A cluster's residents are the distinct conversations of its groups: one resident who asked two
+ * merged keys counts once.
  */
-export function mergeClusters<T extends { key: string; residents: number }>({ groups, minSimilarity = 0.6 }: { groups: readonly T[]; minSimilarity?: number }): Array<{ keys: string[]; members: T[]; residents: number }> {
-  const clusters: Array<{ head: Set<string>; keys: string[]; members: T[]; residents: number }> = [];
+export function mergeClusters<T extends { key: string; conversations: readonly number[] }>({ groups, minSimilarity = 0.6 }: { groups: readonly T[]; minSimilarity?: number }): Array<{ keys: string[]; members: T[]; residents: number }> {
+  const clusters: Array<{ head: Set<string>; keys: string[]; members: T[]; residents: Set<number> }> = [];
   for (const group of groups) {
     const words = new Set(group.key.split(' ').filter(Boolean));
     const home = words.size === 0 ? undefined : clusters.find((c) => c.head.size > 0 && jaccard(c.head, words) >= minSimilarity);
     if (home) {
       home.keys.push(group.key);
       home.members.push(group);
-      home.residents += group.residents;
+      for (const id of group.conversations) home.residents.add(id);
     } else {
-      clusters.push({ head: words, keys: [group.key], members: [group], residents: group.residents });
+      clusters.push({ head: words, keys: [group.key], members: [group], residents: new Set(group.conversations) });
     }
   }
-  return clusters.map(({ keys, members, residents }) => ({ keys, members, residents })).sort((a, b) => b.residents - a.residents);
+  return clusters.map(({ keys, members, residents }) => ({ keys, members, residents: residents.size })).sort((a, b) => b.residents - a.residents);
 }
 
 /** Question counts per reason, added over the groups of a cluster. */

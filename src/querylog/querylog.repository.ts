@@ -14,6 +14,8 @@ export type QueryLogRepository = ReturnType<typeof createQueryLogRepository>;
 export type InboxGroup = {
   key: string;
   residents: number;
+  /** The conversations (residents) behind the group: merged clusters count each one once. */
+  conversations: number[];
   questions: number;
   newest: Date;
   /** Question count per inbox reason. */
@@ -23,41 +25,42 @@ export type InboxGroup = {
   examples: Array<{ id: number; text: string; askedAt: Date; unitId: string | null; conversationId: number; ticketCode: string | null; ticketId: number | null }>;
 };
 
+/** A bigint[] as postgres.js (array) or PGlite/text ("{1,2}") returns it. */
+const idsOf = (v: Array<number | string> | string): number[] => (typeof v === 'string' ? v.replace(/[{}]/g, '').split(',').filter(Boolean) : v).map(Number);
+
 type RawExample = { id: number; text: string; askedAt: string; unitId: string | null; conversationId: number; ticketCode: string | null; ticketId: number | null };
 
 export type Scope = { from: Date; to: Date; unitId?: string | null };
 
-/** Every question of the period with what happened next (`items`): the single definition of the inbox reasons. */
-function questionsWithOutcome({ from, to, unitId }: Scope, unresolvedOnly: boolean): SQL {
-  const unit = unitId ? sql`and l.unit_id = ${unitId}` : sql``;
+/**
+ * The unanswered inbox's questions of a period (`items`), each with its reasons. What happened next
+ * is read from the columns the triggers keep (migration 0011: next via, "gặp cán bộ" within the next
+ * two questions, the first ticket opened before the next question), so this is one pass over the
+ * partial index query_log_inbox_idx, whose predicate `candidate` repeats word for word (the planner
+ * uses a partial index only when the query states its predicate).
+ */
+const candidate = sql.raw(
+  `resolved_at is null and ((decision = 'handoff' and coalesce(reason, '') <> 'explicit_request') or (decision = 'clarify' and coalesce(next_via, '') <> 'clarify') or (decision = 'answer' and (confidence < ${LOW_CONFIDENCE} or staff_after)) or ticket_id is not null)`,
+);
+
+function inboxItems({ from, to, unitId }: Scope): SQL {
+  const unit = unitId ? sql`and unit_id = ${unitId}` : sql``;
   return sql`
-    q as (
-      select l.id, l.conversation_id, l.unit_id, l.asked_at, l.text, l.cluster_key, l.decision, l.reason, l.confidence, l.via,
-        l.candidates->0->>'id' as top_entry, l.resolved_at,
-        lead(l.via) over w as next_via,
-        lead(l.decision) over w as n1d, lead(l.reason) over w as n1r,
-        lead(l.decision, 2) over w as n2d, lead(l.reason, 2) over w as n2r,
-        lead(l.asked_at) over w as next_at
-      from query_log l
-      where l.asked_at >= ${from.toISOString()}::timestamptz and l.asked_at < ${to.toISOString()}::timestamptz ${unit}
-      window w as (partition by l.conversation_id order by l.asked_at, l.id)
-    ), t as (
-      select q.*, tk.id as ticket_id, tk.code as ticket_code, tk.reason as ticket_reason, tk.rating as ticket_rating
-      from q left join lateral (
-        select id, code, reason, rating from tickets tk
-        where tk.conversation_id = q.conversation_id and tk.opened_at >= q.asked_at and (q.next_at is null or tk.opened_at < q.next_at)
-        order by tk.opened_at limit 1
-      ) tk on true
-      ${unresolvedOnly ? sql`where q.resolved_at is null` : sql``}
-    ), items as (
-      select t.*, array_remove(array[
-        case when decision = 'handoff' and coalesce(reason, '') <> 'explicit_request' then 'handoff' end,
-        case when decision = 'clarify' and coalesce(next_via, '') <> 'clarify' then 'clarify_unchosen' end,
-        case when decision = 'answer' and confidence < ${LOW_CONFIDENCE} then 'low_confidence' end,
-        case when decision = 'answer' and ((n1d = 'handoff' and n1r = 'explicit_request') or (n2d = 'handoff' and n2r = 'explicit_request') or ticket_reason = 'resident_request') then 'answer_then_staff' end,
-        case when ticket_rating <= 2 then 'low_rating' end
-      ], null) as reasons
-      from t
+    items as (
+      select l.id, l.conversation_id, l.unit_id, l.asked_at, l.text, l.cluster_key, l.candidates->0->>'id' as top_entry, tk.id as ticket_id, tk.code as ticket_code,
+        array_remove(array[
+          case when l.decision = 'handoff' and coalesce(l.reason, '') <> 'explicit_request' then 'handoff' end,
+          case when l.decision = 'clarify' and coalesce(l.next_via, '') <> 'clarify' then 'clarify_unchosen' end,
+          case when l.decision = 'answer' and l.confidence < ${sql.raw(String(LOW_CONFIDENCE))} then 'low_confidence' end,
+          case when l.decision = 'answer' and (l.staff_after or tk.reason = 'resident_request') then 'answer_then_staff' end,
+          case when tk.rating <= 2 then 'low_rating' end
+        ], null) as reasons
+      from (
+        select * from query_log
+        where ${candidate} and asked_at >= ${from.toISOString()}::timestamptz and asked_at < ${to.toISOString()}::timestamptz ${unit}
+      ) l
+      -- One index probe per question with a ticket (LIMIT keeps the planner from hashing all tickets).
+      left join lateral (select t.id, t.code, t.reason, t.rating from tickets t where t.id = l.ticket_id limit 1) tk on true
     )`;
 }
 
@@ -100,23 +103,47 @@ export function createQueryLogRepository({ db }: { db: Database }) {
 
   /** The unanswered inbox of a period: one group per cluster key, most residents first. */
   async function inboxGroups(scope: Scope & { limit?: number }): Promise<{ groups: InboxGroup[] }> {
-    const result = await db.execute(sql`
-      with ${questionsWithOutcome(scope, true)}
-      select cluster_key, count(distinct conversation_id)::int as residents, count(*)::int as questions, max(asked_at) as newest,
-        count(*) filter (where 'handoff' = any(reasons))::int as r_handoff,
-        count(*) filter (where 'clarify_unchosen' = any(reasons))::int as r_clarify,
-        count(*) filter (where 'low_confidence' = any(reasons))::int as r_low,
-        count(*) filter (where 'answer_then_staff' = any(reasons))::int as r_staff,
-        count(*) filter (where 'low_rating' = any(reasons))::int as r_rating,
-        mode() within group (order by top_entry) as suggested,
-        (array_agg(json_build_object('id', id, 'text', text, 'askedAt', asked_at, 'unitId', unit_id, 'conversationId', conversation_id, 'ticketCode', ticket_code, 'ticketId', ticket_id) order by asked_at desc))[1:3] as examples
-      from items where cardinality(reasons) > 0
-      group by cluster_key
-      order by residents desc, newest desc
-      limit ${scope.limit ?? 300}`);
+    // A year of a province's inbox is tens of thousands of rows to group: sorted in memory rather than
+    // on disk (Postgres' default work_mem is 4 MB), for this statement only.
+    const result = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      return tx.execute(sql`
+      with ${inboxItems(scope)},
+      -- Every aggregate below hashes (no per-group sort): residents from distinct (key, conversation)
+      -- pairs, the suggested entry from (key, entry) counts (as mode(): most frequent, then the
+      -- smallest id), the examples from one window over the unanswered items.
+      r as materialized (select * from items where cardinality(reasons) > 0),
+      g as (
+        select cluster_key, count(*)::int as questions, max(asked_at) as newest,
+          count(*) filter (where 'handoff' = any(reasons))::int as r_handoff,
+          count(*) filter (where 'clarify_unchosen' = any(reasons))::int as r_clarify,
+          count(*) filter (where 'low_confidence' = any(reasons))::int as r_low,
+          count(*) filter (where 'answer_then_staff' = any(reasons))::int as r_staff,
+          count(*) filter (where 'low_rating' = any(reasons))::int as r_rating
+        from r group by cluster_key
+      ), p as (
+        select cluster_key, count(*)::int as residents, array_agg(conversation_id) as conversations
+        from (select cluster_key, conversation_id from r group by 1, 2) kc group by cluster_key
+      ), top as (
+        select g.*, p.residents, p.conversations from g join p using (cluster_key)
+        order by p.residents desc, g.newest desc
+        limit ${scope.limit ?? 300}
+      ), s as (
+        select distinct on (cluster_key) cluster_key, top_entry as suggested
+        from (select cluster_key, top_entry, count(*) as n from r where top_entry is not null and cluster_key in (select cluster_key from top) group by 1, 2) e
+        order by cluster_key, n desc, top_entry
+      ), x as (
+        select cluster_key, json_agg(json_build_object('id', id, 'text', text, 'askedAt', asked_at, 'unitId', unit_id, 'conversationId', conversation_id, 'ticketCode', ticket_code, 'ticketId', ticket_id) order by asked_at desc, id desc) as examples
+        from (select r.*, row_number() over (partition by cluster_key order by asked_at desc, id desc) as k from r where cluster_key in (select cluster_key from top)) n
+        where k <= 3 group by cluster_key
+      )
+      select top.*, s.suggested, x.examples from top left join s using (cluster_key) join x using (cluster_key)
+      order by residents desc, newest desc`);
+    });
     const groups = rowsOf<{
       cluster_key: string;
       residents: number;
+      conversations: Array<number | string> | string;
       questions: number;
       newest: Date | string;
       r_handoff: number;
@@ -129,6 +156,7 @@ export function createQueryLogRepository({ db }: { db: Database }) {
     }>(result).map((r) => ({
       key: r.cluster_key,
       residents: Number(r.residents),
+      conversations: idsOf(r.conversations),
       questions: Number(r.questions),
       newest: new Date(r.newest),
       reasons: { handoff: r.r_handoff, clarify_unchosen: r.r_clarify, low_confidence: r.r_low, answer_then_staff: r.r_staff, low_rating: r.r_rating },

@@ -1,6 +1,9 @@
 /**
  * The dashboard's reads: questions per day and week (Asia/Ho_Chi_Minh; Postgres weeks start on
  * Monday), conversation outcomes per unit, the tickets of the period, and the rows behind a number.
+ * Counts come from the query log's day rollup (query_log_days, exact: kept by triggers), so a
+ * period is whole Vietnamese days, as the console's scope always is; a period that is not is
+ * refused (ReportsError 'period_not_whole_days') rather than answered approximately.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/client.js';
@@ -9,32 +12,61 @@ import type { OutcomeCounts, TicketFacts } from './reports.models.js';
 export type ReportScope = { from: Date; to: Date; unitId?: string | null };
 export type ReportsRepository = ReturnType<typeof createReportsRepository>;
 
-const TZ = 'Asia/Ho_Chi_Minh';
 const period = (column: SQL, { from, to }: ReportScope) => sql`${column} >= ${from.toISOString()}::timestamptz and ${column} < ${to.toISOString()}::timestamptz`;
 const unitOf = (column: SQL, { unitId }: ReportScope) => (unitId ? sql`and ${column} = ${unitId}` : sql``);
+
+export class ReportsError extends Error {
+  constructor(
+    readonly code: 'period_not_whole_days',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReportsError';
+  }
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+const vnDate = (at: Date) => new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+
+/** The rollup's days of a period: from its first day to the day before its end. */
+function days(scope: ReportScope): SQL {
+  for (const at of [scope.from, scope.to]) {
+    if ((at.getTime() + VN_OFFSET_MS) % DAY_MS !== 0) throw new ReportsError('period_not_whole_days', `report periods start and end at midnight in Asia/Ho_Chi_Minh (got ${at.toISOString()})`);
+  }
+  return sql`d.day >= ${vnDate(scope.from)}::date and d.day < ${vnDate(scope.to)}::date`;
+}
 
 /** Each conversation with a decided question in the period, its unit and its one outcome (models' OUTCOMES). */
 const conversationOutcomes = (scope: ReportScope) => sql`
   c as (
-    select l.conversation_id, min(l.unit_id) as unit_id,
-      bool_or(l.decision = 'answer') as a, bool_or(l.decision = 'clarify') as cl, bool_or(l.decision = 'handoff') as h, bool_and(l.decision = 'smalltalk') as st,
-      exists (select 1 from tickets t where t.conversation_id = l.conversation_id and ${period(sql`t.opened_at`, scope)}) as ticket
-    from query_log l where ${period(sql`l.asked_at`, scope)} ${unitOf(sql`l.unit_id`, scope)}
-    group by l.conversation_id
+    select d.conversation_id, min(d.unit_id) as unit_id,
+      sum(d.answers) > 0 as a, sum(d.clarifies) > 0 as cl, sum(d.handoffs) > 0 as h, sum(d.smalltalks) = sum(d.questions) as st
+    from query_log_days d where ${days(scope)} ${unitOf(sql`d.unit_id`, scope)}
+    group by d.conversation_id
+  ), k as (
+    select distinct t.conversation_id from tickets t where ${period(sql`t.opened_at`, scope)} and t.conversation_id is not null
   ), o as (
-    select conversation_id, unit_id,
-      case when ticket then 'handed_off' when a then 'answered' when cl then 'clarified' when st then 'smalltalk' else 'unanswered' end as outcome,
-      (not ticket and a and not h) as resolved_without_staff
-    from c
+    select c.conversation_id, c.unit_id,
+      case when k.conversation_id is not null then 'handed_off' when a then 'answered' when cl then 'clarified' when st then 'smalltalk' else 'unanswered' end as outcome,
+      (k.conversation_id is null and a and not h) as resolved_without_staff
+    from c left join k on k.conversation_id = c.conversation_id
   )`;
 
 export function createReportsRepository({ db }: { db: Database }) {
   async function questionsPer({ unit, scope }: { unit: 'day' | 'week'; scope: ReportScope }): Promise<{ points: Array<{ start: string; questions: number; residents: number }> }> {
-    const bucket = sql.raw(`date_trunc('${unit}', l.asked_at at time zone '${TZ}')`);
-    const result = await db.execute(sql`
-      select to_char(${bucket}, 'YYYY-MM-DD') as start, count(*)::int as questions, count(distinct l.conversation_id)::int as residents
-      from query_log l where ${period(sql`l.asked_at`, scope)} ${unitOf(sql`l.unit_id`, scope)}
-      group by 1 order by 1`);
+    // Days: each rollup row is one conversation on one day (per unit, hence distinct); weeks need distinct.
+    const result = await db.execute(
+      unit === 'day'
+        ? sql`
+      select to_char(d.day, 'YYYY-MM-DD') as start, sum(d.questions)::int as questions, count(distinct d.conversation_id)::int as residents
+      from query_log_days d where ${days(scope)} ${unitOf(sql`d.unit_id`, scope)}
+      group by d.day order by d.day`
+        : sql`
+      select to_char(date_trunc('week', d.day), 'YYYY-MM-DD') as start, sum(d.questions)::int as questions, count(distinct d.conversation_id)::int as residents
+      from query_log_days d where ${days(scope)} ${unitOf(sql`d.unit_id`, scope)}
+      group by 1 order by 1`,
+    );
     return { points: rowsOf<{ start: string; questions: number; residents: number }>(result).map((r) => ({ start: r.start, questions: Number(r.questions), residents: Number(r.residents) })) };
   }
 

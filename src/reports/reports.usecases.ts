@@ -2,6 +2,7 @@
 import type { WorkingCalendar } from '../units/index.js';
 import type { ReportScope, ReportsRepository } from './reports.repository.js';
 import { percentile, ratesOf, ratingsOf, slaOf, type OutcomeCounts } from './reports.models.js';
+import { createWorkingTimeIndex } from './reports.worktime.js';
 
 export type UnitFigures = {
   unitId: string;
@@ -43,19 +44,40 @@ export async function buildReport({
     reports.ticketsOpened({ scope }),
   ]);
   const unitIds = [...new Set([...outcomes.units.map((u) => u.unitId ?? '—'), ...opened.tickets.map((t) => t.unitId)])].sort();
-  const calendars = new Map<string, WorkingCalendar | null>();
-  for (const id of unitIds) calendars.set(id, id === '—' ? null : await calendarOf({ unitId: id }).catch(() => null));
+  const ticketsOf = new Map<string, typeof opened.tickets>();
+  for (const t of opened.tickets) {
+    const list = ticketsOf.get(t.unitId);
+    if (list) list.push(t);
+    else ticketsOf.set(t.unitId, [t]);
+  }
+  // Each ticket's working minutes (first reply, close), once: one working-time index per unit over its tickets' span.
+  const worked = new Map<(typeof opened.tickets)[number], { first: number | null; close: number | null }>();
+  // The calendars are read at once (a province has a hundred units), not one after the other.
+  const calendars = new Map(await Promise.all(unitIds.map(async (id) => [id, id === '—' || !ticketsOf.has(id) ? null : await calendarOf({ unitId: id }).catch(() => null)] as const)));
+  for (const id of unitIds) {
+    const tickets = ticketsOf.get(id) ?? [];
+    if (tickets.length === 0) continue;
+    const calendar = calendars.get(id) ?? null;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const t of tickets) {
+      lo = Math.min(lo, t.openedAt.getTime());
+      for (const at of [t.firstStaffReplyAt, t.closedAt]) if (at) hi = Math.max(hi, at.getTime());
+    }
+    const index = calendar && hi > lo ? createWorkingTimeIndex({ calendar, from: new Date(lo), to: new Date(hi) }) : null;
+    const minutes = (t: (typeof tickets)[number], at: Date | null) =>
+      !at ? null : index ? index.minutesBetween({ start: t.openedAt, end: at }) : calendar ? 0 : (at.getTime() - t.openedAt.getTime()) / 60_000;
+    for (const t of tickets) worked.set(t, { first: minutes(t, t.firstStaffReplyAt), close: minutes(t, t.closedAt) });
+  }
 
   const figures = (unitId: string, counts: OutcomeCounts, tickets: typeof opened.tickets): UnitFigures => {
-    const minutes = (end: 'firstStaffReplyAt' | 'closedAt') =>
+    const minutes = (end: 'first' | 'close') =>
       tickets.flatMap((t) => {
-        const at = t[end];
-        const calendar = calendars.get(t.unitId);
-        if (!at) return [];
-        return [calendar ? calendar.workingMinutesBetween({ from: t.openedAt, to: at }) : (at.getTime() - t.openedAt.getTime()) / 60_000];
+        const m = worked.get(t)?.[end];
+        return m === null || m === undefined ? [] : [m];
       });
-    const first = minutes('firstStaffReplyAt');
-    const close = minutes('closedAt');
+    const first = minutes('first');
+    const close = minutes('close');
     return {
       unitId,
       outcomes: counts,
@@ -68,7 +90,8 @@ export async function buildReport({
     };
   };
 
-  const units = unitIds.map((id) => figures(id, outcomes.units.find((u) => (u.unitId ?? '—') === id) ?? empty(), opened.tickets.filter((t) => t.unitId === id)));
+  const countsOf = new Map(outcomes.units.map((u) => [u.unitId ?? '—', u]));
+  const units = unitIds.map((id) => figures(id, countsOf.get(id) ?? empty(), ticketsOf.get(id) ?? []));
   const sum = empty();
   for (const u of outcomes.units) for (const k of Object.keys(sum) as Array<keyof OutcomeCounts>) sum[k] += u[k];
   return { scope, days: days.points, weeks: weeks.points, total: figures('', sum, opened.tickets), units };

@@ -46,6 +46,8 @@ export type WorkingCalendar = {
   workingMinutesBetween(args: { from: Date; to: Date }): number;
   /** `from` when it is working time, else the start of the next working range. */
   nextWorkingStart(args: { from: Date }): Date;
+  /** The working ranges in [from, to), clipped to it, in order (epoch milliseconds): for many durations at once. */
+  workingIntervals(args: { from: Date; to: Date }): Array<{ start: number; end: number }>;
   /** Facts about a local date, for texts ("sáng mai", "thứ Hai, 23/2"). */
   describeLocalDay(args: { at: Date }): LocalDay;
 };
@@ -273,6 +275,17 @@ export function createWorkingCalendar(input: WorkingCalendarInput): WorkingCalen
     return total / MINUTE_MS;
   }
 
+  function workingIntervals({ from, to }: { from: Date; to: Date }): Interval[] {
+    const end = to.getTime();
+    const out: Interval[] = [];
+    if (end <= from.getTime()) return out;
+    for (const interval of intervalsFrom(from.getTime())) {
+      if (interval.start >= end) break;
+      out.push({ start: interval.start, end: Math.min(interval.end, end) });
+    }
+    return out;
+  }
+
   function nextWorkingStart({ from }: { from: Date }): Date {
     for (const interval of intervalsFrom(from.getTime())) return new Date(interval.start);
     /* c8 ignore next */
@@ -291,7 +304,7 @@ export function createWorkingCalendar(input: WorkingCalendarInput): WorkingCalen
     };
   }
 
-  return { timezone, isWorkingTime, addWorkingMinutes, workingMinutesBetween, nextWorkingStart, describeLocalDay };
+  return { timezone, isWorkingTime, addWorkingMinutes, workingMinutesBetween, nextWorkingStart, workingIntervals, describeLocalDay };
 }
 
 /** Days between two local dates "YYYY-MM-DD" (b - a). */

@@ -31,9 +31,12 @@ export function createUnitChoice({ unitsRepository }: { unitsRepository: UnitCho
     conversationId,
     message,
     known,
+    groupUnitId,
   }: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
+    /** A residents' group's unit: its members are that unit's residents (stored once, never asked). */
+    groupUnitId?: string;
     /** The stored choice and whether a question is open, when the caller already read them (skips lookups). */
     known?: { unitId: string | null; unitChoicePending: boolean };
   }): Promise<EnsureUnitResult> {
@@ -42,6 +45,12 @@ export function createUnitChoice({ unitsRepository }: { unitsRepository: UnitCho
     const [defaultUnit] = units;
     if (!defaultUnit) throw createNoUnitsError();
     const changeRequested = isChangeUnitRequest({ text: message.text, ...(message.action ? { action: message.action } : {}) });
+    const groupUnit = groupUnitId ? units.find((u) => u.id === groupUnitId) : undefined;
+    if (groupUnit) {
+      const { unitId } = await storedUnitId();
+      if (unitId !== groupUnit.id) await unitsRepository.setResidentUnit({ conversationId, unitId: groupUnit.id });
+      return { unitId: groupUnit.id };
+    }
 
     if (units.length === 1) {
       const { unitId } = await storedUnitId();

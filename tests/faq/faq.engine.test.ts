@@ -25,6 +25,8 @@ describe('FAQ decisions', () => {
     ['cán bộ tiếp nhận thái độ rất tệ', 'complaint'],
     ['hồ sơ của tôi nộp 3 tuần rồi sao chưa có', 'personal_case'],
     ['doanh nghiệp tôi quyết toán thuế thu nhập thế nào', 'out_of_scope'],
+    ['bán đất nền giá rẻ sổ hồng riêng, liên hệ ngay 09xx', 'out_of_scope'], // an advertisement, whatever topic it names
+    ['ho so tam hoan nghia vu cua con toi nop tuan truoc da duoc duyet chua', 'personal_case'], // dev-0492
   ])('hands "%s" to a person (%s)', (text, reason) => {
     const decision = decide(text);
     expect(decision.kind).toBe('handoff');
@@ -173,6 +175,41 @@ describe('answers that answer the question asked', () => {
     const decision = engine.decide({ text: 'em cần gấp, làm lý lịch tư pháp bao nhiêu ngày' });
     expect(decision.kind === 'answer' && decision.entryId).toBe('ly-lich-tu-phap');
     expect(engine.decide({ text: 'em cần gặp cán bộ' }).kind).toBe('handoff');
+  });
+});
+
+describe('siblings that refine an entry', () => {
+  it.each([
+    ['em sap cuoi anh nguoi duc, ho so dang ky ket hon gom nhung gi vay', 'ket-hon-nuoc-ngoai'],
+    ['chong em la nguoi phap, be sinh o benh vien tinh, lam giay khai sinh cho be o dau a', 'khai-sinh-nuoc-ngoai'],
+  ])('answers "%s" with the foreign-element entry, not the domestic one', (text, id) => {
+    const decision = engine.decide({ text });
+    expect(decision.kind === 'answer' && decision.entryId).toBe(id);
+  });
+
+  it('keeps the domestic entry when no foreign element is named', () => {
+    expect(answered(engine.decide({ text: 'đăng ký kết hôn cần giấy tờ gì' }))).toBe('ket-hon:documents');
+    expect(answered(engine.decide({ text: 'làm giấy khai sinh cho con cần gì' }))).toBe('khai-sinh:documents');
+  });
+});
+
+describe('stories of an injury or a wish', () => {
+  it('reads a past injury in a told story as no emergency', () => {
+    const decision = engine.decide({ text: 'Ông nội tôi đi bộ đội hồi chống Mỹ, bị thương. Giờ muốn làm hồ sơ hưởng chế độ người có công thì bắt đầu từ đâu.' });
+    expect(decision.kind).not.toBe('handoff');
+    expect(decision.candidates.map((c) => c.id)).toContain('nguoi-co-cong');
+    expect(engine.decide({ text: 'có người bị thương nặng trước cổng xã' }).kind).toBe('handoff');
+  });
+
+  it.each([
+    ['Cảm ơn cháu nhiều lắm, chúc cháu và các anh chị ở xã luôn mạnh khỏe, công tác tốt nhé', 'thanks'],
+    ['oke e hỉu r', 'ack'],
+    ['chào buổi sáng cả nhà', 'greeting'],
+    ['chào em, anh là người mới', 'greeting'],
+    ['ủa có ai hông', 'greeting'],
+  ])('recognises small talk with typos and regional words: "%s"', (text, intent) => {
+    const decision = engine.decide({ text });
+    expect(decision.kind === 'smalltalk' && decision.intent).toBe(intent);
   });
 });
 

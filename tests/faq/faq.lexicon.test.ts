@@ -39,6 +39,20 @@ describe('normalizeForSearch', () => {
     expect(normalizeForSearch('cất nhà có cần xin phép', lexicon).expanded).toEqual(expect.arrayContaining(['giay', 'phep', 'xay', 'dung']));
   });
 
+  it('never reads a catalogue word typed with its accents as an unaccented abbreviation', () => {
+    expect(words('làm sổ hồng lần đầu')).toBe('lam so hong lan dau'); // not "sổ không"
+    expect(words('cả nhà')).toBe('ca nha'); // not "công an nhà"
+    expect(words('hông biết')).toBe('khong biet'); // an accented key still applies
+    expect(words('kí hợp đồng')).toBe('ky hop dong'); // a word the catalogue does not write so is still expanded
+  });
+
+  it('reads unaccented "hong" as không except after sổ/bìa, and "mk" as mình except next to a password', () => {
+    expect(words('so hong bi mat')).toBe('so hong bi mat');
+    expect(words('hong biet lam')).toBe('khong biet lam');
+    expect(words('mk muon hoi')).toBe('minh muon hoi');
+    expect(words('quen mk vneid')).toBe('quen mat khau vneid');
+  });
+
   it('resolves ambiguous abbreviations by their neighbours', () => {
     expect(words('dk kh can gi')).toBe('dang ky ket hon can gi'); // đăng ký kết hôn
     expect(words('lam online dk ko')).toBe('lam online duoc khong'); // được không

@@ -3,12 +3,12 @@
  * cross-validation, and the shipped model telling a dispute from a how-to question.
  */
 import { describe, expect, it } from 'vitest';
-import { crossValidatedProbabilities, fitStoryModel, STORY_FEATURES, storyFeatures, storyProbability, type StorySample } from '../../src/faq/faq.story.js';
+import { crossValidatedProbabilities, fitStoryModel, isQuestion, STORY_FEATURES, storyFeatures, storyProbability, type StorySample } from '../../src/faq/faq.story.js';
 import { normalizeForSearch } from '../../src/faq/faq.lexicon.js';
 import { engine, lexicon } from './faq.helpers.js';
 
 const features = (text: string) =>
-  Object.fromEntries(storyFeatures({ words: normalizeForSearch(text, lexicon).expanded, best: undefined, unknownShare: 0 }).map((v, i) => [STORY_FEATURES[i], v]));
+  Object.fromEntries(storyFeatures({ words: normalizeForSearch(text, lexicon).expanded, best: undefined, unknownShare: 0, asks: isQuestion({ words: normalizeForSearch(text, lexicon).words, questionMark: text.includes('?') }) }).map((v, i) => [STORY_FEATURES[i], v]));
 
 describe('storyFeatures', () => {
   it('sees grievance and another party in a dispute, a procedural question in a how-to', () => {
@@ -19,6 +19,21 @@ describe('storyFeatures', () => {
     const howTo = features('sang tên sổ đỏ cần giấy tờ gì');
     expect(howTo.grievance).toBe(0);
     expect(howTo.procedural).toBe(1);
+  });
+
+  it('sees waiting, undoing and an office that refused; a statement without a question', () => {
+    expect(features('e lam cccd tu thang 5 toi gio chua co the, len hoi thi bao cho hoai').waiting).toBe(1);
+    expect(features('tôi muốn hủy cái giấy kết hôn đó').undo).toBe(1);
+    expect(features('đi làm căn cước bị trả về').authority).toBe(1);
+    expect(features('anh em tui chia đất bằng miệng hồi xưa, giờ một người đòi chia lại').noQuestion).toBe(1);
+    expect(features('làm sổ đỏ ở đâu').noQuestion).toBe(0);
+    expect(features('ông nội tôi 90 tuổi được hỗ trợ thẻ bhyt, có đúng không').noQuestion).toBe(0);
+  });
+
+  it('does not read hồ sơ, bản sao, định danh or lúa as a party or a grievance', () => {
+    const f = features('trưa có nhận hồ sơ bản sao mã định danh lúa gạo');
+    expect(f.otherParty).toBe(0);
+    expect(f.grievance).toBe(0);
   });
 
   it('does not read "lần đầu" as a grievance (lấn and lần fold alike)', () => {
@@ -48,6 +63,7 @@ describe('the shipped story model', () => {
   it.each([
     'ông chủ trọ giữ căn cước của em không trả, bắt em đóng thêm tiền mới đưa',
     'hàng xóm tự ý đổ đất lấp con mương chung giữa hai nhà, nói không nghe',
+    'Mẹ chồng tôi không cho tôi nhập khẩu cho con về nhà chồng. Chồng tôi mất rồi. Giờ con tôi không có hộ khẩu để đi học.',
   ])('hands "%s" to a person as a personal case', (text) => {
     const decision = engine.decide({ text });
     expect(decision.kind === 'handoff' && decision.reason).toBe('personal_case');

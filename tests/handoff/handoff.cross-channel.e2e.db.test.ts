@@ -19,7 +19,8 @@ import { createOutboxRepository } from '../../src/bot/outbox/outbox.repository.j
 import { createWebChatHistory } from '../../src/web/chat.history.js';
 import { createUploadFiles } from '../../src/web/uploads.files.js';
 import { createWebUploadsRepository, type WebUploadsRepository } from '../../src/web/uploads.repository.js';
-import { createFakeZalo, createRecordingSleep, OWN_ID, savedCredentials } from '../bot/adapters/zalo/zalo.fakes.js';
+import { createFakeZalo, createRecordingSleep, OWN_ID, savedCredentials, zaloFixture } from '../bot/adapters/zalo/zalo.fakes.js';
+import { startFakeMediaCdn, type FakeMediaCdn } from '../helpers/fake-media-cdn.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../helpers/fake-telegram-api.js';
 import { createHandoffHarness, STAFF, type HandoffHarness } from '../helpers/handoff-harness.js';
 
@@ -32,8 +33,13 @@ let web: WebAdapter | undefined;
 let zalo: ZaloAdapter | undefined;
 let h: HandoffHarness | undefined;
 let dir: string | undefined;
+let cdn: FakeMediaCdn | undefined;
+/** Telegram downloads at most this much of another platform's media in these tests. */
+const MAX_MEDIA_BYTES = 64 * 1024;
 let uploadsDir: string | undefined;
 afterEach(async () => {
+  await cdn?.close();
+  cdn = undefined;
   await telegram?.stop();
   await web?.stop();
   await zalo?.stop();
@@ -48,14 +54,18 @@ afterEach(async () => {
 /** The harness with real adapters; `handled` counts messages the pipeline finished. */
 async function setup({ withZalo = false } = {}) {
   fake = await startFakeTelegramApi();
-  // The web uploads store lives in the harness's database, created below: bound late.
+  cdn = await startFakeMediaCdn();
+  // The web uploads store and the harness's fake clock are created below: bound late.
   let uploads: WebUploadsRepository | undefined;
+  const clock = { now: () => h?.clock.now() ?? new Date() };
   telegram = createTelegramAdapter({
     token: fake.token,
     apiRoot: fake.apiRoot,
     logger: silent,
     pollingTimeoutSeconds: 1,
     loadMedia: (args) => uploads!.loadMedia(args),
+    fetchMedia: cdn.fetcher({ maxBytes: MAX_MEDIA_BYTES, timeoutMs: 500 }),
+    clock,
   });
   web = createWebAdapter();
   const zaloFake = createFakeZalo();
@@ -70,6 +80,7 @@ async function setup({ withZalo = false } = {}) {
       fetchMedia: async () => {
         throw new Error('tests never download');
       },
+      clock,
     });
   }
   h = await createHandoffHarness({
@@ -98,8 +109,10 @@ async function setup({ withZalo = false } = {}) {
   }
   const f = fake;
   const w = web;
+  const c = cdn;
   return {
     f,
+    cdn: c,
     h: harness,
     zaloFake,
     /** A Telegram update through getUpdates. */
@@ -179,8 +192,8 @@ describe('web resident ↔ Telegram forum staff group (real web adapter, real te
 });
 
 describe('Zalo resident ↔ Telegram forum staff group (real Zalo adapter, real telegraf)', { timeout: 90_000 }, () => {
-  it('a Zalo photo is re-uploaded into the topic from its link; what Telegram cannot fetch becomes a notice with the link; the answer reaches Zalo', async () => {
-    const { f, push, zaloMessage, zaloFake, forum, minh } = await setup({ withZalo: true });
+  it('a Zalo photo and file are downloaded (capped) and uploaded into the topic; a dead link or an oversized file becomes a notice with the link; the answer reaches Zalo', async () => {
+    const { f, cdn, push, zaloMessage, zaloFake, forum, minh } = await setup({ withZalo: true });
     const RESIDENT_UID = '3000000000000000888';
     let seq = 0;
     const from = (extra: Record<string, unknown>) => {
@@ -215,22 +228,75 @@ describe('Zalo resident ↔ Telegram forum staff group (real Zalo adapter, real 
     expect(String(inForum(f).find((c) => String(c.params.text).includes('Phiếu HS-0001'))!.params.text)).toContain('(Zalo)');
 
     const href = 'https://photo-stal-01.zdn.vn/jpg/anon/giay-to.jpg';
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7)]);
+    cdn.serve(href, { data: jpeg, contentType: 'image/jpeg' });
     await zaloMessage(from({ msgType: 'chat.photo', content: { title: 'giấy tờ', description: '', href, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
     expect(inForum(f).at(-1)!.params).toMatchObject({ message_thread_id: topic!.threadId, text: '📎 HS-0001 · Phạm Văn Dân gửi một ảnh: giấy tờ' });
-    expect(f.callsTo('sendPhoto').map((c) => [c.params.photo, c.params.message_thread_id, c.response.ok])).toEqual([[href, topic!.threadId, true]]);
+    const [photo] = f.callsTo('sendPhoto');
+    expect([Number(photo!.params.message_thread_id), photo!.params.photo.uploadedFile, photo!.response.ok]).toEqual([topic!.threadId, 'giay-to.jpg', true]);
+    expect(Buffer.compare(photo!.params.photo.bytes, jpeg)).toBe(0); // the bytes themselves, not a link Telegram must fetch
     expect(f.callsTo('copyMessage')).toHaveLength(0); // copyMessage cannot reach another platform's message
 
-    // A Word file: Telegram only fetches PDF/ZIP/GIF documents by link, so staff get the link instead.
+    // A Word file: Telegram fetches only PDF/ZIP/GIF documents by link; uploaded as bytes it arrives.
     const doc = 'https://f21-zpc.zdn.vn/anon/don-de-nghi.docx';
+    cdn.serve(doc, { data: Buffer.from('PK\u0003\u0004 word'), contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
     await zaloMessage(from({ msgType: 'share.file', content: { title: 'don-de-nghi.docx', description: '', href: doc, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
-    expect(f.callsTo('sendDocument').map((c) => c.response.ok)).toEqual([false]);
-    expect(inForum(f).slice(-2).map((c) => c.params.text)).toEqual([
+    expect(f.callsTo('sendDocument').map((c) => [c.params.document.uploadedFile, c.response.ok])).toEqual([['don-de-nghi.docx', true]]);
+
+    // An expired link (404) and a file over the cap: staff get the notice with the link, never silence.
+    const gone = 'https://f21-zpc.zdn.vn/anon/het-han.pdf';
+    await zaloMessage(from({ msgType: 'share.file', content: { title: 'het-han.pdf', description: '', href: gone, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
+    const big = 'https://f21-zpc.zdn.vn/anon/ban-scan.pdf';
+    cdn.serve(big, { data: Buffer.alloc(MAX_MEDIA_BYTES + 1), contentType: 'application/pdf' });
+    await zaloMessage(from({ msgType: 'share.file', content: { title: 'ban-scan.pdf', description: '', href: big, thumb: '', childnumber: 0, action: '', params: '', type: '' } }));
+    expect(f.callsTo('sendDocument')).toHaveLength(1); // neither reached Telegram
+    expect(inForum(f).slice(-4).map((c) => c.params.text)).toEqual([
       '📎 HS-0001 · Phạm Văn Dân gửi một tệp',
-      `📎 HS-0001 · Phạm Văn Dân gửi một tệp\nXem tại: ${doc}`,
+      `📎 HS-0001 · Phạm Văn Dân gửi một tệp\nXem tại: ${gone}`,
+      '📎 HS-0001 · Phạm Văn Dân gửi một tệp',
+      `📎 HS-0001 · Phạm Văn Dân gửi một tệp\nXem tại: ${big}`,
     ]);
 
     await push(f.makeMessage({ chat: forum, from: minh, threadId: topic!.threadId, text: 'Ảnh rõ rồi, anh mang bản gốc tới nhé.' }));
     const toResident = zaloFake.current.api.sent.filter((s) => s.threadId === RESIDENT_UID).map((s) => s.content.msg);
     expect(toResident.at(-1)).toBe('Ảnh rõ rồi, anh mang bản gốc tới nhé.\n\n— Cán bộ Trung tâm Phục vụ hành chính công phường Mẫu');
+  });
+
+  it('recorded Zalo media: a photo and a voice note sent before "gặp cán bộ" follow the card as uploads; a later voice note Telegram will not take as voice arrives as a file', async () => {
+    const { f, cdn, zaloMessage, h: harness } = await setup({ withZalo: true });
+    const recorded = (name: 'user-photo' | 'user-voice' | 'user-text', patch: { msgId: string; content?: string }) => {
+      const message = zaloFixture(name);
+      // Sent just now (the fixture's own date is months old): inside the 10 minutes before the ticket.
+      Object.assign(message.data, { ts: String(Date.now()), msgId: patch.msgId, ...(patch.content ? { content: patch.content } : {}) });
+      return message as UserMessage;
+    };
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 1)]);
+    const aac = Buffer.concat([Buffer.from([0xff, 0xf1, 0x50, 0x80]), Buffer.alloc(4096, 2)]); // ADTS AAC, as Zalo records
+    cdn.serve('https://photo-stal-01.zdn.vn/jpg/anon/photo-0001.jpg', { data: jpeg, contentType: 'image/jpeg' });
+    cdn.serve('https://voice-aac-dl.zdn.vn/anon/voice-0001.aac', { data: aac, contentType: 'audio/aac' });
+
+    await zaloMessage(recorded('user-photo', { msgId: '7412345678902' }));
+    await zaloMessage(recorded('user-voice', { msgId: '7412345678904' }));
+    expect(f.callsTo('sendPhoto')).toHaveLength(0); // no ticket yet: nothing reaches staff
+    await zaloMessage(recorded('user-text', { msgId: '7412345678905', content: 'gặp cán bộ giúp em' }));
+
+    const [topic] = f.topics(FORUM_ID);
+    const texts = inForum(f).map((c) => String(c.params.text));
+    expect(texts[0]).toContain('Phiếu HS-0001');
+    expect(texts.slice(1)).toEqual(['📎 HS-0001 · Nguyễn Thị Lan gửi một ảnh: Giấy tờ của em đây ạ', '📎 HS-0001 · Nguyễn Thị Lan gửi một tin nhắn thoại']);
+    const [photo] = f.callsTo('sendPhoto');
+    expect([Number(photo!.params.message_thread_id), photo!.params.photo.uploadedFile, Buffer.compare(photo!.params.photo.bytes, jpeg)]).toEqual([topic!.threadId, 'photo-0001.jpg', 0]);
+    const [voice] = f.callsTo('sendVoice');
+    expect([Number(voice!.params.message_thread_id), voice!.params.voice.uploadedFile, Buffer.compare(voice!.params.voice.bytes, aac), voice!.response.ok]).toEqual([topic!.threadId, 'voice-0001.aac', 0, true]);
+
+    // Telegram refuses a voice upload (as it may for a format it does not play as voice): staff still get the file.
+    cdn.serve('https://voice-aac-dl.zdn.vn/anon/voice-0002.aac', { data: aac, contentType: 'audio/aac' });
+    f.failNext({ method: 'sendVoice', error: { error_code: 400, description: 'Bad Request: wrong file type' } });
+    const later = recorded('user-voice', { msgId: '7412345678906' });
+    (later.data.content as { href: string }).href = 'https://voice-aac-dl.zdn.vn/anon/voice-0002.aac';
+    await zaloMessage(later);
+    await harness.flush();
+    expect(f.callsTo('sendVoice').map((c) => c.response.ok)).toEqual([true, false]);
+    expect(f.callsTo('sendDocument').map((c) => [c.params.document.uploadedFile, c.response.ok])).toEqual([['voice-0002.aac', true]]);
   });
 });

@@ -53,6 +53,7 @@ describe('play-through', { timeout: 120_000 }, () => {
         if (!c.response.ok) continue;
         if (c.method === 'sendMessage') transcript.push(`${who(c)}: ${String(c.params.text).replace(/\n/g, '\n    ')}${buttonsOf(c)}`);
         if (c.method === 'copyMessage') transcript.push(`${who(c)}: (bản sao ảnh của người dân)`);
+        if (['sendPhoto', 'sendVoice', 'sendDocument', 'sendVideo'].includes(c.method)) transcript.push(`${who(c)}: (${c.method}: tệp của người dân được tải lên)`);
         if (c.method === 'editMessageText') transcript.push(`Bot sửa thẻ phiếu: ${String(c.params.text).replace(/\n/g, '\n    ')}${buttonsOf(c)}`);
         if (c.method === 'answerCallbackQuery' && c.params.text) transcript.push(`(Pop-up riêng cho người bấm): ${c.params.text}`);
         if (c.method === 'createForumTopic') transcript.push(`Bot tạo chủ đề: ${c.params.name}`);
@@ -118,6 +119,7 @@ describe('play-through', { timeout: 120_000 }, () => {
       for (const m of harness.zalo.sent.slice(seen)) transcript.push(`${m.conversationRef === RESIDENT ? 'Bot → Dân' : 'Bot → nhóm trực'}: ${m.text.replace(/\n/g, '\n    ')}`);
       seen = harness.zalo.sent.length;
     };
+    await say('Dân: cho hỏi vụ nuôi ong lấy mật', harness.inbound({ conversationRef: RESIDENT, from: dan, text: 'cho hỏi vụ nuôi ong lấy mật' }));
     await say('Dân: hồ sơ của tôi nộp 3 tuần rồi sao chưa có', harness.inbound({ conversationRef: RESIDENT, from: dan, text: 'hồ sơ của tôi nộp 3 tuần rồi sao chưa có' }));
     await say('Dân: ok', harness.inbound({ conversationRef: RESIDENT, from: dan, text: 'ok' }));
     const card = harness.zalo.sent.find((m) => m.conversationRef === ZALO_STAFF && m.text.includes('Phiếu HS-0001'))!;
@@ -132,6 +134,8 @@ describe('play-through', { timeout: 120_000 }, () => {
 
     const text = transcript.join('\n');
     expect(text).toContain('gõ /nhan HS-0001 để nhận');
+    // Zalo shows no buttons: nothing tells the resident to tap one.
+    expect(transcript.filter((l) => l.startsWith('Bot → Dân')).join('\n')).not.toMatch(/bấm/i);
     expect(text).toContain('Bot → nhóm trực: ✋ Trần Văn Minh đã nhận phiếu HS-0001.');
     expect(text).toContain('Bot → Dân: Thứ Sáu bác tới nhận kết quả nhé.');
     expect(text).toContain('Bot → nhóm trực: ⭐ Người dân đánh giá phiếu HS-0001: 5/5.');

@@ -19,13 +19,16 @@ export const LAND_CANDIDATES: Candidate[] = [
 
 export const KHAI_SINH_ANSWER = 'Đăng ký khai sinh cần: tờ khai, giấy chứng sinh, giấy tờ tùy thân của cha hoặc mẹ.';
 
-export type FakeFaqEngine = FaqEngine & { decided: string[] };
+/** `renderedWith`: the channel wording each render was asked for. */
+export type FakeFaqEngine = FaqEngine & { decided: string[]; renderedWith: Array<{ buttons: boolean | undefined }> };
 
 export function createFakeFaqEngine(): FakeFaqEngine {
   const decided: string[] = [];
+  const renderedWith: Array<{ buttons: boolean | undefined }> = [];
   const none = { confidence: 0.9, candidates: [] };
   return {
     decided,
+    renderedWith,
     decide({ text }) {
       decided.push(text);
       const t = text.toLowerCase();
@@ -39,7 +42,8 @@ export function createFakeFaqEngine(): FakeFaqEngine {
       if (/\bks\b|khai sinh/.test(t)) return { kind: 'answer', entryId: 'khai-sinh', aspect: 'documents', ...none };
       return { kind: 'handoff', reason: 'low_confidence', confidence: 0.1, candidates: [] };
     },
-    render({ decision }: { decision: FaqDecision }) {
+    render({ decision, buttons }: { decision: FaqDecision; buttons?: boolean }) {
+      renderedWith.push({ buttons });
       switch (decision.kind) {
         case 'answer':
           return {

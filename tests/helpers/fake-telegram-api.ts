@@ -26,6 +26,7 @@
  *   fake.deleteTopic({ chatId, threadId });      // sends there → 400 message thread not found
  *   fake.closeTopic({ chatId, threadId });       // sends there → 400 TOPIC_CLOSED
  *   fake.unreachableUrl(url);                    // sendPhoto/sendDocument by that link → 400 failed to get HTTP URL content
+ *   (sendPhoto/sendVideo/sendVoice/sendDocument with an uploaded file keep its bytes: calls' params[field].bytes)
  *   fake.handle('getChat', (params) => ({ ... })); // add or override any method
  *
  *   await fake.close();
@@ -199,7 +200,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
   }
 
   const unreachableUrls = new Set<string>();
-  function sendMediaByUrl(p: Params, field: 'photo' | 'video' | 'document') {
+  function sendMediaByUrl(p: Params, field: 'photo' | 'video' | 'voice' | 'document') {
     const chatId = checkChat(p);
     if (p[field]?.uploadedFile) {
       // An uploaded file (multipart): accepted as sent.
@@ -258,6 +259,7 @@ export async function startFakeTelegramApi(options: { token?: string; bot?: Part
     sendPhoto: (p) => sendMediaByUrl(p, 'photo'),
     sendVideo: (p) => sendMediaByUrl(p, 'video'),
     sendDocument: (p) => sendMediaByUrl(p, 'document'),
+    sendVoice: (p) => sendMediaByUrl(p, 'voice'),
     editMessageText: (p) => {
       const message = findMessage(Number(p.chat_id), Number(p.message_id));
       if (!message) fail({ error_code: 400, description: 'Bad Request: message to edit not found' });

@@ -46,7 +46,7 @@ function unitsYaml({ groups, slaMinutes }: { groups: StaffGroupsSetup; slaMinute
     slaMinutes: ${slaMinutes}
     ticketPolicy: ask_first
     lead: pm-lan
-    staffGroups:
+    staffGroups:${groups.length === 0 ? ' []' : ''}
 ${groups.map((g) => `      - { conversationRef: "${g.conversationRef}", forum: ${g.forum} }`).join('\n')}
     staff:
 ${staff}
@@ -129,6 +129,7 @@ export async function createHandoffHarness({
   replace = {},
   logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   unconfigured = [],
+  communityGroups,
   publicUrl,
 }: {
   groups?: StaffGroupsSetup;
@@ -141,6 +142,8 @@ export async function createHandoffHarness({
   logger?: pino.Logger;
   /** Channels this "process" does not run (no token configured): their staff groups are unreachable. */
   unconfigured?: ChannelName[];
+  /** Residents' groups and their policies (BOT_COMMUNITY_GROUPS in production). */
+  communityGroups?: Parameters<typeof assemblePipeline>[0]['communityGroups'];
   /** PUBLIC_URL: cards link to the ticket's console page. */
   publicUrl?: string;
 } = {}) {
@@ -175,6 +178,7 @@ export async function createHandoffHarness({
     logger,
     clock,
     retentionDays: 365,
+    ...(communityGroups ? { communityGroups } : {}),
     outboxRetryPolicy: { baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 3 },
     publicUrl,
   });

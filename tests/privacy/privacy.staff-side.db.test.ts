@@ -8,6 +8,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outboxTable } from '../../src/bot/outbox/outbox.table.js';
+import { conversationsTable } from '../../src/db/conversations.table.js';
 import { messagesTable } from '../../src/db/messages.table.js';
 import { REDACTED_TEXT } from '../../src/privacy/privacy.models.js';
 import { createPrivacyRepository } from '../../src/privacy/privacy.repository.js';
@@ -89,6 +90,9 @@ describe('erasure reaches the staff side of the resident tickets (real pipeline 
     const [ticketBefore] = await h.db.select().from(ticketsTable).where(eq(ticketsTable.id, ticketId));
     const messageCount = (await h.db.select().from(messagesTable)).length;
     const outboxCount = (await h.db.select().from(outboxTable)).length;
+    // The flood throttle's arrivals are keyed by the resident's platform id: kept until the erasure.
+    const conversationState = () => h.db.select({ floodState: conversationsTable.floodState }).from(conversationsTable).where(eq(conversationsTable.id, conversationId));
+    expect((await conversationState())[0]?.floodState).toHaveProperty(resident.id);
 
     const privacy = createPrivacyUsecases({ privacyRepository: createPrivacyRepository({ db: h.db }), retentionDays: 365, clock: h.clock });
     await privacy.handleMessage({ conversationId, message: { text: '/xoadulieu' } });
@@ -97,6 +101,7 @@ describe('erasure reaches the staff side of the resident tickets (real pipeline 
     const after = await databaseDump(h);
     for (const personal of PERSONAL) expect(after, personal).not.toContain(personal);
     expect(after).toContain(REDACTED_TEXT);
+    expect((await conversationState())[0]?.floodState).toBeNull();
     // Statistics: the ticket's times and rating, and the number of messages and outbox rows.
     const [ticketAfter] = await h.db.select().from(ticketsTable).where(eq(ticketsTable.id, ticketId));
     expect(ticketAfter).toMatchObject({ status: 'closed', rating: 4, assigneeStaffId: ticketBefore!.assigneeStaffId, closedByStaffId: 'pm-minh' });

@@ -25,17 +25,30 @@ describe('query log models', () => {
   });
 
   it('merges keys sharing most words into the larger cluster and sorts by residents', () => {
+    const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
     const clusters = mergeClusters({
       groups: [
-        { key: 'con nhan nuoi thu tuc', residents: 5 },
-        { key: 'ban dat', residents: 4 },
-        { key: 'con nhan nuoi', residents: 2 },
-        { key: 'con nuoi thu tuc xin', residents: 2 },
+        { key: 'con nhan nuoi thu tuc', conversations: ids(1, 5) },
+        { key: 'ban dat', conversations: ids(20, 4) },
+        { key: 'con nhan nuoi', conversations: ids(10, 2) },
+        { key: 'con nuoi thu tuc xin', conversations: ids(12, 2) },
       ],
     });
     expect(clusters.map((c) => [c.keys, c.residents])).toEqual([
       [['con nhan nuoi thu tuc', 'con nhan nuoi', 'con nuoi thu tuc xin'], 9],
       [['ban dat'], 4],
     ]);
+  });
+
+  it('counts a resident who asked two merged keys once', () => {
+    // Resident 7 asked both wordings, resident 8 only the second: two residents, not three.
+    const clusters = mergeClusters({
+      groups: [
+        { key: 'giay khai sinh', conversations: [7] },
+        { key: 'giay khai sinh con', conversations: [7, 8] },
+      ],
+    });
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.residents).toBe(2);
   });
 });

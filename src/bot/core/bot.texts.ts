@@ -5,6 +5,7 @@
  */
 
 import { BUTTON_ACTIONS, HANDOFF_BUTTON_LABEL } from '../../shared/actions.js';
+import type { ButtonWording } from '../../shared/wording.js';
 
 /** The button every "I could not help" reply carries; the pipeline opens a ticket when it is tapped. */
 export const HANDOFF_REQUEST_ACTION = BUTTON_ACTIONS.handoffRequest;
@@ -15,7 +16,8 @@ export type BotTexts = {
   greeting: string;
   /** Shown with the greeting: what is stored, why, for how long, how to have it deleted. */
   privacy: string;
-  help: string;
+  /** Names the option buttons where the channel has them (wording.ts). */
+  help: ButtonWording;
   /** Photo, sticker, voice, file or location without text, when no ticket is open. */
   nonText: string;
   /** Once per flood: more than the allowed messages a minute. */
@@ -30,6 +32,13 @@ export type BotTexts = {
   handoffHint: string;
   handoffButton: string;
   helpButton: string;
+  /**
+   * Posted once in each residents' group the bot is in (pinned where it may): how to ask, what is
+   * personal, what is stored. The per-resident notice goes to private chats only.
+   */
+  groupNotice: string;
+  /** A question the bot answered in this group minutes ago: it quotes that answer instead of repeating it. */
+  groupRepeat: string;
   /** Only while no staff group is configured (handoff module not wired): where to get a person instead. */
   noStaff: string;
 };
@@ -43,19 +52,26 @@ export function greetingText({ centreName }: { centreName?: string } = {}): stri
   ].join('\n');
 }
 
+function helpText(choices: string): string {
+  return [
+    'Cách dùng:',
+    '• Nhắn câu hỏi về thủ tục hành chính, có dấu hay không dấu đều được.',
+    choices,
+    '• Muốn gặp người thật, nhắn «gặp cán bộ».',
+    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xóa dữ liệu của anh/chị.',
+  ].join('\n');
+}
+
 export const defaultBotTexts: BotTexts = {
   greeting: greetingText(),
   privacy: [
     'Về dữ liệu cá nhân: tôi lưu tin nhắn của anh/chị để trả lời và để cán bộ hỗ trợ khi cần. Tin nhắn được lưu tối đa 1 năm.',
     'Muốn xóa dữ liệu của mình, anh/chị nhắn /xoadulieu.',
   ].join('\n'),
-  help: [
-    'Cách dùng:',
-    '• Nhắn câu hỏi về thủ tục hành chính, có dấu hay không dấu đều được.',
-    '• Khi tôi đưa ra lựa chọn, anh/chị bấm nút hoặc nhắn số 1, 2, 3.',
-    '• Muốn gặp người thật, nhắn «gặp cán bộ».',
-    '• /start: lời chào, /help: hướng dẫn này, /xoadulieu: xóa dữ liệu của anh/chị.',
-  ].join('\n'),
+  help: {
+    withButtons: helpText('• Khi tôi đưa ra lựa chọn, anh/chị bấm nút hoặc nhắn số 1, 2, 3.'),
+    withoutButtons: helpText('• Khi tôi đưa ra lựa chọn, anh/chị nhắn số 1, 2, 3.'),
+  },
   nonText:
     'Cảm ơn anh/chị đã gửi. Tôi chỉ đọc được tin nhắn chữ. Anh/chị gõ câu hỏi giúp tôi, hoặc nhắn «gặp cán bộ» để cán bộ trực xem giúp.',
   throttled: 'Anh/chị nhắn hơi nhanh, tôi xin phép tạm dừng một chút. Các tin anh/chị vừa gửi tôi vẫn giữ và sẽ trả lời gộp ngay khi hết tạm dừng (khoảng một phút).',
@@ -65,6 +81,13 @@ export const defaultBotTexts: BotTexts = {
   handoffHint: 'Muốn gặp cán bộ, anh/chị nhắn «gặp cán bộ».',
   handoffButton: HANDOFF_BUTTON_LABEL,
   helpButton: 'Hướng dẫn',
+  groupNotice: [
+    '📌 Trợ lý tự động của bộ phận một cửa đã có trong nhóm.',
+    '• Hỏi về thủ tục: nhắc tên bot (@) hoặc trả lời vào tin nhắn của bot, ví dụ «@bot làm khai sinh cần gì».',
+    '• Việc riêng (hồ sơ của mình, số điện thoại, số căn cước): xin đừng gửi trong nhóm, hãy nhắn riêng cho bot.',
+    '• Cần cán bộ, nhắn «gặp cán bộ»: câu trả lời sẽ trả lời vào đúng tin nhắn của anh/chị. Muốn nhận riêng, gõ /rieng.',
+  ].join('\n'),
+  groupRepeat: 'Dạ, câu này bot vừa trả lời ở tin nhắn được trích dẫn, anh/chị xem giúp ạ.',
   noStaff:
     'Hiện chưa có cán bộ trực trả lời qua kênh này. Anh/chị vui lòng gọi điện hoặc đến trực tiếp Trung tâm Phục vụ hành chính công trong giờ làm việc. Xin cảm ơn!',
 };

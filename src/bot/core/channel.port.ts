@@ -30,6 +30,11 @@ export type ChannelCapabilities = {
    * media.port.ts). Media it cannot reach is refused as bad_request. Absent means false.
    */
   copiesAcrossChannels?: boolean;
+  /**
+   * The bot may write first to a group member's private chat (without the member having written to
+   * it). Absent means false: the member is asked to open a private chat with the bot themselves.
+   */
+  writesFirst?: boolean;
 };
 
 /** disabled: not configured; needs_qr: Zalo credentials missing/expired; kicked: another session took over. */
@@ -73,6 +78,10 @@ export type ChannelAdapter = {
    * closed): `buttons: []` removes them. Editing to the same content succeeds.
    */
   editMessage?(args: { conversationRef: string; externalMessageId: string; text: string; buttons: OutboundButton[]; mentions?: OutboundMention[] }): Promise<void>;
+  /** The private chat ref of a user seen in a group (Telegram: their user id is the chat id). */
+  privateRefOf?(args: { userId: string }): string;
+  /** Pins a message the bot sent in a group (quietly). Throws like send; callers log a refusal (no admin right). */
+  pinMessage?(args: { conversationRef: string; externalMessageId: string }): Promise<void>;
   /**
    * Answers a button tap privately (a pop-up only the person who tapped sees). `externalMessageId` is
    * the tap's id as the mapper gave it; a tap not answered this way is answered silently by the adapter.

@@ -38,7 +38,23 @@ export type HandoffPort = {
    * that opened it (the button tap, "vâng", or the question itself). `messageId`: the stored inbound
    * message (messages.id); handled again after a crash, it resumes the ticket it opened.
    */
-  openTicket(args: { message: InboundMessage; conversationId: number; request: TicketRequest; messageId?: number }): Promise<void>;
+  openTicket(args: {
+    message: InboundMessage;
+    conversationId: number;
+    request: TicketRequest;
+    messageId?: number;
+    /** Asked in a residents' group (message.conversationRef is the requester's ref, requester.ts). */
+    group?: { personal: boolean; staffInGroup: boolean };
+  }): Promise<void>;
+  /**
+   * A message in a residents' group: from a registered officer of the group's unit (`unitId`; absent:
+   * the default unit)? A reply of theirs to a resident's message answers that resident's ticket.
+   */
+  handleOfficerInGroup?(args: { message: InboundMessage; unitId?: string }): Promise<{ officer: false } | { officer: true; answered?: { externalMessageId: string; ticketCode?: string } }>;
+  /** `/rieng` in a group (message.conversationRef is the requester's ref): answers go to the member's private chat. */
+  choosePrivateAnswers?(args: { message: InboundMessage; conversationId: number }): Promise<void>;
+  /** A private chat's first message: staff answers of that person's personal cases asked in groups, held until now. */
+  deliverHeldReplies?(args: { message: InboundMessage }): Promise<{ delivered: number }>;
 };
 
 /** The resident's privacy (src/privacy/privacy.usecases.ts implements it). */
@@ -47,12 +63,16 @@ export type PrivacyPort = {
   /** `channel`: the notice names only what that channel gives the bot (the web chat: no name, no account). */
   firstContactNotice(args: { conversationId: number; channel?: string }): Promise<{ notice?: string }>;
   noticeText(args?: { channel?: string }): string;
+  /** A residents' group's one notice (`howTo` plus the data line), the first time the group is seen; `{}` after. */
+  groupNotice?(args: { conversationId: number; howTo: string }): Promise<{ notice?: string }>;
   /** "Delete my data" and its confirmation; handled=true means reply with `reply` and stop. */
   handleMessage(args: {
     conversationId: number;
     message: Pick<InboundMessage, 'text' | 'action'>;
     /** False when the caller knows no request awaits confirmation (saves a lookup); undefined: look it up. */
     deleteRequestPending?: boolean;
+    /** The channel shows buttons (capabilities.buttons); default true. */
+    buttons?: boolean;
   }): Promise<{ handled: false } | { handled: true; reply: { text: string; buttons?: OutboundButton[] } }>;
 };
 
@@ -63,5 +83,7 @@ export type UnitChoicePort = {
     message: Pick<InboundMessage, 'text' | 'action'>;
     /** What the caller already read about the conversation (saves lookups); undefined: look it up. */
     known?: { unitId: string | null; unitChoicePending: boolean };
+    /** The unit a residents' group belongs to (its policy): the member is that unit's, never asked. */
+    groupUnitId?: string;
   }): Promise<{ unitId: string; notice?: string; resumeText?: string } | { prompt: { text: string; buttons: OutboundButton[] } }>;
 };

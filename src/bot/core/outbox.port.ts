@@ -4,6 +4,7 @@
  */
 import type { ChannelCapabilities } from './channel.port.js';
 import type { ChannelName, OutboundCopy, OutboundMessage } from './message.types.js';
+import type { UnitWrite } from '../../db/unit-write.js';
 
 export type EnqueueOptions = {
   /** Handed back unchanged with the row in onSent/onFailed and findSentByExternalId (e.g. { ticketId, role }). */
@@ -24,16 +25,13 @@ export type InboundUnit = {
   run<T>(work: () => Promise<T>): Promise<T>;
   /**
    * `handled: false`: the rows are written but the message stays unhandled (held by the throttle).
-   * `context`: the conversation's new short-lived context (conversation-memory.ts; null forgets it),
-   * written in the same statement, so it changes only together with the replies it led to.
-   * `heldUntil` (with `handled: false`): the flood throttle holds the message until then; any process
-   * on the database sees it (conversations.repository listUnhandledOf).
+   * `writes`: other state the handling changed (the resident flow, the flood throttle's arrivals, the
+   * throttle's hold on the message), committed in the same statement, so it changes only together
+   * with the replies it led to.
    */
-  commit(args?: { handled?: boolean; context?: ConversationContextWrite; heldUntil?: Date }): Promise<void>;
+  commit(args?: { handled?: boolean; writes?: readonly UnitWrite[] }): Promise<void>;
   abandon(): void;
 };
-
-export type ConversationContextWrite = { conversationId: number; value: Record<string, unknown> | null };
 
 export type OutboxPort = {
   /** Stores the message (split to the channel's maxTextLength) for sending; returns the row ids in send order. */
@@ -50,6 +48,8 @@ export type OutboxPort = {
   canCopy(args: { channel: ChannelName }): boolean;
   /** See InboundUnit. `messageId` is the stored inbound message (messages.id); `alsoHandled`: others it answers too. */
   openInboundUnit(args: { messageId: number; alsoHandled?: number[] }): InboundUnit;
+  /** The bot's sent reply to a message of a group (rows carry `meta.answerTo`): a repeated question quotes it. */
+  findSentAnswer?(args: { conversationRef: string; answerTo: string }): Promise<{ externalMessageId: string } | undefined>;
   /** Throws outbox.unknown_channel when no adapter for the channel is configured. */
   capabilitiesOf(args: { channel: ChannelName }): ChannelCapabilities;
 };

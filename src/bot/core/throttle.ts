@@ -5,8 +5,9 @@
  * are not typing and the pipeline does not count them.
  *
  * Pure: the state (the last arrivals per sender of one conversation) is stored with the conversation
- * (conversation-memory.ts) and read under the conversation's lock, so the limit holds across restarts
- * and across processes on one database.
+ * (conversations.flood_state, read with each stored message, written in the statement that queues its
+ * replies) and read under the conversation's lock, so the limit holds across restarts and across
+ * processes on one database.
  */
 export type ThrottleVerdict = { allowed: true } | { allowed: false; notify: boolean; resumeAt: Date };
 
@@ -14,6 +15,22 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; notify: bool
 export type FloodState = Record<string, { times: number[]; notified: boolean }>;
 
 export type ThrottleLimits = { limit: number; windowMs: number };
+
+/** The stored state, or an empty one when there is none or it no longer parses (the row outlives the code). */
+export function floodFromStored({ value }: { value: Record<string, unknown> | null }): FloodState {
+  if (!value) return {};
+  const state: FloodState = {};
+  for (const [sender, entry] of Object.entries(value)) {
+    const { times, notified } = (entry ?? {}) as { times?: unknown; notified?: unknown };
+    if (Array.isArray(times) && times.every((t) => typeof t === 'number')) state[sender] = { times: times as number[], notified: notified === true };
+  }
+  return state;
+}
+
+/** What to store (null: no sender within the window, the column is cleared). */
+export function floodToStore(state: FloodState): Record<string, unknown> | null {
+  return Object.keys(state).length > 0 ? state : null;
+}
 
 /** The instant enough arrivals have left the window for the count to be back at `limit`. */
 function resumeAt(times: number[], { limit, windowMs }: ThrottleLimits): number | null {

@@ -12,6 +12,7 @@ import { rowsOf, type Database } from '../../db/client.js';
 import { outboxTable, type OutboxKind, type OutboxMeta, type OutboxRow } from './outbox.table.js';
 import type { OutboundCopy, OutboundMessage } from '../core/message.types.js';
 import { readGroupHealth } from './outbox.group-health.js';
+import { unitWriteSql, type UnitWrite } from '../../db/unit-write.js';
 
 export type NewOutboxRow = {
   conversationRef: string;
@@ -27,9 +28,6 @@ export type NewOutboxRow = {
 /** The inbound messages (messages.id) whose handling these rows finish: handled_at is set with the insert. */
 export type HandledMark = { messageIds: number[]; at: Date };
 
-/** The conversation's short-lived context, written with the handled mark (see InboundUnit.commit). */
-export type ContextWrite = { conversationId: number; value: Record<string, unknown> | null };
-
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 export type { GroupHealth } from './outbox.group-health.js';
 
@@ -39,35 +37,27 @@ export function createOutboxRepository({ db }: { db: Database }) {
    * passes here: written as plain SQL with only the columns it sets, because drizzle's insert
    * builder (every column, per row) cost more CPU than the rest of the enqueue.
    */
-  async function insertRows({
-    rows,
-    handled,
-    context,
-    held,
-  }: {
-    rows: NewOutboxRow[];
-    handled?: HandledMark;
-    context?: ContextWrite;
-    /** The flood throttle holds this inbound message until then (it stays unhandled). */
-    held?: { messageId: number; until: Date };
-  }): Promise<{ ids: number[] }> {
+  async function insertRows({ rows, handled, writes = [] }: { rows: NewOutboxRow[]; handled?: HandledMark; writes?: readonly UnitWrite[] }): Promise<{ ids: number[] }> {
     if (handled?.messageIds.length === 0) handled = undefined;
-    // Data-modifying WITHs run whether or not the main statement reads them: the replies, the handled
-    // mark and the conversation's context commit together, in the one statement the reply needs anyway.
-    const writes = [
-      ...(handled ? [sql`handled as (${handledUpdate(handled)})`] : []),
-      ...(context ? [sql`context as (${contextUpdate(context)})`] : []),
-      ...(held ? [sql`held as (update messages set replay = replay || jsonb_build_object('heldUntil', ${held.until.toISOString()}::text) where id = ${held.messageId}::bigint)`] : []),
-    ];
+    // Other modules' writes of the same unit (the resident flow) ride along as data-modifying WITHs.
+    const alongside = writes.map((w, i) => sql`${sql.identifier(`unit_write_${i}`)} as (${unitWriteSql(w)})`);
     if (rows.length === 0) {
-      if (writes.length > 0) await db.execute(sql`with ${sql.join(writes, sql`, `)} select 1`);
+      if (alongside.length > 0) {
+        const mark = handled ? handledUpdate(handled) : sql`select 1`;
+        await db.execute(sql`with ${sql.join(alongside, sql`, `)} ${mark}`);
+      } else if (handled) {
+        await markHandled(handled);
+      }
       return { ids: [] };
     }
     const values = rows.map(
       (r) =>
         sql`(${r.conversationRef}, ${r.channel}, ${r.kind ?? 'message'}, ${JSON.stringify(r.payload)}::jsonb, ${r.meta ? JSON.stringify(r.meta) : null}::jsonb, ${r.minIntervalMs}, ${r.nextAttemptAt.toISOString()}::timestamptz)`,
     );
-    const mark = writes.length > 0 ? sql`with ${sql.join(writes, sql`, `)} ` : sql``;
+    // A data-modifying WITH runs whether or not the insert reads it: the replies and the handled mark
+    // commit together, in the one statement the reply needs anyway.
+    const ctes = [...(handled ? [sql`handled as (${handledUpdate(handled)})`] : []), ...alongside];
+    const mark = ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``;
     const result = await db.execute(sql`
       ${mark}insert into outbox (conversation_ref, channel, kind, payload, meta, min_interval_ms, next_attempt_at)
       values ${sql.join(values, sql`, `)}
@@ -82,10 +72,6 @@ export function createOutboxRepository({ db }: { db: Database }) {
       sql`, `,
     );
     return sql`update messages set handled_at = ${at.toISOString()}::timestamptz, replay = null where id in (${ids})`;
-  }
-
-  function contextUpdate({ conversationId, value }: ContextWrite) {
-    return sql`update conversations set context = ${value === null ? null : JSON.stringify(value)}::jsonb where id = ${conversationId}::bigint`;
   }
 
   /** Marks an inbound message handled that queued no reply (a group message not addressed to the bot…). */
@@ -294,6 +280,17 @@ export function createOutboxRepository({ db }: { db: Database }) {
     return { row };
   }
 
+  /** The first sent row of a group reply to `answerTo` (meta.answerTo), for quoting it. */
+  async function findSentAnswer({ conversationRef, answerTo }: { conversationRef: string; answerTo: string }) {
+    const [row] = await db
+      .select({ externalMessageId: outboxTable.externalMessageId })
+      .from(outboxTable)
+      .where(and(eq(outboxTable.conversationRef, conversationRef), eq(outboxTable.status, 'sent'), sql`${outboxTable.meta}->>'answerTo' = ${answerTo}`))
+      .orderBy(asc(outboxTable.id))
+      .limit(1);
+    return { externalMessageId: row?.externalMessageId ?? undefined };
+  }
+
   /** Sent rows of one conversation by the ids the channel gave them (the web chat reads buttons back from these). */
   async function findSentByExternalIds({ conversationRef, externalMessageIds }: { conversationRef: string; externalMessageIds: string[] }) {
     if (externalMessageIds.length === 0) return { rows: [] as OutboxRow[] };
@@ -326,6 +323,7 @@ export function createOutboxRepository({ db }: { db: Database }) {
     markRetry,
     markFailed,
     findSentByExternalId,
+    findSentAnswer,
     findSentByExternalIds,
     countUnfinished,
     findById,

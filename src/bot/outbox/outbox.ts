@@ -54,12 +54,11 @@ export function createOutbox({
     const unit = { rows: [] as NewOutboxRow[], open: true };
     return {
       run: (work) => currentUnit.run(unit, work),
-      async commit({ handled = true, context, heldUntil } = {}) {
+      async commit({ handled = true, writes = [] } = {}) {
         if (!unit.open) throw new OutboxError('outbox.unit_closed', `The unit of inbound message ${messageId} was already committed or abandoned.`);
         unit.open = false;
         const mark = handled ? { messageIds: [messageId, ...alsoHandled], at: clock.now() } : undefined;
-        const held = !handled && heldUntil ? { messageId, until: heldUntil } : undefined;
-        await repository.insertRows({ rows: unit.rows, ...(mark ? { handled: mark } : {}), ...(context ? { context } : {}), ...(held ? { held } : {}) });
+        await repository.insertRows({ rows: unit.rows, writes, ...(mark ? { handled: mark } : {}) });
         if (unit.rows.length > 0) for (const listener of listeners) listener();
       },
       abandon() {
@@ -133,6 +132,10 @@ export function createOutbox({
     async findSentByExternalId(args) {
       const { row } = await repository.findSentByExternalId(args);
       return row ? { meta: row.meta ?? null, row } : undefined;
+    },
+    async findSentAnswer(args) {
+      const { externalMessageId } = await repository.findSentAnswer(args);
+      return externalMessageId ? { externalMessageId } : undefined;
     },
     pendingCount: () => repository.countUnfinished(),
     onEnqueued(listener) {

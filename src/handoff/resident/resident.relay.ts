@@ -12,6 +12,7 @@ import type { HandoffContext } from '../handoff.context.js';
 import type { HandoffUnit } from '../handoff.deps.js';
 import { kindLabel, residentFollowUpText, residentMediaText } from '../handoff.texts.js';
 import type { Ticket } from '../tickets/tickets.repository.js';
+import { platformRefOf } from './resident.delivery.js';
 
 /** What relaying needs of a resident message: a live one, or one read back from the transcript. */
 export type ForwardableMessage = Pick<InboundMessage, 'conversationRef' | 'channel' | 'externalMessageId' | 'kind' | 'text' | 'attachment'>;
@@ -65,7 +66,7 @@ async function forwardMedia(ctx: HandoffContext, { ticket, unit, message }: { ti
       thread,
       ticketId: ticket.id,
       copy: {
-        from: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId },
+        from: { conversationRef: platformRefOf(message.conversationRef), externalMessageId: message.externalMessageId },
         kind: message.kind,
         ...(message.attachment ? { attachment: message.attachment } : {}),
         text: `(${kindLabel(message.kind)})`,

@@ -7,11 +7,25 @@ import type { TicketRequest } from '../../bot/core/resident-handoff.flow.js';
 import { BUTTON_ACTIONS } from '../../shared/actions.js';
 import { describeExpectedReply } from './expected-reply.models.js';
 import { sendTo, type HandoffContext } from '../handoff.context.js';
+import type { HandoffStaffMember } from '../handoff.deps.js';
 import { createHandoffNoStaffGroupError } from '../handoff.errors.js';
-import { alreadyOpenText, earlierLabel, followUpAckText, noStaffGroupText, ratingToStaffText, staffTexts, receiptText, reopenedToStaffText, thanksForRatingText } from '../handoff.texts.js';
+import { alreadyOpenText, earlierLabel, mentionsOf, followUpAckText, noStaffGroupText, ratingToStaffText, staffTexts, receiptText, reopenedToStaffText, thanksForRatingText } from '../handoff.texts.js';
 import { forwardResidentMessage, type ForwardableMessage } from './resident.relay.js';
 import { shouldAcknowledge, undeliveredReplies } from './resident-flow.models.js';
 import { toButtonData } from '../staff/staff-commands.models.js';
+import { parseRequesterRef } from '../../bot/core/requester.js';
+import { channelOf } from '../../bot/core/conversation-ref.js';
+import { addressInGroup, platformRefOf, sendToResident } from './resident.delivery.js';
+import { groupReceiptText, inGroupCardText, personalPointerText } from '../handoff.texts.js';
+import type { Ticket } from '../tickets/tickets.repository.js';
+
+/** How a ticket asked for in a residents' group is handled (the pipeline reads the group's policy). */
+export type GroupTicketOptions = {
+  /** The own dossier, a phone or ID number: nothing of it is posted in the group. */
+  personal: boolean;
+  /** The unit's officers answer in this group: the card is a mention of the on-duty officers here. */
+  staffInGroup: boolean;
+};
 
 /** How long after close a lone digit is read as the rating (afterwards it is an ordinary message). */
 export const RATING_WINDOW_MS = 3 * 24 * 60 * 60_000;
@@ -29,24 +43,40 @@ export function ratingButtons(ticketId: number): OutboundButton[] {
 
 export async function openTicket(
   ctx: HandoffContext,
-  { message, conversationId, request, messageId }: { message: InboundMessage; conversationId: number; request: TicketRequest; messageId?: number },
+  {
+    message,
+    conversationId,
+    request,
+    messageId,
+    group,
+  }: { message: InboundMessage; conversationId: number; request: TicketRequest; messageId?: number; group?: GroupTicketOptions },
 ): Promise<void> {
   const { deps, tickets } = ctx;
   const now = deps.clock.now();
   const { unit } = await deps.units.getResidentUnit({ conversationId });
-  if (unit.staffGroups.length === 0) {
+  const requester = parseRequesterRef(message.conversationRef);
+  const staffInGroup = requester !== undefined && group?.staffInGroup === true;
+  if (unit.staffGroups.length === 0 && !staffInGroup) {
     // Configuration error: say it loudly in the log, and be honest with the resident.
     ctx.log.error({ unitId: unit.id }, createHandoffNoStaffGroupError({ unitId: unit.id }).message);
+    const text = noStaffGroupText({ unitName: unit.name, info: unit.info ?? {} });
     await sendTo(ctx, {
-      message: { conversationRef: message.conversationRef, text: noStaffGroupText({ unitName: unit.name, info: unit.info ?? {} }) },
+      message: requester
+        ? addressInGroup({ ...requester, name: message.sender.displayName || null, replyTo: message.externalMessageId, text })
+        : { conversationRef: message.conversationRef, text },
       meta: { role: 'receipt' },
+      ...(requester ? { chatType: 'group' as const } : {}),
     });
     return;
   }
+  // A personal case in a group goes to the member's private chat when the bot can write there.
+  const personal = requester !== undefined && group?.personal === true;
+  const privateRef = personal && requester ? await reachablePrivateRef(ctx, { channel: message.channel, userId: requester.userId }) : undefined;
 
   const { calendar } = await deps.units.getCalendar({ unitId: unit.id });
   const expected = describeExpectedReply({ calendar, now, slaMinutes: unit.slaMinutes });
-  const { texts: earlier, media: earlierMedia } = await earlierMessages(ctx, { conversationId, message, request, now });
+  // A group member's earlier messages are mostly chatter with the group, never addressed to the bot: none of it goes to staff.
+  const { texts: earlier, media: earlierMedia } = requester ? { texts: [], media: [] } : await earlierMessages(ctx, { conversationId, message, request, now });
   // Without a known question (the button after a restart), the resident's last text since the
   // previous ticket is the best guess; the opening message itself when it is a question.
   const question = request.question || (message.action ? (earlier.at(-1) ?? '') : message.text);
@@ -62,6 +92,9 @@ export async function openTicket(
     openedAt: now,
     slaDueAt: expected.dueAt,
     sourceMessageId: messageId ?? null,
+    sourceExternalId: request.sourceExternalId ?? message.externalMessageId,
+    privateOnly: personal,
+    deliverToRef: privateRef ?? null,
   });
   // The same message handled again after a crash: its ticket exists, but the receipt and the card were
   // queued in the unit that never committed, so the opening goes on as if the ticket were new.
@@ -70,24 +103,62 @@ export async function openTicket(
   if (!created && !resumed) {
     // A second request while one is active: keep one ticket, pass the message on.
     await forwardResidentMessage(ctx, { ticket, unit, message });
-    await sendTo(ctx, {
-      message: { conversationRef: message.conversationRef, text: alreadyOpenText({ code: ticket.code }) },
-      meta: { ticketId: ticket.id, role: 'receipt' },
-    });
+    await sendToResident(ctx, { ticket, send: { text: alreadyOpenText({ code: ticket.code }), role: 'receipt', replyTo: message.externalMessageId, safeForGroup: true } });
     return;
   }
 
-  await sendTo(ctx, {
-    message: { conversationRef: message.conversationRef, text: receiptText({ code: ticket.code, unitName: unit.name, expected: expected.text, question }) },
-    meta: { ticketId: ticket.id, role: 'receipt' },
-  });
+  const receipt = receiptText({ code: ticket.code, unitName: unit.name, expected: expected.text, question });
+  if (!requester) {
+    await sendTo(ctx, { message: { conversationRef: message.conversationRef, text: receipt }, meta: { ticketId: ticket.id, role: 'receipt' } });
+  } else if (personal) {
+    // In the group only the code and where the details go; the full receipt in the private chat.
+    const pointer = personalPointerText({ code: ticket.code, privately: privateRef !== undefined });
+    const asked = { ...ticket, deliverToRef: null };
+    await sendToResident(ctx, { ticket: asked, send: { text: pointer, role: 'receipt', replyTo: message.externalMessageId, safeForGroup: true } });
+    if (privateRef) await sendTo(ctx, { message: { conversationRef: privateRef, text: receipt }, meta: { ticketId: ticket.id, role: 'receipt' } });
+  } else {
+    const text = groupReceiptText({ code: ticket.code, expected: expected.text });
+    await sendToResident(ctx, { ticket: { ...ticket, deliverToRef: null }, send: { text, role: 'receipt', replyTo: message.externalMessageId } });
+  }
   const { staff: onDuty } = await deps.units.listOnDuty({ unitId: unit.id, at: now });
   const context = earlier.filter((t) => t !== question).map((t) => `  · ${t.slice(0, 200)}`);
-  await ctx.threads.sendCard({ ticket, unit, onDuty, context: context.length > 0 ? `${earlierLabel()}\n${context.join('\n')}` : undefined });
+  if (unit.staffGroups.length > 0) await ctx.threads.sendCard({ ticket, unit, onDuty, context: context.length > 0 ? `${earlierLabel()}\n${context.join('\n')}` : undefined });
+  if (staffInGroup && requester) await sendInGroupCard(ctx, { ticket, onDuty, groupRef: requester.groupRef });
   // Photos/files sent just before, then the opening message itself if it is one: staff get the
   // pictures too (copied through the outbox like any relayed photo), not just "(no text)".
   for (const media of earlierMedia) await forwardResidentMessage(ctx, { ticket, unit, message: media });
   if (message.kind !== 'text') await forwardResidentMessage(ctx, { ticket, unit, message });
+}
+
+/**
+ * The officers on duty, mentioned in the residents' group under the resident's message (the unit
+ * option for centres whose officers answer there). Linked to the ticket like a card, so an officer
+ * quoting it answers the ticket; never edited into the full card (that would post the question).
+ */
+async function sendInGroupCard(ctx: HandoffContext, { ticket, onDuty, groupRef }: { ticket: Ticket; onDuty: HandoffStaffMember[]; groupRef: string }) {
+  await sendTo(ctx, {
+    message: {
+      conversationRef: groupRef,
+      text: inGroupCardText({ code: ticket.code, onDuty, privateOnly: ticket.privateOnly }),
+      mentions: mentionsOf(onDuty),
+      ...(ticket.sourceExternalId ? { replyToExternalId: ticket.sourceExternalId } : {}),
+    },
+    meta: { ticketId: ticket.id, role: 'notice', requesterRef: ticket.residentRef },
+    chatType: 'group',
+  });
+}
+
+/**
+ * The member's private chat when the bot may write there: the platform lets it write first, or the
+ * member has written to the bot before (their private conversation exists).
+ */
+export async function reachablePrivateRef(ctx: HandoffContext, { channel, userId }: { channel: InboundMessage['channel']; userId: string }): Promise<string | undefined> {
+  const adapter = ctx.deps.channels.get(channel);
+  const privateRef = adapter?.privateRefOf?.({ userId });
+  if (!privateRef || channelOf(privateRef) !== channel) return undefined;
+  if (adapter?.capabilities.writesFirst) return privateRef;
+  const found = await ctx.conversations?.findConversationByRef?.({ conversationRef: privateRef });
+  return found?.conversation ? privateRef : undefined;
 }
 
 /** A lone rating digit or a plain yes carries nothing staff need on a card. */
@@ -97,8 +168,8 @@ const NOT_CONTEXT = /^\s*[1-5]\s*$/;
  * What led here, from the stored transcript (oldest first): up to three resident texts sent since
  * the previous ticket ended (its messages, its rating, belong to it) and before the question, for
  * the card; and the photos/files of the last EARLIER_MEDIA_WINDOW_MS (at most EARLIER_MEDIA_MAX) not
- * already passed on with the previous ticket. A stored row keeps no attachment link, so such media is
- * copied by its platform message id (same channel); across channels staff get its header instead.
+ * already passed on with the previous ticket. Same channel: copied by its platform message id; another
+ * channel: uploaded again from the attachment the row keeps (messages.attachment), else its header.
  */
 async function earlierMessages(
   ctx: HandoffContext,
@@ -126,7 +197,15 @@ async function earlierMessages(
   const media = recent
     .filter((m) => !relayed.has(m.externalId!))
     .slice(-EARLIER_MEDIA_MAX)
-    .map((m) => ({ conversationRef: message.conversationRef, channel: message.channel, externalMessageId: m.externalId!, kind: m.kind as InboundMessage['kind'], text: m.text }));
+    .map((m) => ({
+      conversationRef: platformRefOf(message.conversationRef),
+      channel: message.channel,
+      externalMessageId: m.externalId!,
+      kind: m.kind as InboundMessage['kind'],
+      text: m.text,
+      // The stored link/ref lets another platform's staff group get the file itself, not a header.
+      ...(m.attachment ? { attachment: m.attachment } : {}),
+    }));
   return { texts, media };
 }
 
@@ -141,7 +220,8 @@ export async function interceptResidentMessage(
 ): Promise<{ handled: boolean }> {
   const { tickets, deps } = ctx;
   // activeTicket === false: the pipeline read, while storing the message, that there is none.
-  const { ticket: active } = activeTicket === false ? { ticket: undefined } : await tickets.findActiveTicket({ conversationId });
+  const deliveredTo = message.chatType === 'private' ? { deliveredTo: message.conversationRef } : {};
+  const { ticket: active } = activeTicket === false ? { ticket: undefined } : await tickets.findActiveTicket({ conversationId, ...deliveredTo });
   // This very message opened the ticket before a crash: the pipeline goes on to openTicket, which resumes it.
   if (active && messageId !== undefined && active.sourceMessageId === messageId) return { handled: false };
   if (active) {
@@ -156,7 +236,7 @@ export async function interceptResidentMessage(
       await ctx.threads.sendToStaff({
         ticket,
         unit,
-        text: reopenedToStaffText({ code: ticket.code, byResident: true, undelivered }),
+        text: reopenedToStaffText({ code: ticket.code, undelivered }),
         role: 'notice',
         ...(buttons ? { buttons } : {}),
       });
@@ -165,10 +245,9 @@ export async function interceptResidentMessage(
     await forwardResidentMessage(ctx, { ticket, unit, message });
     // Once per burst: the resident hears the message reached staff, and does not send it again.
     if (shouldAcknowledge({ events, now: deps.clock.now() })) {
-      await sendTo(ctx, {
-        message: { conversationRef: message.conversationRef, text: followUpAckText({ code: ticket.code, kind: message.kind }) },
-        meta: { ticketId: ticket.id, role: 'receipt' },
-      });
+      // Acknowledged where it was written: the private chat it came from, or the group.
+      const here = message.conversationRef === ticket.deliverToRef ? ticket : { ...ticket, deliverToRef: null };
+      await sendToResident(ctx, { ticket: here, send: { text: followUpAckText({ code: ticket.code, kind: message.kind }), role: 'receipt', replyTo: message.externalMessageId, safeForGroup: true } });
     }
     return { handled: true };
   }
@@ -196,7 +275,8 @@ async function handleRating(ctx: HandoffContext, { message, conversationId }: { 
   const { ticket } = ticketId ? await tickets.findTicketById({ ticketId }) : await tickets.findLatestTicket({ conversationId });
   const ratable =
     ticket &&
-    ticket.conversationId === conversationId &&
+    // The resident's own ticket, or a group member's ticket answered in this private chat.
+    (ticket.conversationId === conversationId || (ticket.deliverToRef !== null && ticket.deliverToRef === message.conversationRef)) &&
     ticket.status === 'closed' &&
     ticket.rating === null &&
     ticket.closedAt !== null &&
@@ -205,7 +285,8 @@ async function handleRating(ctx: HandoffContext, { message, conversationId }: { 
   const { saved } = await tickets.saveRating({ ticketId: ticket.id, rating, at: now });
   if (saved) {
     await tickets.recordEvent({ ticketId: ticket.id, type: 'rating', actor: { kind: 'resident' }, data: { rating }, at: now });
-    await sendTo(ctx, { message: { conversationRef: message.conversationRef, text: thanksForRatingText({ rating }) }, meta: { ticketId: ticket.id, role: 'receipt' } });
+    const here = message.conversationRef === ticket.deliverToRef ? ticket : { ...ticket, deliverToRef: null };
+    await sendToResident(ctx, { ticket: here, send: { text: thanksForRatingText({ rating }), role: 'receipt', replyTo: message.externalMessageId, safeForGroup: true } });
     // Staff see the rating: on the card where it can be edited (a closed topic refuses new messages), else a line.
     const { ticket: rated } = await tickets.getTicketById({ ticketId: ticket.id });
     const { notEdited } = await ctx.threads.refreshCards({ ticket: rated });

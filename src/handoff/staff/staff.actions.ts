@@ -4,7 +4,7 @@
  * short explanation in the group ("HS-0042 was already claimed by Chị Lan"), never an exception.
  */
 import { channelOf, isErasedConversationRef } from '../../bot/core/conversation-ref.js';
-import { sendTo, type HandoffContext } from '../handoff.context.js';
+import type { HandoffContext } from '../handoff.context.js';
 import { isHandoffError } from '../handoff.errors.js';
 import type { HandoffOutboxMeta, HandoffStaffMember } from '../handoff.deps.js';
 import type { OutboundMention } from '../../bot/core/message.types.js';
@@ -16,6 +16,7 @@ import {
   closedToStaffText,
   faqDraftNoAnswerText,
   faqDraftSavedText,
+  heldReplyPointerText,
   helpText,
   invalidStateText,
   kindLabel,
@@ -23,7 +24,7 @@ import {
   listText,
   mentionsOf,
   noteSavedText,
-  reopenedToStaffText,
+  reopenedByStaffText,
   resentText,
   residentErasedText,
   staffTexts,
@@ -34,6 +35,7 @@ import {
   transferredText,
 } from '../handoff.texts.js';
 import { formatLocalMoment } from '../resident/expected-reply.models.js';
+import { residentTarget, sendToResident } from '../resident/resident.delivery.js';
 import { ratingButtons } from '../resident/resident.usecases.js';
 import { undeliveredReplies } from '../resident/resident-flow.models.js';
 import { foldCommandWord } from './staff-commands.models.js';
@@ -143,20 +145,26 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
   // The staff member's own message is linked too, so a colleague can quote it to follow up.
   await ctx.links.addMessageLink({ ticketId: ticket.id, conversationRef: message.conversationRef, externalMessageId: message.externalMessageId, role: 'staff_message' });
 
-  const sameChannel = channelOf(ticket.residentRef) === message.channel;
+  const target = residentTarget({ ticket });
+  const residentChat = target.kind === 'direct' ? target.conversationRef : target.groupRef;
+  const sameChannel = channelOf(residentChat) === message.channel;
   const canCopy = hasMedia && sameChannel && ctx.deps.outbox.canCopy({ channel: message.channel });
-  if (text || canCopy) await queueStaffAnswer(ctx, { ticket, unitName, text: text || staffTexts.mediaOnlyReply({ kind: message.kind }) });
+  if (text || canCopy) {
+    const { held } = await queueStaffAnswer(ctx, { ticket: result.ticket, unitName, text: text || staffTexts.mediaOnlyReply({ kind: message.kind }), staffId: staff.id });
+    if (held) return holdForPrivateChat(ctx, args, { ticket: result.ticket, previous: result.previous });
+  }
   if (canCopy) {
     // Right behind the signed text, as its own outbox row (retried, kept across a restart).
     await ctx.deps.outbox.enqueueCopy({
       copy: {
-        conversationRef: ticket.residentRef,
+        conversationRef: residentChat,
         from: { conversationRef: message.conversationRef, externalMessageId: message.externalMessageId },
         kind: message.kind,
         ...(message.attachment ? { attachment: message.attachment } : {}),
         text: `(${kindLabel(message.kind)})`,
       },
-      meta: { handoff: true, ticketId: ticket.id, role: 'staff_reply', fallbackText: staffMediaLostText() },
+      meta: { handoff: true, ticketId: ticket.id, role: 'staff_reply', fallbackText: staffMediaLostText(), ...(target.kind === 'group' ? { requesterRef: ticket.residentRef } : {}) },
+      ...(target.kind === 'group' ? { chatType: 'group' as const } : {}),
     });
   }
   if (hasMedia && !canCopy) await args.reply(staffMediaNotRelayedText({ code: ticket.code }), ticket.id);
@@ -169,12 +177,29 @@ async function relayReply(ctx: HandoffContext, args: StaffActionArgs, ticket: Ti
  * The staff answer as the resident receives it, signed with the centre's name, through the outbox
  * (role staff_reply: linked to the ticket when sent, the ticket turns undeliverable if it bounces).
  * The one way an answer reaches a resident, typed in the staff group or written in the console.
+ * A personal case asked in a group whose member has no private chat with the bot yet: the group
+ * gets only a pointer, the answer waits (a `reply_held` event) and is delivered the moment the
+ * member writes to the bot (deliverHeldReplies); `held: true` tells the caller to say so to staff.
  */
-export async function queueStaffAnswer(ctx: HandoffContext, { ticket, unitName, text }: { ticket: Ticket; unitName: string; text: string }) {
-  await sendTo(ctx, {
-    message: { conversationRef: ticket.residentRef, text: staffReplyToResidentText({ text, unitName }) },
-    meta: { ticketId: ticket.id, role: 'staff_reply' },
-  });
+export async function queueStaffAnswer(
+  ctx: HandoffContext,
+  { ticket, unitName, text, staffId = null }: { ticket: Ticket; unitName: string; text: string; staffId?: string | null },
+): Promise<{ held: boolean }> {
+  const signed = staffReplyToResidentText({ text, unitName });
+  const { held } = await sendToResident(ctx, { ticket, send: { text: signed, role: 'staff_reply' } });
+  if (!held) return { held };
+  const actor = staffId ? { kind: 'staff' as const, staffId } : { kind: 'system' as const };
+  await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'reply_held', actor, text: signed, isInternal: true, at: ctx.deps.clock.now() });
+  await sendToResident(ctx, { ticket, send: { text: heldReplyPointerText({ code: ticket.code }), role: 'staff_reply', safeForGroup: true } });
+  return { held };
+}
+
+/** Staff hear why the resident saw only a pointer; the auto-claim is announced as after any reply. */
+async function holdForPrivateChat(ctx: HandoffContext, args: StaffActionArgs, { ticket, previous }: { ticket: Ticket; previous: Ticket }) {
+  await args.reply(staffTexts.heldForPrivate({ code: ticket.code }), ticket.id);
+  if (previous.status === 'open') {
+    await announce(ctx, args, { ticket, text: claimedText({ code: ticket.code, staffName: args.staff.name, auto: true }) });
+  }
 }
 
 async function note(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket) {
@@ -212,13 +237,10 @@ async function close(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket)
   const result = await transition(ctx, args, ticket, { type: 'close', staffId: args.staff.id });
   if (!result) return;
   const residentButtons = ctx.deps.channels.get(channelOf(ticket.residentRef))?.capabilities.buttons ?? false;
-  await sendTo(ctx, {
-    message: {
-      conversationRef: ticket.residentRef,
-      text: closedToResidentText({ code: ticket.code }),
-      ...(residentButtons ? { buttons: ratingButtons(ticket.id) } : {}),
-    },
-    meta: { ticketId: ticket.id, role: 'rating_request' },
+  // In a group the rating buttons answer only for the member they are for (handleRating checks the tapper).
+  await sendToResident(ctx, {
+    ticket,
+    send: { text: closedToResidentText({ code: ticket.code }), role: 'rating_request', safeForGroup: true, ...(residentButtons ? { buttons: ratingButtons(ticket.id) } : {}) },
   });
   // The forum topic is closed once this notice is out (handoff.outbox-events.ts), not before: a closed topic refuses it.
   await announce(ctx, args, { ticket: result.ticket, text: closedToStaffText({ code: ticket.code, staffName: args.staff.name }), extraMeta: { closeThreadAfter: true } });
@@ -240,7 +262,7 @@ async function reopen(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
       ctx.log.warn({ err: error, threadRef: thread.threadRef }, 'could not reopen the topic; the next send re-creates it');
     });
   }
-  await announce(ctx, args, { ticket: result.ticket, text: reopenedToStaffText({ code: ticket.code, byResident: false }) });
+  await announce(ctx, args, { ticket: result.ticket, text: reopenedByStaffText({ code: ticket.code }) });
 }
 
 /** Re-sends the staff replies that bounced while the resident had blocked the bot (once they are back). */
@@ -249,9 +271,7 @@ async function resend(ctx: HandoffContext, args: StaffActionArgs, ticket: Ticket
   if (fresh.status !== 'open' && fresh.status !== 'claimed') return tell(ctx, args, invalidStateText({ code: fresh.code, status: fresh.status }), fresh.id);
   const { events } = await ctx.tickets.listEvents({ ticketId: ticket.id });
   const { texts } = undeliveredReplies({ events });
-  for (const text of texts) {
-    await sendTo(ctx, { message: { conversationRef: ticket.residentRef, text }, meta: { ticketId: ticket.id, role: 'staff_reply' } });
-  }
+  for (const text of texts) await sendToResident(ctx, { ticket: fresh, send: { text, role: 'staff_reply' } });
   const at = ctx.deps.clock.now();
   await ctx.tickets.recordEvent({ ticketId: ticket.id, type: 'relay_resent', actor: { kind: 'staff', staffId: args.staff.id }, data: { count: texts.length }, isInternal: true, at });
   await args.reply(resentText({ code: ticket.code, count: texts.length }), ticket.id);

@@ -15,6 +15,7 @@ import { mentionsOf, staffTexts, ticketCardText, topicRecreatedText, topicTitle,
 import type { MessageLinkRole, TicketLinksRepository } from '../tickets/ticket-links.repository.js';
 import type { Ticket } from '../tickets/tickets.repository.js';
 import { toButtonData } from './staff-commands.models.js';
+import { wordFor, type Wording } from '../../shared/wording.js';
 
 export type StaffThread = { groupRef: string; threadRef: string; ownThread: boolean };
 
@@ -211,7 +212,8 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
   async function sendToStaff(args: {
     ticket: Ticket;
     unit: HandoffUnit;
-    text: string;
+    /** A text that names a button is worded per thread, for what that group's channel shows. */
+    text: Wording;
     role: MessageLinkRole;
     mentions?: OutboundMention[];
     extraMeta?: Partial<HandoffOutboxMeta>;
@@ -220,7 +222,8 @@ export function createStaffThreads({ deps, links }: { deps: HandoffDeps; links: 
   }) {
     const threads = (await ensureThreads({ ticket: args.ticket, unit: args.unit })).filter((t) => !args.onlyThreads || args.onlyThreads.includes(t.threadRef));
     for (const thread of threads) {
-      await enqueueTo({ thread, ticketId: args.ticket.id, text: args.text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta, buttons: args.buttons });
+      const text = wordFor(args.text, { buttons: hasButtons(thread.threadRef) });
+      await enqueueTo({ thread, ticketId: args.ticket.id, text, role: args.role, mentions: args.mentions, extraMeta: args.extraMeta, buttons: args.buttons });
     }
     return { threads };
   }

@@ -17,8 +17,9 @@ export type Ticket = TicketRow;
 
 /** Read with every inbound message (see src/db/state-probe.ts): a ticket is open, claimed or undeliverable. */
 export const ticketStateProbes = {
+  // Also a group member's ticket whose answers go to this private chat (deliver_to_ref): their replies here belong to it.
   activeTicket: (conversationId) =>
-    sql`exists (select 1 from ${ticketsTable} t where t.conversation_id = ${conversationId} and t.status in (${sql.join(
+    sql`exists (select 1 from ${ticketsTable} t where (t.conversation_id = ${conversationId} or t.deliver_to_ref = (select c.conversation_ref from conversations c where c.id = ${conversationId})) and t.status in (${sql.join(
       ACTIVE_TICKET_STATUSES.map((s) => sql`${s}`),
       sql`, `,
     )}))`,
@@ -47,6 +48,9 @@ export function createTicketsRepository({ db }: { db: Database }) {
     openedAt: Date;
     slaDueAt: Date | null;
     sourceMessageId?: number | null;
+    sourceExternalId?: string | null;
+    deliverToRef?: string | null;
+    privateOnly?: boolean;
   }): Promise<{ ticket: Ticket; created: boolean }> {
     try {
       const ticket = await db.transaction(async (tx) => {
@@ -79,12 +83,13 @@ export function createTicketsRepository({ db }: { db: Database }) {
     }
   }
 
-  async function findActiveTicket({ conversationId }: { conversationId: number }) {
-    const [ticket] = await db
-      .select()
-      .from(ticketsTable)
-      .where(and(eq(ticketsTable.conversationId, conversationId), inArray(ticketsTable.status, [...ACTIVE_TICKET_STATUSES])));
-    return { ticket };
+  /** `deliveredTo`: also a group member's ticket answered in this private chat (their own comes first). */
+  async function findActiveTicket({ conversationId, deliveredTo }: { conversationId: number; deliveredTo?: string }) {
+    const active = inArray(ticketsTable.status, [...ACTIVE_TICKET_STATUSES]);
+    const [ticket] = await db.select().from(ticketsTable).where(and(eq(ticketsTable.conversationId, conversationId), active));
+    if (ticket || !deliveredTo) return { ticket };
+    const [delivered] = await db.select().from(ticketsTable).where(and(eq(ticketsTable.deliverToRef, deliveredTo), active)).orderBy(desc(ticketsTable.id)).limit(1);
+    return { ticket: delivered };
   }
 
   /** The most recent ticket of a conversation in any state (the rating step needs the closed one). */
@@ -224,6 +229,32 @@ export function createTicketsRepository({ db }: { db: Database }) {
     return { tickets };
   }
 
+  /** Answers of this ticket go to the resident's private chat from now on (or to `resident_ref` again: null). */
+  async function setDeliverTo({ ticketId, deliverToRef, at }: { ticketId: number; deliverToRef: string | null; at: Date }) {
+    const [ticket] = await db.update(ticketsTable).set({ deliverToRef, updatedAt: at }).where(eq(ticketsTable.id, ticketId)).returning();
+    return { ticket };
+  }
+
+  /**
+   * A group member's personal tickets still waiting for a private chat (replies held back from the
+   * group), by the requester refs of that member: the ones to deliver when they write to the bot.
+   */
+  async function listHeldForMember({ residentChannel, memberSuffix }: { residentChannel: string; memberSuffix: string }) {
+    const tickets = await db
+      .select()
+      .from(ticketsTable)
+      .where(
+        and(
+          eq(ticketsTable.residentChannel, residentChannel),
+          eq(ticketsTable.privateOnly, true),
+          isNull(ticketsTable.deliverToRef),
+          sql`right(${ticketsTable.residentRef}, ${memberSuffix.length}) = ${memberSuffix}`,
+        ),
+      )
+      .orderBy(asc(ticketsTable.id));
+    return { tickets };
+  }
+
   /** Stores the first rating of a closed ticket; a second rating is ignored (`saved: false`). */
   async function saveRating({ ticketId, rating, at }: { ticketId: number; rating: number; at: Date }) {
     const rows = await db
@@ -279,6 +310,8 @@ export function createTicketsRepository({ db }: { db: Database }) {
     saveRating,
     markSlaStep,
     listSlaCandidates,
+    setDeliverTo,
+    listHeldForMember,
   };
 }
 

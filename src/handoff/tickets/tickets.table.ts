@@ -47,6 +47,15 @@ export const ticketsTable = pgTable(
     question: text('question').notNull().default(''),
     /** The inbound message (messages.id) that opened the ticket: a restart that handles it again resumes the opening. */
     sourceMessageId: bigint('source_message_id', { mode: 'number' }),
+    /** The resident's platform message the ticket is about: in a group, answers are posted as replies to it. */
+    sourceExternalId: text('source_external_id'),
+    /**
+     * Where answers go instead of `resident_ref`: the resident's private chat, for a group member who
+     * chose it or whose case is personal. Null: to `resident_ref` (in a group, a reply with a mention).
+     */
+    deliverToRef: text('deliver_to_ref'),
+    /** A personal case asked in a group: nothing of it is ever posted in the group, only a pointer. */
+    privateOnly: boolean('private_only').notNull().default(false),
     /** The FAQ entries the bot considered (titles for the card), best first. */
     botGuesses: jsonb('bot_guesses').$type<Candidate[]>().notNull().default([]),
     openedAt: ts('opened_at').notNull().defaultNow(),
@@ -72,6 +81,8 @@ export const ticketsTable = pgTable(
     index('tickets_opened_at_idx').on(t.openedAt),
     // The question → ticket it led to (query log, reports): tickets of a conversation by time.
     index('tickets_conversation_opened_idx').on(t.conversationId, t.openedAt),
+    // The state probe: a group member's ticket answered in their private chat.
+    index('tickets_deliver_to_idx').on(t.deliverToRef).where(sql`${t.deliverToRef} is not null`),
     // The console's ticket list: newest first within a unit, or of one staff member.
     index('tickets_unit_opened_idx').on(t.unitId, t.openedAt),
     index('tickets_assignee_opened_idx').on(t.assigneeStaffId, t.openedAt),

@@ -8,12 +8,13 @@ import { createPipeline, defaultPipelineLimits, type GroupPolicy, type Pipeline,
 import { createOutbox } from '../../../src/bot/outbox/outbox.js';
 import { createOutboxRepository } from '../../../src/bot/outbox/outbox.repository.js';
 import { createOutboxWorker, type OutboxWorker } from '../../../src/bot/outbox/outbox.worker.js';
+import { rowsOf } from '../../../src/db/client.js';
 import { createConversationsRepository } from '../../../src/db/conversations.repository.js';
 import { messagesTable } from '../../../src/db/messages.table.js';
 import { createLogger } from '../../../src/logger.js';
 import { pipelineStateProbes } from '../../../src/pipeline.assembly.js';
 import { createFakeClock, type FakeClock } from '../../helpers/fake-clock.js';
-import { createFakeFaqEngine, KHAI_SINH_ANSWER, type FakeFaqEngine } from '../../helpers/fake-faq-engine.js';
+import { createFakeFaqEngine, KHAI_SINH_ANSWER, LAND_CANDIDATES, type FakeFaqEngine } from '../../helpers/fake-faq-engine.js';
 import { createFakeHandoff, type FakeHandoff } from '../../helpers/fake-handoff.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-db.js';
 
@@ -86,6 +87,7 @@ function setup({
   return { pipeline, adapter, worker, faq, handoff, clock, logLines, flush, say: (args) => pipeline.handle(inbound(args)) };
 }
 
+const storedRows = () => database.db.select().from(messagesTable).where(eq(messagesTable.direction, 'in')).orderBy(messagesTable.id);
 const storedTexts = async () =>
   (await database.db.select().from(messagesTable).where(eq(messagesTable.direction, 'in')).orderBy(messagesTable.id)).map((m) => m.text);
 
@@ -107,7 +109,7 @@ describe('pipeline', () => {
     const h = setup();
     await h.say({ text: '/start' });
     await h.say({ text: '/help@MotCuaBot' });
-    expect(await h.flush()).toEqual([texts.greeting, texts.privacy, texts.help]);
+    expect(await h.flush()).toEqual([texts.greeting, texts.privacy, texts.help.withButtons]);
     expect(h.adapter.sent.at(-1)?.buttons).toEqual([{ label: texts.handoffButton, data: HANDOFF_REQUEST_ACTION }]);
     expect(h.faq.decided).toEqual([]);
   });
@@ -209,7 +211,7 @@ describe('pipeline', () => {
   });
 
   it('in a group answers only when addressed (quoting the resident), unless the group is configured open', async () => {
-    const h = setup({ groupPolicy: ({ conversationRef }) => ({ answerUnaddressed: conversationRef === 'memory:open-group' }) });
+    const h = setup({ groupPolicy: ({ conversationRef }) => ({ answer: conversationRef === 'memory:open-group' ? 'every' : 'addressed' }) });
     const ref = 'memory:group';
     await h.say({ conversationRef: ref, chatType: 'group', text: 'khai sinh cần gì', addressedToBot: false });
     expect(await h.flush(ref)).toEqual([]);
@@ -250,7 +252,7 @@ describe('pipeline', () => {
     await h.say({ text: '/help' });
     await h.say({ text: '' });
     await h.say({ text: ' \n\t ' });
-    expect(await h.flush()).toEqual([texts.help]);
+    expect(await h.flush()).toEqual([texts.help.withButtons]);
     expect(await storedTexts()).toEqual(['/help', '', ' \n\t ']);
   });
 
@@ -290,7 +292,7 @@ describe('pipeline', () => {
       ['complaint', 'tôi muốn khiếu nại'],
       ['explicit_request', ''], // nothing left open: the handoff module falls back to the transcript
     ]);
-    expect(await h.flush()).toEqual([texts.help]); // receipts are the handoff module's job
+    expect(await h.flush()).toEqual([texts.help.withButtons]); // receipts are the handoff module's job
   });
 
   it('offers the handoff button when unsure, and says what to type where there are no buttons', async () => {
@@ -304,7 +306,10 @@ describe('pipeline', () => {
     const plain = setup({ capabilities: { buttons: false } });
     await plain.say({ conversationRef: 'memory:plain', text: '/help' });
     await plain.say({ conversationRef: 'memory:plain', text: 'abc xyz' });
-    expect((await plain.flush('memory:plain')).slice(1)).toEqual(['Xin lỗi, tôi chưa hiểu rõ câu hỏi.', texts.handoffHint]);
+    const plainTexts = await plain.flush('memory:plain');
+    expect(plainTexts[0]).toBe(texts.help.withoutButtons); // "nhắn số 1, 2, 3": no button to tap
+    expect(plainTexts.slice(1)).toEqual(['Xin lỗi, tôi chưa hiểu rõ câu hỏi.', texts.handoffHint]);
+    expect(plain.faq.renderedWith.at(-1)).toEqual({ buttons: false }); // the engine words its own texts for the channel
   });
 
   it('opens a ticket at once when the bot is unsure and the centre chose to open directly', async () => {
@@ -313,7 +318,7 @@ describe('pipeline', () => {
     await h.say({ text: '/help' });
     await h.say({ text: 'abc xyz' });
     expect(h.handoff.ticketsOpened.map((t) => t.request)).toEqual([{ question: 'abc xyz', guesses: [], reason: 'low_confidence', sourceExternalId: expect.any(String) }]);
-    expect(await h.flush()).toEqual([texts.help]);
+    expect(await h.flush()).toEqual([texts.help.withButtons]);
   });
 
   it('answers FAQ buttons through the engine and stale buttons kindly', async () => {
@@ -322,5 +327,58 @@ describe('pipeline', () => {
     await h.say({ text: 'Lệ phí', action: 'faq:khai-sinh:fee' });
     await h.say({ text: '?', action: 'something:old' });
     expect((await h.flush()).slice(1)).toEqual(['Mục fee của khai-sinh.', texts.staleAction]);
+  });
+
+  it('keeps the offer across a restart: a "vâng" to a new process opens the ticket on the offered question and its findings', async () => {
+    const before = setup();
+    await before.say({ text: '/help' });
+    await before.say({ text: 'hồ sơ của tôi về đất nộp tháng trước' });
+    await before.flush();
+    const [row] = rowsOf<{ resident_flow: { offer?: { question: string } } | null }>(await database.db.execute(sql`select resident_flow from conversations`));
+    expect(row?.resident_flow?.offer?.question).toBe('hồ sơ của tôi về đất nộp tháng trước');
+
+    const after = setup(); // a new pipeline, as after a restart: nothing in process memory
+    await after.say({ text: 'vâng' });
+    await after.pipeline.drain();
+    expect(after.handoff.ticketsOpened.map((t) => t.request)).toEqual([
+      { question: 'hồ sơ của tôi về đất nộp tháng trước', guesses: LAND_CANDIDATES, reason: 'personal_case', sourceExternalId: expect.any(String) },
+    ]);
+    // The offer is used up, in the statement that queued the ticket's replies.
+    const [used] = rowsOf<{ resident_flow: { offer?: unknown } | null }>(await database.db.execute(sql`select resident_flow from conversations`));
+    expect(used?.resident_flow?.offer).toBeUndefined();
+  });
+
+  it('writes the context with the replies: when queueing the replies fails, the offer is not saved either', async () => {
+    const h = setup();
+    await h.say({ text: '/help' });
+    await h.flush();
+    const repository = createOutboxRepository({ db: database.db });
+    const failing = { ...repository, insertRows: async () => Promise.reject(new Error('database went away')) };
+    const adapters = new Map<ChannelName, ChannelAdapter>([['memory', h.adapter]]);
+    const pipeline = createPipeline({
+      conversations: createConversationsRepository({ db: database.db, probes: pipelineStateProbes }),
+      faq: h.faq,
+      handoff: h.handoff,
+      outbox: createOutbox({ repository: failing, adapters, clock: h.clock }),
+      logger: createLogger({ level: 'silent' }),
+      clock: h.clock,
+    });
+    await pipeline.handle(inbound({ text: 'hồ sơ của tôi về đất' }));
+    await pipeline.drain();
+    const [row] = rowsOf<{ resident_flow: unknown }>(await database.db.execute(sql`select resident_flow from conversations`));
+    expect(row?.resident_flow).toBeNull();
+    // And the message stays unhandled, so the next start handles it again (offer and reply together).
+    expect((await storedRows()).at(-1)?.handledAt).toBeNull();
+  });
+
+  it('forgets an offer after 30 minutes: a late "vâng" is an ordinary message', async () => {
+    const h = setup();
+    await h.say({ text: '/help' });
+    await h.say({ text: 'hồ sơ của tôi về đất' });
+    await h.flush();
+    h.clock.advance(31 * 60_000);
+    await h.say({ text: 'vâng' });
+    await h.pipeline.drain();
+    expect(h.handoff.ticketsOpened).toEqual([]);
   });
 });

@@ -19,9 +19,9 @@ import type { Update, UserFromGetMe } from 'telegraf/types';
 import type { Express } from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelStatus, InboundHandler } from '../../core/channel.port.js';
 import type { MediaLoader } from '../../core/media.port.js';
-import type { OutboundMessage } from '../../core/message.types.js';
+import type { InboundMessage, MessageKind, OutboundMessage } from '../../core/message.types.js';
 import type { Logger } from '../../../logger.js';
-import { ChannelApiError } from '../../core/channel.errors.js';
+import { ChannelApiError, ChannelNetworkError } from '../../core/channel.errors.js';
 import { invalidRequestError, toChannelError } from './telegram.errors.js';
 import { parseTelegramMessageId, parseTelegramRef, toInboundMessage, toTelegramMessageId, toTelegramRef } from './telegram.mapper.js';
 import {
@@ -30,6 +30,7 @@ import {
   toCopyMessagePayload,
   toCreateTopicPayload,
   toUploadPayload,
+  type UploadFile,
   type SendMessagePayload,
   toSendMessagePayload,
   toTopicPayload,
@@ -37,6 +38,9 @@ import {
 } from './telegram.payloads.js';
 import { sleep, startPolling, type PollingLoop } from './telegram.polling.js';
 import { WEBHOOK_SECRET_PATTERN, registerTelegramWebhookRoute, webhookPathFor, webhookUrlFor, type WebhookCallback } from './telegram.routes.js';
+import { platformTimeOnClock, systemClock, type Clock } from '../../../shared/clock.js';
+import { downloadMedia, MediaDownloadError, type MediaFetcher } from '../../../shared/download.js';
+import { describeError } from '../../../shared/errors.js';
 
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   maxTextLength: MAX_TEXT_LENGTH,
@@ -76,7 +80,39 @@ export type TelegramAdapterOptions = {
   backoff?: { initialMs: number; maxMs: number };
   /** Media other channels keep (web chat uploads), for copying it into staff groups. */
   loadMedia?: MediaLoader;
+  /** The bot's one clock (CLOCK_OFFSET moves it): received times are on it. */
+  clock?: Clock;
+  /** Downloads another platform's media link before uploading it; default: HTTP with the cap and timeout below. */
+  fetchMedia?: MediaFetcher;
+  /** Largest media we download to upload (default 20 MB; Telegram takes up to 50 MB from bots, photos 10 MB). */
+  maxMediaBytes?: number;
+  /** Give up a media download after this long (default 30 s). */
+  mediaTimeoutMs?: number;
 };
+
+const DEFAULT_MAX_MEDIA_BYTES = 20 * 1024 * 1024;
+const EXT_BY_MIME: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'audio/aac': 'aac',
+  'audio/mp4': 'm4a',
+  'audio/mpeg': 'mp3',
+  'audio/ogg': 'ogg',
+  'video/mp4': 'mp4',
+  'application/pdf': 'pdf',
+};
+const DEFAULT_EXT: Partial<Record<MessageKind, string>> = { photo: 'jpg', voice: 'aac', video: 'mp4' };
+
+/** The resident's file name when the platform gave one, else the link's, else one from the type ("voice.aac"). Pure. */
+export function uploadFileName({ kind, url, fileName, mimeType }: { kind: MessageKind; url: string; fileName?: string; mimeType?: string }): string {
+  if (fileName && /\.[A-Za-z0-9]{1,8}$/.test(fileName)) return fileName;
+  const base = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  if (/^[\w.-]{1,80}\.[A-Za-z0-9]{2,5}$/.test(base)) return base;
+  const ext = (mimeType ? EXT_BY_MIME[mimeType] : undefined) ?? DEFAULT_EXT[kind] ?? 'bin';
+  return `${kind}.${ext}`;
+}
 
 export type TelegramAdapter = ChannelAdapter &
   Required<Pick<ChannelAdapter, 'sendTyping' | 'createThread' | 'reopenThread' | 'closeThread' | 'copyMessage'>> & {
@@ -99,6 +135,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const handlerTimeoutMs = options.handlerTimeoutMs ?? 10_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
+  const clock = options.clock ?? systemClock;
+  const fetchMedia: MediaFetcher =
+    options.fetchMedia ?? (({ url }) => downloadMedia({ url, maxBytes: options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES, timeoutMs: options.mediaTimeoutMs ?? 30_000 }));
 
   // webhookReply:false: every call is a real request whose result and errors we can see (telegraf 4.16.3 src/core/network/webhook.ts).
   const bot = new Telegraf(token, { handlerTimeout: handlerTimeoutMs, telegram: { webhookReply: false, ...(apiRoot ? { apiRoot } : {}) } });
@@ -158,7 +197,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     if (tapId) unansweredTaps.add(tapId);
     try {
       if ('my_chat_member' in update) logMembership(update);
-      const { message, skipReason } = toInboundMessage({ update, bot: { id: me.id, username: me.username }, now: new Date() });
+      const { message, skipReason } = toInboundMessage({ update, bot: { id: me.id, username: me.username }, now: clock.now() });
+      if (message) message.receivedAt = platformTimeOnClock({ clock, at: message.receivedAt });
       if (!message) {
         logger.debug({ updateId: update.update_id, skipReason }, 'telegram update ignored');
         return;
@@ -296,6 +336,16 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: sent.message_id }) };
     },
 
+    /** A user's private chat with a bot has the user's id as its chat id (Bot API: Chat.id of a private chat). */
+    privateRefOf: ({ userId }) => toTelegramRef({ chatId: Number(userId) }),
+
+    /** pinChatMessage needs the bot to be an administrator with "Pin messages"; quiet, so members get no extra ping. */
+    async pinMessage({ conversationRef, externalMessageId }) {
+      const target = validated('pinChatMessage', () => parseTelegramRef(conversationRef));
+      const { messageId } = validated('pinChatMessage', () => parseTelegramMessageId(externalMessageId));
+      await call('pinChatMessage', { chat_id: target.chatId, message_id: messageId, disable_notification: true });
+    },
+
     async sendTyping({ conversationRef }) {
       await call('sendChatAction', validated('sendChatAction', () => toTypingPayload({ conversationRef })));
     },
@@ -338,20 +388,49 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
     async copyMessage({ from, to, kind, attachment }) {
       if (!isTelegramRef(from.conversationRef)) {
-        // Another platform's media: Telegram fetches a link (a Zalo photo) itself; stored bytes (a web
-        // chat upload) are posted as a file.
-        const ref = attachment?.ref ?? '';
-        const stored = /^https?:\/\//i.test(ref) ? undefined : await options.loadMedia?.({ ref });
-        const media = stored ? { file: { source: stored.data, filename: stored.fileName } } : { url: ref };
-        const { method, payload } = validated('copyMessage', () => toUploadPayload({ to, kind: kind ?? 'file', media }));
-        const uploaded = await call<{ message_id: number }>(method, payload);
-        return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: uploaded.message_id }) };
+        // Another platform's media: we download a link (a Zalo photo or voice note) ourselves, with a
+        // cap and a timeout, or load stored bytes (a web chat upload), and upload them.
+        const file = await mediaToUpload({ kind: kind ?? 'file', attachment });
+        const upload = async (asDocument: boolean) => {
+          const { method, payload } = validated('copyMessage', () => toUploadPayload({ to, kind: kind ?? 'file', file, asDocument }));
+          const sent = await call<{ message_id: number }>(method, payload);
+          return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: sent.message_id }) };
+        };
+        try {
+          return await upload(false);
+        } catch (error) {
+          // sendVoice plays OGG/Opus, MP3 and M4A; a voice note in another format (Zalo's AAC) still
+          // reaches staff, as a file they can play.
+          if (kind !== 'voice' || !(error instanceof ChannelApiError) || error.details.reason !== 'bad_request') throw error;
+          logger.info({ to, err: describeError(error) }, 'Telegram refused the voice note as voice; uploading it as a file');
+          return upload(true);
+        }
       }
       const payload = validated('copyMessage', () => toCopyMessagePayload({ from, to }));
       const copied = await call<{ message_id: number }>('copyMessage', payload);
       return { externalMessageId: toTelegramMessageId({ chatId: payload.chat_id, messageId: copied.message_id }) };
     },
   };
+
+  /** The bytes of another platform's media, named so Telegram shows a sensible file name. */
+  async function mediaToUpload({ kind, attachment }: { kind: MessageKind; attachment: InboundMessage['attachment'] }): Promise<UploadFile> {
+    const ref = attachment?.ref ?? '';
+    if (/^https?:\/\//i.test(ref)) {
+      let downloaded;
+      try {
+        downloaded = await fetchMedia({ url: ref });
+      } catch (error) {
+        const message = `copyMessage: ${describeError(error)}`;
+        // A dead link or a file over the cap: the copy is refused for good (staff get the notice with the link).
+        if (error instanceof MediaDownloadError && error.permanent) throw new ChannelApiError('telegram', message, { retryable: false, reason: 'bad_request' });
+        throw new ChannelNetworkError('telegram', message, { cause: error });
+      }
+      return { source: downloaded.data, filename: uploadFileName({ kind, url: ref, fileName: attachment?.fileName, mimeType: downloaded.mimeType ?? attachment?.mimeType }) };
+    }
+    const stored = await options.loadMedia?.({ ref });
+    if (!stored) throw new ChannelApiError('telegram', `copyMessage: media "${ref.slice(0, 40)}" is neither a link nor in the media store`, { retryable: false, reason: 'bad_request' });
+    return { source: stored.data, filename: stored.fileName };
+  }
 
   /**
    * A mention Telegram will not render (a user the bot cannot see) must not cost the message: a 400

@@ -120,30 +120,30 @@ export function toCopyMessagePayload({ from, to }: { from: { conversationRef: st
   return payload;
 }
 
-export type UploadMethod = 'sendPhoto' | 'sendVideo' | 'sendDocument';
+export type UploadMethod = 'sendPhoto' | 'sendVideo' | 'sendVoice' | 'sendDocument';
 /** telegraf's InputFile for bytes we hold (it then posts multipart/form-data). */
 export type UploadFile = { source: Buffer; filename: string };
 
+const UPLOAD_BY_KIND: Partial<Record<MessageKind, { method: UploadMethod; field: string }>> = {
+  photo: { method: 'sendPhoto', field: 'photo' },
+  video: { method: 'sendVideo', field: 'video' },
+  voice: { method: 'sendVoice', field: 'voice' },
+};
+const AS_DOCUMENT = { method: 'sendDocument', field: 'document' } as const;
+
 /**
- * Uploads another platform's media into a Telegram chat: from its http(s) link (Telegram downloads
- * it itself: photos up to 5 MB, other files 20 MB, documents by link only as PDF, ZIP or GIF) or from
- * bytes we hold (a web chat upload). Voice notes go as documents because sendVoice wants OGG/Opus and
- * Zalo records AAC. A refusal is a bad_request the caller turns into a notice.
+ * Uploads another platform's media into a Telegram chat from bytes we hold (downloaded from a Zalo
+ * CDN link, or a web chat upload), as multipart: photos as photos, videos as videos, voice notes as
+ * voice, anything else (or `asDocument`: the format was refused) as a document. Bots may upload up
+ * to 50 MB, photos 10 MB (core.telegram.org/bots/api#sending-files). Pure.
  */
-export function toUploadPayload({ to, kind, media }: { to: string; kind: MessageKind; media: { url: string } | { file: UploadFile } }): {
+export function toUploadPayload({ to, kind, file, asDocument = false }: { to: string; kind: MessageKind; file: UploadFile; asDocument?: boolean }): {
   method: UploadMethod;
   payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown>;
 } {
-  if ('url' in media && !/^https?:\/\//i.test(media.url)) {
-    throw new TelegramPayloadError(`cannot upload "${media.url}": only an http(s) link can be re-uploaded`);
-  }
   const target = parseRef(to);
-  const field = kind === 'photo' ? 'photo' : kind === 'video' ? 'video' : 'document';
-  const method: UploadMethod = kind === 'photo' ? 'sendPhoto' : kind === 'video' ? 'sendVideo' : 'sendDocument';
-  const payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown> = {
-    chat_id: target.chatId,
-    [field]: 'url' in media ? media.url : media.file,
-  };
+  const { method, field } = asDocument ? AS_DOCUMENT : (UPLOAD_BY_KIND[kind] ?? AS_DOCUMENT);
+  const payload: { chat_id: number; message_thread_id?: number } & Record<string, unknown> = { chat_id: target.chatId, [field]: file };
   if (target.threadId !== undefined) payload.message_thread_id = target.threadId;
   return { method, payload };
 }

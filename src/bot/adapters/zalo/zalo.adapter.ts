@@ -22,10 +22,11 @@ import { createZaloSession } from './zalo.client.js';
 import { buildCopyContent, fetchMediaOverHttp, toCopySource, toUploadContent, type MediaFetcher } from './zalo.copy.js';
 import { credentialsFingerprint, readZaloCredentials, saveZaloCredentials, snapshotZaloCredentials } from './zalo.credentials.js';
 import { classifyLoginFailure, translateZaloError } from './zalo.errors.js';
-import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions } from './zalo.mapper.js';
+import { InvalidZaloConversationRefError, parseZaloConversationRef, toInboundMessage, toZaloMentions, toZaloUserRef } from './zalo.mapper.js';
 import type { CreateZaloSession, ZaloApi, ZaloCredentials, ZaloSession } from './zalo.ports.js';
 import { withTimeout } from '../../../shared/async.js';
 import { describeError } from '../../../shared/errors.js';
+import { platformTimeOnClock, systemClock, type Clock } from '../../../shared/clock.js';
 
 export const ZALO_MAX_TEXT_LENGTH = 2000;
 const KICK_CODES = new Set([3000, 3003]);
@@ -57,6 +58,8 @@ export type ZaloAdapterOptions = {
   fetchMedia?: MediaFetcher;
   /** Media other channels keep (web chat uploads), for copying it into staff groups. */
   loadMedia?: MediaLoader;
+  /** The bot's one clock (CLOCK_OFFSET moves it): received times are on it. `now` stays real time for the backoff. */
+  clock?: Clock;
 };
 
 export type ZaloAdapter = ChannelAdapter & {
@@ -81,6 +84,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     cookieCheckIntervalMs = 60_000,
     quoteCacheSize = 500,
     fetchMedia = fetchMediaOverHttp,
+    clock = systemClock,
   } = options;
   const logger = options.logger.child({ module: 'bot:zalo' });
 
@@ -268,7 +272,8 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     if (!onMessage || !ownId) return;
     let inbound;
     try {
-      ({ inbound } = toInboundMessage({ message, ownId, now: new Date(now()) }));
+      ({ inbound } = toInboundMessage({ message, ownId, now: clock.now() }));
+      if (inbound) inbound.receivedAt = platformTimeOnClock({ clock, at: inbound.receivedAt, realNowMs: now() });
     } catch (error) {
       logger.warn({ err: describeError(error), threadId: message.threadId, msgType: message.data?.msgType }, 'Zalo message skipped: could not map it');
       return;
@@ -446,6 +451,8 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloAdapter {
     send,
     sendTyping,
     copyMessage,
+    /** A group member's uid as this account sees it is also the thread id of a private chat with them. */
+    privateRefOf: toZaloUserRef,
 
     /** Returns at once: login and reconnects run in the background, visible through status(). */
     async start({ onMessage: handler }) {

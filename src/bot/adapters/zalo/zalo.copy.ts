@@ -7,8 +7,9 @@
 import type { MessageContent, SendMessageQuote } from 'zca-js';
 import type { LoadedMedia } from '../../core/media.port.js';
 import type { InboundMessage, MessageKind } from '../../core/message.types.js';
+import { downloadMedia, type MediaFetcher } from '../../../shared/download.js';
 
-export type MediaFetcher = (args: { url: string }) => Promise<{ data: Buffer }>;
+export type { MediaFetcher };
 
 const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 30_000;
@@ -114,16 +115,8 @@ function readImageSize(params: unknown): { width?: number; height?: number } {
   }
 }
 
-/** Default downloader: global fetch with a timeout and a size cap. */
-export const fetchMediaOverHttp: MediaFetcher = async ({ url }) => {
-  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`GET ${new URL(url).host} answered ${response.status}`);
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_MEDIA_BYTES) throw new Error(`media is ${declared} bytes, over the ${MAX_MEDIA_BYTES} cap`);
-  const data = Buffer.from(await response.arrayBuffer());
-  if (data.length > MAX_MEDIA_BYTES) throw new Error(`media is ${data.length} bytes, over the ${MAX_MEDIA_BYTES} cap`);
-  return { data };
-};
+/** Default downloader: HTTP with a timeout and a size cap enforced while reading (shared/download.ts). */
+export const fetchMediaOverHttp: MediaFetcher = ({ url }) => downloadMedia({ url, maxBytes: MAX_MEDIA_BYTES, timeoutMs: FETCH_TIMEOUT_MS });
 
 const EXT_BY_MIME: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf' };
 

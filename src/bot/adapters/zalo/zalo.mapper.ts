@@ -38,6 +38,11 @@ export function toZaloConversationRef({ threadType, threadId }: ZaloThread): str
   return ref;
 }
 
+/** The private chat with a user (their uid as this account sees it, e.g. a group member's). */
+export function toZaloUserRef({ userId }: { userId: string }): string {
+  return toZaloConversationRef({ threadId: userId, threadType: ThreadType.User });
+}
+
 /** Throws InvalidZaloConversationRefError on anything that is not a well-formed Zalo ref. */
 export function parseZaloConversationRef({ conversationRef }: { conversationRef: string }): ZaloThread {
   const match = /^zalo:(user|group):(\d{1,32})$/.exec(conversationRef);

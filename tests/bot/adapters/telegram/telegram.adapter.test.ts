@@ -5,12 +5,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOffsetClock } from '../../../../src/shared/clock.js';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../../../src/bot/adapters/telegram/telegram.adapter.js';
 import { ChannelApiError, ChannelNetworkError, isThreadGoneError } from '../../../../src/bot/core/channel.errors.js';
 import type { InboundMessage } from '../../../../src/bot/core/message.types.js';
 import { createLogger } from '../../../../src/logger.js';
 import { createApp } from '../../../../src/web/app.js';
-import { startFakeTelegramApi, type FakeTelegramApi } from '../../../helpers/fake-telegram-api.js';
+import { startFakeMediaCdn } from '../../../helpers/fake-media-cdn.js';
+import { startFakeTelegramApi, type FakeMessage, type FakeTelegramApi } from '../../../helpers/fake-telegram-api.js';
 
 const logger = createLogger({ level: 'silent' });
 const RESIDENT = 5123400001;
@@ -93,6 +95,19 @@ describe('long polling', () => {
     const sent = fake.messages(RESIDENT).at(-1)!;
     expect(sent.text).toBe(NASTY);
     expect(externalMessageId).toBe(`${RESIDENT}:${sent.message_id}`);
+  });
+
+  it('puts received times on the bot clock (CLOCK_OFFSET): the platform date moved by the offset, its age kept', async () => {
+    const { received, onMessage } = recorder();
+    const offsetMs = 9 * 60 * 60_000; // 9 hours ahead: the evening, out of office hours
+    await startPolling(onMessage, { clock: createOffsetClock({ offsetMs }) });
+    const update = fake.makeMessage({ chat: fake.privateChat(RESIDENT), text: 'còn ai trực không' });
+    fake.enqueueUpdate(update);
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 2000, interval: 10 });
+    const platformMs = (update.message as FakeMessage).date * 1000;
+    const shifted = received[0]!.receivedAt.getTime() - platformMs;
+    expect(shifted).toBeGreaterThanOrEqual(offsetMs - 50);
+    expect(shifted).toBeLessThanOrEqual(offsetMs + 50);
   });
 
   it('answers in a group only what mentions it, and ignores service updates', async () => {
@@ -385,23 +400,36 @@ describe('forum topics for staff groups', () => {
     expect(copy.externalMessageId).toBe(`${FORUM}:${copied.message_id}`);
   });
 
-  it('uploads a Zalo photo into a topic from its link (copyMessage cannot reach another platform); a link Telegram cannot fetch is a permanent refusal', async () => {
-    const adapter = await sender();
-    expect(adapter.capabilities.copiesAcrossChannels).toBe(true);
-    const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0043' });
-    const url = 'https://photo-stal-01.zdn.vn/jpg/anon/p.jpg';
-    const from = { conversationRef: 'zalo:user:3000000000000000001', externalMessageId: '7412345678902' };
-    const { externalMessageId } = await adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: url } });
-    expect(fake.callsTo('copyMessage')).toHaveLength(0);
-    const upload = fake.callsTo('sendPhoto')[0]!;
-    expect(upload.params).toMatchObject({ chat_id: FORUM, photo: url, message_thread_id: fake.topics(FORUM)[0]!.threadId });
-    expect(externalMessageId).toBe(`${FORUM}:${fake.messages(FORUM).at(-1)!.message_id}`);
+  it('downloads a Zalo photo (capped, with a timeout) and uploads its bytes into a topic; a dead link or an oversized file is a permanent refusal, a stalled one a retryable one', async () => {
+    const cdn = await startFakeMediaCdn();
+    try {
+      const adapter = await startPolling(async () => {}, { fetchMedia: cdn.fetcher({ maxBytes: 4096, timeoutMs: 300 }) });
+      expect(adapter.capabilities.copiesAcrossChannels).toBe(true);
+      const { conversationRef: topicRef } = await adapter.createThread({ conversationRef: `telegram:${FORUM}`, title: 'HS-0043' });
+      const url = 'https://photo-stal-01.zdn.vn/jpg/anon/p.jpg';
+      const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1000, 3)]);
+      cdn.serve(url, { data: jpeg, contentType: 'image/jpeg' });
+      const from = { conversationRef: 'zalo:user:3000000000000000001', externalMessageId: '7412345678902' };
+      const { externalMessageId } = await adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: url } });
+      expect(fake.callsTo('copyMessage')).toHaveLength(0);
+      const upload = fake.callsTo('sendPhoto')[0]!;
+      expect(upload.params.photo).toMatchObject({ uploadedFile: 'p.jpg', bytes: jpeg });
+      expect(Number(upload.params.message_thread_id)).toBe(fake.topics(FORUM)[0]!.threadId);
+      expect(externalMessageId).toBe(`${FORUM}:${fake.messages(FORUM).at(-1)!.message_id}`);
 
-    fake.unreachableUrl('https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg');
-    await expect(
-      adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref: 'https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg' } }),
-    ).rejects.toMatchObject({ details: { retryable: false, reason: 'bad_request' } });
-    await expect(adapter.copyMessage({ from, to: topicRef, kind: 'sticker', attachment: { ref: '{"id":7}' } })).rejects.toMatchObject({ details: { retryable: false } });
+      const copy = (ref: string) => adapter.copyMessage({ from, to: topicRef, kind: 'photo', attachment: { ref } });
+      await expect(copy('https://photo-stal-01.zdn.vn/jpg/anon/gone.jpg')).rejects.toMatchObject({ details: { retryable: false, reason: 'bad_request' } });
+      const big = 'https://photo-stal-01.zdn.vn/jpg/anon/big.jpg';
+      cdn.serve(big, { data: Buffer.alloc(4097), contentType: 'image/jpeg' });
+      await expect(copy(big)).rejects.toMatchObject({ details: { retryable: false, reason: 'bad_request' } });
+      const slow = 'https://photo-stal-01.zdn.vn/jpg/anon/slow.jpg';
+      cdn.stall(slow);
+      await expect(copy(slow)).rejects.toMatchObject({ code: 'channel.network_error', retryable: true });
+      await expect(adapter.copyMessage({ from, to: topicRef, kind: 'sticker', attachment: { ref: '{"id":7}' } })).rejects.toMatchObject({ details: { retryable: false } });
+      expect(fake.callsTo('sendPhoto')).toHaveLength(1); // nothing else reached Telegram
+    } finally {
+      await cdn.close();
+    }
   });
 
   it('posts a web chat upload into a topic as a file, loaded from the media store', async () => {

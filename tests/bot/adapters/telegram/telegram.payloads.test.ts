@@ -43,22 +43,21 @@ describe('toMentionEntities', () => {
   });
 });
 
-describe('toUploadPayload (another platform’s media, fetched by Telegram from its link)', () => {
-  it('sends photos as photos and videos as videos, voice notes and files as documents, into the topic', () => {
-    const url = 'https://photo-stal-01.zdn.vn/jpg/anon/a.jpg';
-    expect(toUploadPayload({ to: 'telegram:-1001:topic:7', kind: 'photo', media: { url } })).toEqual({
+describe('toUploadPayload (another platform’s media, uploaded from bytes we hold)', () => {
+  const file = { source: Buffer.from('media'), filename: 'voice.aac' };
+  it('sends photos as photos, videos as videos, voice notes as voice and files as documents, into the topic', () => {
+    expect(toUploadPayload({ to: 'telegram:-1001:topic:7', kind: 'photo', file })).toEqual({
       method: 'sendPhoto',
-      payload: { chat_id: -1001, message_thread_id: 7, photo: url },
+      payload: { chat_id: -1001, message_thread_id: 7, photo: file },
     });
-    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'video', media: { url } }).method).toBe('sendVideo');
-    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'voice', media: { url } })).toEqual({ method: 'sendDocument', payload: { chat_id: -1001, document: url } });
-    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'file', media: { url } }).method).toBe('sendDocument');
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'video', file }).method).toBe('sendVideo');
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'voice', file })).toEqual({ method: 'sendVoice', payload: { chat_id: -1001, voice: file } });
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'file', file }).method).toBe('sendDocument');
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'sticker', file }).method).toBe('sendDocument');
   });
 
-  it('refuses anything that is not an http(s) link, before any call', () => {
-    expect(() => toUploadPayload({ to: 'telegram:-1001', kind: 'photo', media: { url: '{"id":1}' } })).toThrow(/only an http\(s\) link/);
-    const file = { source: Buffer.from('%PDF'), filename: 'don.pdf' };
-    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'file', media: { file } })).toEqual({ method: 'sendDocument', payload: { chat_id: -1001, document: file } });
-    expect(() => toUploadPayload({ to: 'zalo:group:1', kind: 'photo', media: { url: 'https://x/y.jpg' } })).toThrow();
+  it('sends a refused voice note as a document, and refuses a target that is not Telegram', () => {
+    expect(toUploadPayload({ to: 'telegram:-1001', kind: 'voice', file, asDocument: true })).toEqual({ method: 'sendDocument', payload: { chat_id: -1001, document: file } });
+    expect(() => toUploadPayload({ to: 'zalo:group:1', kind: 'photo', file })).toThrow();
   });
 });

@@ -91,6 +91,17 @@ describe('Zalo adapter: conversations', () => {
     expect(call!.content.quote).toMatchObject({ msgId: '7412345678901', cliMsgId: '1767326400123', uidFrom: RESIDENT_ID, msgType: 'webchat' });
   });
 
+  it('puts received times on the bot clock: a fake clock moves them, the message keeps its age', async () => {
+    const realNow = Date.parse('2026-03-02T02:00:00Z');
+    const botNow = Date.parse('2026-03-02T13:30:00Z'); // evening on the bot's clock
+    const { zalo, received } = await startRunning({ now: () => realNow, clock: { now: () => new Date(botNow) } });
+    const message = zaloFixture('user-text');
+    message.data.ts = String(realNow - 5_000); // sent five seconds before it reached us
+    zalo.current.listener.emit('message', message);
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received[0]!.receivedAt.toISOString()).toBe(new Date(botNow - 5_000).toISOString());
+  });
+
   it('group: mentions are addressed, others are not; replies go to the group thread', async () => {
     const { zalo, received, adapter } = await startRunning();
     zalo.current.listener.emit('message', zaloFixture('group-mention'));

@@ -4,4 +4,4 @@ CREATE TABLE "faq_seed_state" (
 	"seeded_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "conversations" ADD COLUMN "context" jsonb;
+ALTER TABLE "conversations" ADD COLUMN "flood_state" jsonb;
