@@ -5,6 +5,7 @@
  * failure is logged and retried at the next run; it never stops the bot.
  */
 import type { Logger } from '../logger.js';
+import { startPeriodicJob, type PeriodicJob } from '../shared/periodic.js';
 import type { WebUploadsRepository } from './uploads.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -17,38 +18,21 @@ export function startUploadsHousekeeping({
   uploads: Pick<WebUploadsRepository, 'moveBytesToFiles' | 'sweepFiles'>;
   logger: Logger;
   intervalMs?: number;
-}): { stop(): Promise<void>; runNow(): Promise<void> } {
+}): PeriodicJob {
   const log = logger.child({ module: 'web-uploads' });
-  let running: Promise<void> | undefined;
   let moved = false;
-
-  const runNow = (): Promise<void> => {
-    running ??= (async () => {
-      try {
-        if (!moved) {
-          const result = await uploads.moveBytesToFiles();
-          moved = true;
-          if (result.moved > 0) log.info(result, 'web chat uploads moved from the database to files');
-        }
-        const { removed } = await uploads.sweepFiles();
-        if (removed > 0) log.info({ removed }, 'upload files no row names any more were removed');
-      } catch (error) {
-        log.error({ err: error }, 'web chat uploads upkeep failed; will retry at the next run');
-      } finally {
-        running = undefined;
+  return startPeriodicJob({
+    log,
+    intervalMs,
+    failure: 'web chat uploads upkeep failed; will retry at the next run',
+    run: async () => {
+      if (!moved) {
+        const result = await uploads.moveBytesToFiles();
+        moved = true;
+        if (result.moved > 0) log.info(result, 'web chat uploads moved from the database to files');
       }
-    })();
-    return running;
-  };
-
-  void runNow();
-  const timer = setInterval(() => void runNow(), intervalMs);
-  timer.unref();
-  return {
-    runNow,
-    stop: async () => {
-      clearInterval(timer);
-      await running;
+      const { removed } = await uploads.sweepFiles();
+      if (removed > 0) log.info({ removed }, 'upload files no row names any more were removed');
     },
-  };
+  });
 }
