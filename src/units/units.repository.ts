@@ -337,29 +337,6 @@ export function createUnitsRepository({ db, clock = systemClock }: { db: Databas
     return { roster: rows.map((r) => ({ unitId: r.unitId, weekday: r.weekday, date: r.date, from: r.startTime, to: r.endTime, staffIds: r.staffIds })) };
   }
 
-  /** The console's unit page: name, templated facts and ticket settings, in one transaction; every process is told. */
-  async function updateUnitSettings({
-    unitId,
-    name,
-    info,
-    slaMinutes,
-    ticketPolicy,
-  }: {
-    unitId: string;
-    name: string;
-    info: Record<string, string>;
-    slaMinutes: number;
-    ticketPolicy: Unit['ticketPolicy'];
-  }): Promise<void> {
-    await db.transaction(async (tx) => {
-      const [row] = await tx.update(unitsTable).set({ name, info, updatedAt: new Date() }).where(eq(unitsTable.id, unitId)).returning({ id: unitsTable.id });
-      if (!row) throw createUnitNotFoundError({ unitId });
-      await tx.update(unitSettingsTable).set({ slaMinutes, ticketPolicy, updatedAt: new Date() }).where(eq(unitSettingsTable.unitId, unitId));
-      await notifyUnitsChanged(tx);
-    });
-    invalidate();
-  }
-
   return {
     /** For main.ts: LISTEN on this and call `invalidate` on each notification. */
     changeChannel: UNITS_CHANGED_CHANNEL,
@@ -385,7 +362,6 @@ export function createUnitsRepository({ db, clock = systemClock }: { db: Databas
     saveUnitChoicePrompt,
     deleteUnitChoicePrompt,
     listHolidays,
-    updateUnitSettings,
   };
 }
 
